@@ -1,0 +1,85 @@
+//! Everything a user (or the runtime) can do to the app.
+
+use crate::content::ArticleId;
+use crate::content::search::Hit;
+
+/// A change request for [`crate::app::update`]. Keys map to actions in
+/// [`crate::app::keymap`]; the runtime adds `Resize` and `SearchDone`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Leave the innermost thing (overlay, reader, then the app).
+    Quit,
+    /// Quit at once, from anywhere (Ctrl-C).
+    ForceQuit,
+    /// Cancel the innermost thing: search input, overlay, find, active filter.
+    Cancel,
+    /// The terminal is now this many columns and rows.
+    Resize(u16, u16),
+
+    // Moving a selection or scrolling the article.
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    HalfPageUp,
+    HalfPageDown,
+    Top,
+    Bottom,
+    /// Mouse wheel, by this many lines (negative is up).
+    Scroll(i32),
+
+    /// Focus the search line (library) or find-in-article (reader).
+    StartSearch,
+    /// Type a character into the focused input.
+    Input(char),
+    /// Delete the character before the cursor.
+    Backspace,
+    /// Delete the word before the cursor.
+    DeleteWord,
+    /// Clear the focused input.
+    ClearInput,
+    /// Leave the input, keeping its text.
+    SubmitInput,
+    /// New results from the search worker for query generation `generation`.
+    SearchDone {
+        generation: u64,
+        hits: Vec<Hit>,
+    },
+
+    /// Open the selected thing (article, facet value, related entry, heading).
+    Open,
+    /// Open this article directly.
+    OpenArticle(ArticleId),
+    /// Go back in history.
+    Back,
+    /// Go forward in history.
+    Forward,
+    /// Follow link `[n]` of the article (1-based).
+    FollowLink(usize),
+    /// Next / previous hit of find-in-article.
+    FindNext,
+    FindPrev,
+
+    /// Show or hide the facet panel and focus it.
+    ToggleFacets,
+    /// Remove every facet filter.
+    ClearFilters,
+    /// Move focus to the next pane (list, facets).
+    NextPane,
+    /// Show or hide the related-articles panel.
+    ToggleRelated,
+    /// Show or hide the table of contents.
+    ToggleToc,
+    /// Show or hide the help overlay.
+    ToggleHelp,
+    /// Show the bookmarks view.
+    ShowBookmarks,
+    /// Show recently read articles.
+    ShowHistory,
+    /// Bookmark or un-bookmark the current article.
+    ToggleBookmark,
+    /// Open the current link or article in a browser.
+    OpenInBrowser,
+    /// Copy the current link or article URL to the clipboard (OSC 52).
+    CopyUrl,
+}

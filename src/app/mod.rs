@@ -1,0 +1,39 @@
+//! The reader as plain data and pure transitions (the Elm shape).
+//!
+//! [`App`] is the state, [`Action`] the messages, [`update`] the only transition and
+//! [`keymap`] turns our own [`keymap::Key`] into actions. Nothing here touches a terminal, so
+//! the same app runs locally, over SSH, and headless in tests.
+
+pub mod action;
+pub mod keymap;
+pub mod state;
+pub mod update;
+
+pub use action::Action;
+pub use state::{App, AppOptions, Saved, Theme};
+pub use update::{Effect, update};
+
+use crate::content::search::{Query, Searcher};
+
+/// Applies an action and carries out search effects at once, returning the other effects.
+/// For tests and tools that drive the app without a worker thread.
+pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut pending = vec![action];
+    let mut out = Vec::new();
+    while let Some(action) = pending.pop() {
+        for effect in update(app, action) {
+            match effect {
+                Effect::Search { generation, query } => {
+                    let hits = Searcher::default().search(
+                        &app.library,
+                        &Query::parse(&query),
+                        app.library.by_date(),
+                    );
+                    pending.push(Action::SearchDone { generation, hits });
+                }
+                other => out.push(other),
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,371 @@
+//! App state: plain data, grouped per pane. Only [`crate::app::update`] changes it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::document::Document;
+use crate::content::layout::Layout;
+use crate::content::library::{FacetCount, RelatedKind};
+use crate::content::search::Hit;
+use crate::content::{ArticleId, Library};
+
+/// Smallest terminal the reader draws in; below it a "terminal too small" message shows.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+/// From this width up, the library shows the list and a preview side by side.
+pub const WIDE_WIDTH: u16 = 100;
+/// Longest line of article text: long lines are hard to read.
+pub const MAX_TEXT_WIDTH: u16 = 96;
+/// Width of the facet panel when it sits beside the list.
+pub const FACET_PANEL_WIDTH: u16 = 30;
+/// Recently read articles kept.
+pub const RECENT_LIMIT: usize = 50;
+
+/// Options fixed for a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AppOptions {
+    pub theme: Theme,
+    /// Use colours (false with NO_COLOR).
+    pub color: bool,
+    /// Whether "open in browser" can start a browser (false over SSH: it copies instead).
+    pub can_open_browser: bool,
+}
+
+/// Colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+/// Which screen is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Library,
+    Reader,
+}
+
+/// Which part of the library screen has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Search,
+    Facets,
+}
+
+/// What keys mean right now; derived from screen, focus and overlays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Library,
+    Facets,
+    Reader,
+    Overlay,
+    TextInput,
+}
+
+/// A panel drawn over the current screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    /// Table of contents of the open article.
+    Toc {
+        selected: usize,
+    },
+    /// Related articles and internal links of an article.
+    Related {
+        items: Vec<RelatedItem>,
+        selected: usize,
+    },
+    /// Bookmarked articles.
+    Bookmarks {
+        selected: usize,
+    },
+    /// Recently read articles.
+    History {
+        selected: usize,
+    },
+}
+
+/// One row of the related panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelatedItem {
+    pub id: ArticleId,
+    pub label: RelatedLabel,
+}
+
+/// Why an article is in the related panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelatedLabel {
+    Kind(RelatedKind),
+    /// Linked from the article text as link `[n]`.
+    Link(usize),
+}
+
+/// The article list: results from the search worker, narrowed by facet filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListPane {
+    /// Results for the current query, best first.
+    pub results: Vec<Hit>,
+    /// Indices into `results` that pass the facet filters; what the list shows.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+}
+
+/// The search line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchPane {
+    pub input: String,
+    /// Generation of the newest query sent to the worker; older results are dropped.
+    pub generation: u64,
+    /// True while the newest query's results have not arrived.
+    pub pending: bool,
+}
+
+/// The facet panel: filters and live counts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FacetPane {
+    pub open: bool,
+    /// Index into [`FacetPane::rows`].
+    pub selected: usize,
+    pub offset: usize,
+    /// Active filters: (facet, value). Values of one facet are alternatives.
+    pub active: BTreeSet<(String, String)>,
+    /// Each facet's values with counts under the current query and the other facets' filters.
+    pub counts: Vec<(String, Vec<FacetCount>)>,
+}
+
+/// One selectable row of the facet panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FacetRow {
+    pub facet: usize,
+    pub value: usize,
+}
+
+impl FacetPane {
+    /// Every facet value in display order.
+    pub fn rows(&self) -> Vec<FacetRow> {
+        let mut rows = Vec::new();
+        for (f, (_, values)) in self.counts.iter().enumerate() {
+            rows.extend((0..values.len()).map(|v| FacetRow { facet: f, value: v }));
+        }
+        rows
+    }
+
+    /// The (facet, value) pair of a row.
+    pub fn pair(&self, row: FacetRow) -> (&str, &FacetCount) {
+        let (name, values) = &self.counts[row.facet];
+        (name, &values[row.value])
+    }
+
+    /// Whether (facet, value) is an active filter.
+    pub fn is_active(&self, facet: &str, value: &str) -> bool {
+        self.active.contains(&(facet.to_owned(), value.to_owned()))
+    }
+}
+
+/// Find-in-article state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FindState {
+    pub input: String,
+    /// Typing into the find line.
+    pub editing: bool,
+    /// (line, char start, char end) of each hit in the layout.
+    pub hits: Vec<(usize, usize, usize)>,
+    pub current: usize,
+}
+
+/// The open article.
+#[derive(Debug, Clone)]
+pub struct ReaderPane {
+    pub id: ArticleId,
+    pub doc: Arc<Document>,
+    /// `doc` wrapped to the current text width; rebuilt only when the width changes.
+    pub layout: Layout,
+    /// First visible line.
+    pub scroll: usize,
+    pub find: FindState,
+}
+
+/// A place to go back or forward to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Library,
+    Article { id: ArticleId, scroll: usize },
+}
+
+/// Back and forward stacks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    pub back: Vec<Place>,
+    pub forward: Vec<Place>,
+}
+
+/// A reading position that survives re-wrapping: the heading above and lines below it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// Title of the nearest heading at or above the top line, if any.
+    pub heading: Option<String>,
+    /// Lines from that heading (or from the top) to the top line.
+    pub offset: usize,
+    /// How far through the article, 0–1000, for the list's progress column.
+    pub permille: u16,
+}
+
+/// What persists between sessions: bookmarks, reading positions, recently read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    /// Bookmarked slugs, most recent first.
+    pub bookmarks: Vec<String>,
+    /// Reading position per slug.
+    pub positions: BTreeMap<String, Position>,
+    /// Recently read slugs, most recent first.
+    pub recent: Vec<String>,
+}
+
+/// The whole reader.
+#[derive(Debug)]
+pub struct App {
+    pub library: Arc<Library>,
+    pub options: AppOptions,
+    /// Terminal columns and rows.
+    pub size: (u16, u16),
+    pub screen: Screen,
+    pub focus: Focus,
+    pub overlay: Option<Overlay>,
+    pub list: ListPane,
+    pub search: SearchPane,
+    pub facets: FacetPane,
+    pub reader: Option<ReaderPane>,
+    pub history: History,
+    pub saved: Saved,
+    /// A one-line message for the status bar (cleared by the next key).
+    pub message: Option<String>,
+    pub quit: bool,
+    /// Set by `update` when the screen must be redrawn.
+    pub dirty: bool,
+}
+
+impl App {
+    /// A new reader on `library`, with saved state from an earlier session. Shows every
+    /// article until the first search results arrive.
+    pub fn new(library: Arc<Library>, saved: Saved, options: AppOptions) -> App {
+        let results = library
+            .by_date()
+            .iter()
+            .map(|&id| Hit {
+                id,
+                score: 0,
+                positions: Vec::new(),
+            })
+            .collect();
+        let mut app = App {
+            library,
+            options,
+            size: (80, 24),
+            screen: Screen::Library,
+            focus: Focus::List,
+            overlay: None,
+            list: ListPane {
+                results,
+                ..ListPane::default()
+            },
+            search: SearchPane::default(),
+            facets: FacetPane::default(),
+            reader: None,
+            history: History::default(),
+            saved,
+            message: None,
+            quit: false,
+            dirty: true,
+        };
+        super::update::refresh_list(&mut app);
+        app
+    }
+
+    /// What keys mean right now.
+    pub fn mode(&self) -> Mode {
+        let finding = self.reader.as_ref().is_some_and(|r| r.find.editing);
+        if (self.screen == Screen::Library && self.focus == Focus::Search && self.overlay.is_none())
+            || (self.screen == Screen::Reader && finding && self.overlay.is_none())
+        {
+            Mode::TextInput
+        } else if self.overlay.is_some() {
+            Mode::Overlay
+        } else if self.screen == Screen::Reader {
+            Mode::Reader
+        } else if self.focus == Focus::Facets {
+            Mode::Facets
+        } else {
+            Mode::Library
+        }
+    }
+
+    /// The article selected in the list.
+    pub fn selected_article(&self) -> Option<ArticleId> {
+        let &i = self.list.visible.get(self.list.selected)?;
+        Some(self.list.results[i].id)
+    }
+
+    /// The article on screen: the open one, else the selected one.
+    pub fn current_article(&self) -> Option<ArticleId> {
+        match (&self.screen, &self.reader) {
+            (Screen::Reader, Some(r)) => Some(r.id),
+            _ => self.selected_article(),
+        }
+    }
+
+    /// True when the terminal is too small to draw the reader.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
+    }
+
+    /// True when list and preview fit side by side.
+    pub fn wide(&self) -> bool {
+        self.size.0 >= WIDE_WIDTH
+    }
+
+    /// Rows of the article list (inside its border).
+    pub fn list_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(4)).max(1)
+    }
+
+    /// Rows of article text in the reader (between title bar and status line).
+    pub fn reader_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(3)).max(1)
+    }
+
+    /// Columns of article text in the reader.
+    pub fn text_width(&self) -> u16 {
+        self.size.0.saturating_sub(4).clamp(20, MAX_TEXT_WIDTH)
+    }
+
+    /// Whether the article is bookmarked.
+    pub fn is_bookmarked(&self, id: ArticleId) -> bool {
+        let slug = &self.library.get(id).slug;
+        self.saved.bookmarks.iter().any(|b| b == slug)
+    }
+
+    /// Bookmarked articles that exist in this library.
+    pub fn bookmarked(&self) -> Vec<ArticleId> {
+        self.slugs_to_ids(&self.saved.bookmarks)
+    }
+
+    /// Recently read articles that exist in this library.
+    pub fn recent(&self) -> Vec<ArticleId> {
+        self.slugs_to_ids(&self.saved.recent)
+    }
+
+    fn slugs_to_ids(&self, slugs: &[String]) -> Vec<ArticleId> {
+        slugs
+            .iter()
+            .filter_map(|s| self.library.by_slug(s))
+            .map(|a| a.id)
+            .collect()
+    }
+}

@@ -1,0 +1,750 @@
+//! `update(&mut App, Action) -> Vec<Effect>`: the only place app state changes.
+//!
+//! No I/O happens here. Whatever needs the outside world (running a search on the worker,
+//! saving bookmarks, opening a browser, copying to the clipboard) is returned as an
+//! [`Effect`] for the runtime to carry out.
+
+use std::collections::BTreeMap;
+
+use super::action::Action;
+use super::state::{
+    App, Focus, Mode, Overlay, Place, Position, RECENT_LIMIT, ReaderPane, RelatedItem,
+    RelatedLabel, Screen,
+};
+use crate::content::layout;
+use crate::content::library::{FacetCount, facet_rank};
+use crate::content::{ArticleId, sanitize};
+
+/// Something for the runtime to do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Run this query on the search worker and send back `Action::SearchDone`.
+    Search { generation: u64, query: String },
+    /// Save `app.saved` (bookmarks, positions, history).
+    Persist,
+    /// Open a URL in the system browser.
+    OpenUrl(String),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+}
+
+/// Applies one action. Sets `app.dirty` when the screen must be redrawn.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if !matches!(action, Action::SearchDone { .. } | Action::Resize(..)) {
+        app.message = None;
+    }
+    app.dirty = true;
+    match action {
+        Action::ForceQuit => {
+            remember_position(app, &mut fx);
+            app.quit = true;
+        }
+        Action::Quit => quit(app, &mut fx),
+        Action::Cancel => cancel(app, &mut fx),
+        Action::Resize(w, h) => resize(app, w, h),
+        Action::Up => move_by(app, -1),
+        Action::Down => move_by(app, 1),
+        Action::PageUp => move_by(app, -(page(app) as isize)),
+        Action::PageDown => move_by(app, page(app) as isize),
+        Action::HalfPageUp => move_by(app, -(page(app) as isize / 2).max(1)),
+        Action::HalfPageDown => move_by(app, (page(app) as isize / 2).max(1)),
+        Action::Top => move_by(app, isize::MIN / 2),
+        Action::Bottom => move_by(app, isize::MAX / 2),
+        Action::Scroll(n) => move_by(app, n as isize),
+        Action::StartSearch => start_search(app),
+        Action::Input(c) => edit_input(app, &mut fx, |s| s.push(c)),
+        Action::Backspace => edit_input(app, &mut fx, |s| {
+            s.pop();
+        }),
+        Action::DeleteWord => edit_input(app, &mut fx, |s| {
+            let keep = s.trim_end().rfind(' ').map_or(0, |i| i + 1);
+            s.truncate(keep);
+        }),
+        Action::ClearInput => edit_input(app, &mut fx, String::clear),
+        Action::SubmitInput => submit_input(app),
+        Action::SearchDone { generation, hits } => {
+            if generation != app.search.generation {
+                app.dirty = false; // a stale answer: a newer query is on its way
+                return fx;
+            }
+            app.search.pending = false;
+            app.list.results = hits;
+            app.list.selected = 0;
+            app.list.offset = 0;
+            refresh_list(app);
+        }
+        Action::Open => open(app, &mut fx),
+        Action::OpenArticle(id) => open_article(app, id, true, &mut fx),
+        Action::Back => back(app, &mut fx),
+        Action::Forward => forward(app, &mut fx),
+        Action::FollowLink(n) => follow_link(app, n, &mut fx),
+        Action::FindNext => step_find(app, 1),
+        Action::FindPrev => step_find(app, -1),
+        Action::ToggleFacets => toggle_facets(app),
+        Action::ClearFilters => {
+            app.facets.active.clear();
+            refresh_list(app);
+        }
+        Action::NextPane => {
+            app.focus = match app.focus {
+                Focus::List if app.facets.open => Focus::Facets,
+                _ => Focus::List,
+            }
+        }
+        Action::ToggleRelated => toggle_related(app),
+        Action::ToggleToc => toggle_overlay(
+            app,
+            Overlay::Toc {
+                selected: current_section(app),
+            },
+        ),
+        Action::ToggleHelp => toggle_overlay(app, Overlay::Help),
+        Action::ShowBookmarks => toggle_overlay(app, Overlay::Bookmarks { selected: 0 }),
+        Action::ShowHistory => toggle_overlay(app, Overlay::History { selected: 0 }),
+        Action::ToggleBookmark => toggle_bookmark(app, &mut fx),
+        Action::OpenInBrowser => {
+            if let Some(url) = current_url(app) {
+                share_url(app, url, &mut fx);
+            }
+        }
+        Action::CopyUrl => {
+            if let Some(url) = current_url(app) {
+                app.message = Some(format!("Copied {url}"));
+                fx.push(Effect::Copy(url));
+            }
+        }
+    }
+    fx
+}
+
+/// Recomputes what the list shows and the facet counts after results or filters change.
+pub fn refresh_list(app: &mut App) {
+    let lib = app.library.clone();
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (f, v) in &app.facets.active {
+        groups.entry(f.as_str()).or_default().push(v.as_str());
+    }
+    // An article passes when, for every filtered facet (but `except`), it has one of the values.
+    let passes = |id: ArticleId, except: Option<&str>| {
+        let a = lib.get(id);
+        groups
+            .iter()
+            .filter(|(f, _)| Some(**f) != except)
+            .all(|(f, vs)| vs.iter().any(|v| a.has_facet(f, v)))
+    };
+    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut visible = Vec::new();
+    for (i, hit) in app.list.results.iter().enumerate() {
+        let a = lib.get(hit.id);
+        for (name, values) in &a.facets {
+            // Counts for one facet ignore that facet's own filters, so alternatives stay visible.
+            if passes(hit.id, Some(name)) {
+                let entry = counts.entry(name.clone()).or_default();
+                for v in values {
+                    *entry.entry(v.clone()).or_default() += 1;
+                }
+            }
+        }
+        if passes(hit.id, None) {
+            visible.push(i);
+        }
+    }
+    for (f, v) in &app.facets.active {
+        counts
+            .entry(f.clone())
+            .or_default()
+            .entry(v.clone())
+            .or_default();
+    }
+    let mut counts: Vec<(String, Vec<FacetCount>)> = counts
+        .into_iter()
+        .map(|(name, values)| {
+            let mut values: Vec<FacetCount> = values
+                .into_iter()
+                .map(|(value, count)| FacetCount { value, count })
+                .collect();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            (name, values)
+        })
+        .collect();
+    counts.sort_by(|a, b| (facet_rank(&a.0), &a.0).cmp(&(facet_rank(&b.0), &b.0)));
+    app.facets.counts = counts;
+    app.list.visible = visible;
+    let rows = app.facets.rows().len();
+    app.facets.selected = app.facets.selected.min(rows.saturating_sub(1));
+    clamp_list(app);
+}
+
+fn clamp_list(app: &mut App) {
+    let len = app.list.visible.len();
+    app.list.selected = app.list.selected.min(len.saturating_sub(1));
+    app.list.offset = scroll_into_view(app.list.offset, app.list.selected, app.list_rows());
+}
+
+/// The first visible row that keeps `selected` on screen, moving as little as possible.
+fn scroll_into_view(offset: usize, selected: usize, rows: usize) -> usize {
+    if selected < offset {
+        selected
+    } else if selected >= offset + rows {
+        selected + 1 - rows
+    } else {
+        offset
+    }
+}
+
+fn page(app: &App) -> usize {
+    match app.mode() {
+        Mode::Reader => app.reader_rows().saturating_sub(2).max(1),
+        _ => app.list_rows().saturating_sub(1).max(1),
+    }
+}
+
+/// Moves whatever has the focus: an overlay's selection, the reader's scroll, the facet
+/// cursor or the list selection.
+fn move_by(app: &mut App, delta: isize) {
+    let step = |i: usize, len: usize| i.saturating_add_signed(delta).min(len.saturating_sub(1));
+    if let Some(overlay) = &mut app.overlay {
+        let len = overlay_len(&app.library, &app.saved, app.reader.as_ref(), overlay);
+        match overlay {
+            Overlay::Help => {}
+            Overlay::Toc { selected }
+            | Overlay::Related { selected, .. }
+            | Overlay::Bookmarks { selected }
+            | Overlay::History { selected } => *selected = step(*selected, len),
+        }
+        return;
+    }
+    match (app.screen, app.focus) {
+        (Screen::Reader, _) => {
+            let rows = app.reader_rows();
+            if let Some(r) = &mut app.reader {
+                r.scroll = step(r.scroll, max_scroll(r, rows) + 1);
+            }
+        }
+        (Screen::Library, Focus::Facets) => {
+            let len = app.facets.rows().len();
+            app.facets.selected = step(app.facets.selected, len);
+            app.facets.offset =
+                scroll_into_view(app.facets.offset, app.facets.selected, app.list_rows());
+        }
+        (Screen::Library, _) => {
+            app.list.selected = step(app.list.selected, app.list.visible.len());
+            clamp_list(app);
+        }
+    }
+}
+
+fn max_scroll(r: &ReaderPane, rows: usize) -> usize {
+    r.layout.lines.len().saturating_sub(rows)
+}
+
+/// Number of rows of an overlay's list.
+pub fn overlay_len(
+    lib: &crate::content::Library,
+    saved: &super::state::Saved,
+    reader: Option<&ReaderPane>,
+    overlay: &Overlay,
+) -> usize {
+    match overlay {
+        Overlay::Help => 0,
+        Overlay::Toc { .. } => reader.map_or(0, |r| r.layout.toc.len()),
+        Overlay::Related { items, .. } => items.len(),
+        Overlay::Bookmarks { .. } => saved
+            .bookmarks
+            .iter()
+            .filter(|s| lib.by_slug(s).is_some())
+            .count(),
+        Overlay::History { .. } => saved
+            .recent
+            .iter()
+            .filter(|s| lib.by_slug(s).is_some())
+            .count(),
+    }
+}
+
+fn quit(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.overlay.take().is_some() {
+        return;
+    }
+    match app.screen {
+        Screen::Reader => go(app, Place::Library, fx),
+        Screen::Library => {
+            remember_position(app, fx);
+            app.quit = true;
+        }
+    }
+}
+
+/// Esc: close the innermost thing.
+fn cancel(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.overlay.take().is_some() {
+        return;
+    }
+    if let Some(r) = app.reader.as_mut().filter(|_| app.screen == Screen::Reader) {
+        r.find = Default::default();
+        return;
+    }
+    match app.focus {
+        Focus::Search => {
+            app.focus = Focus::List;
+            if !app.search.input.is_empty() {
+                app.search.input.clear();
+                fx.push(request_search(app));
+            }
+        }
+        Focus::Facets => app.focus = Focus::List,
+        Focus::List if !app.search.input.is_empty() => {
+            app.search.input.clear();
+            fx.push(request_search(app));
+        }
+        Focus::List if !app.facets.active.is_empty() => {
+            app.facets.active.clear();
+            refresh_list(app);
+        }
+        Focus::List => app.dirty = false,
+    }
+}
+
+fn resize(app: &mut App, w: u16, h: u16) {
+    app.size = (w, h);
+    let width = app.text_width();
+    if let Some(r) = &mut app.reader
+        && r.layout.width != width
+    {
+        let pos = position_of(r);
+        r.layout = layout::layout(&r.doc, width);
+        r.scroll = restore_scroll(r, &pos);
+        refresh_find(r);
+    }
+    let rows = app.reader_rows();
+    if let Some(r) = &mut app.reader {
+        r.scroll = r.scroll.min(max_scroll(r, rows));
+    }
+    if !app.wide() && app.focus == Focus::Facets && !app.facets.open {
+        app.focus = Focus::List;
+    }
+    clamp_list(app);
+}
+
+fn start_search(app: &mut App) {
+    app.overlay = None;
+    match app.screen {
+        Screen::Library => app.focus = Focus::Search,
+        Screen::Reader => {
+            if let Some(r) = &mut app.reader {
+                r.find = Default::default();
+                r.find.editing = true;
+            }
+        }
+    }
+}
+
+fn edit_input(app: &mut App, fx: &mut Vec<Effect>, edit: impl FnOnce(&mut String)) {
+    let rows = app.reader_rows();
+    if let Some(r) = app
+        .reader
+        .as_mut()
+        .filter(|r| r.find.editing && app.screen == Screen::Reader)
+    {
+        edit(&mut r.find.input);
+        refresh_find(r);
+        r.find.current = r
+            .find
+            .hits
+            .iter()
+            .position(|h| h.0 >= r.scroll)
+            .unwrap_or(0);
+        show_find_hit(r, rows);
+        return;
+    }
+    if app.screen == Screen::Library {
+        app.focus = Focus::Search;
+        edit(&mut app.search.input);
+        // Cap the query: it is matched against every article on each keystroke.
+        if app.search.input.chars().count() > 200 {
+            app.search.input = app.search.input.chars().take(200).collect();
+        }
+        fx.push(request_search(app));
+    }
+}
+
+fn request_search(app: &mut App) -> Effect {
+    app.search.generation += 1;
+    app.search.pending = true;
+    Effect::Search {
+        generation: app.search.generation,
+        query: app.search.input.clone(),
+    }
+}
+
+fn submit_input(app: &mut App) {
+    if let Some(r) = app.reader.as_mut().filter(|_| app.screen == Screen::Reader) {
+        r.find.editing = false;
+    } else {
+        app.focus = Focus::List;
+    }
+}
+
+fn open(app: &mut App, fx: &mut Vec<Effect>) {
+    if let Some(overlay) = app.overlay.clone() {
+        open_overlay_item(app, &overlay, fx);
+        return;
+    }
+    match (app.screen, app.focus) {
+        (Screen::Reader, _) => submit_input(app),
+        (Screen::Library, Focus::Facets) => toggle_facet_value(app),
+        (Screen::Library, _) => {
+            if let Some(id) = app.selected_article() {
+                app.focus = Focus::List;
+                open_article(app, id, true, fx);
+            }
+        }
+    }
+}
+
+fn open_overlay_item(app: &mut App, overlay: &Overlay, fx: &mut Vec<Effect>) {
+    let target = match overlay {
+        Overlay::Help => None,
+        Overlay::Toc { selected } => {
+            let rows = app.reader_rows();
+            if let Some(r) = &mut app.reader
+                && let Some(entry) = r.layout.toc.get(*selected)
+            {
+                r.scroll = entry.line.min(max_scroll(r, rows));
+            }
+            None
+        }
+        Overlay::Related { items, selected } => items.get(*selected).map(|i| i.id),
+        Overlay::Bookmarks { selected } => app.bookmarked().get(*selected).copied(),
+        Overlay::History { selected } => app.recent().get(*selected).copied(),
+    };
+    app.overlay = None;
+    if let Some(id) = target {
+        open_article(app, id, true, fx);
+    }
+}
+
+/// Opens an article in the reader, restoring its saved position.
+fn open_article(app: &mut App, id: ArticleId, record: bool, fx: &mut Vec<Effect>) {
+    let doc = match app.library.document(id) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let path = &app.library.get(id).path;
+            app.message = Some(format!("Cannot show {path}: {e}. Run `careerhub check`."));
+            return;
+        }
+    };
+    if record {
+        let here = current_place(app);
+        app.history.back.push(here);
+        app.history.forward.clear();
+    }
+    remember_position(app, fx);
+    let layout = layout::layout(&doc, app.text_width());
+    let mut reader = ReaderPane {
+        id,
+        doc,
+        layout,
+        scroll: 0,
+        find: Default::default(),
+    };
+    let slug = app.library.get(id).slug.clone();
+    if let Some(pos) = app.saved.positions.get(&slug) {
+        reader.scroll = restore_scroll(&reader, pos).min(max_scroll(&reader, app.reader_rows()));
+    }
+    app.reader = Some(reader);
+    app.screen = Screen::Reader;
+    app.overlay = None;
+    app.saved.recent.retain(|s| *s != slug);
+    app.saved.recent.insert(0, slug);
+    app.saved.recent.truncate(RECENT_LIMIT);
+    fx.push(Effect::Persist);
+}
+
+fn current_place(app: &App) -> Place {
+    match (&app.screen, &app.reader) {
+        (Screen::Reader, Some(r)) => Place::Article {
+            id: r.id,
+            scroll: r.scroll,
+        },
+        _ => Place::Library,
+    }
+}
+
+/// Goes to a place without recording history.
+fn go(app: &mut App, place: Place, fx: &mut Vec<Effect>) {
+    match place {
+        Place::Library => {
+            remember_position(app, fx);
+            app.reader = None;
+            app.screen = Screen::Library;
+            app.overlay = None;
+        }
+        Place::Article { id, scroll } => {
+            open_article(app, id, false, fx);
+            let rows = app.reader_rows();
+            if let Some(r) = &mut app.reader {
+                r.scroll = scroll.min(max_scroll(r, rows));
+            }
+        }
+    }
+}
+
+fn back(app: &mut App, fx: &mut Vec<Effect>) {
+    let to = app.history.back.pop().unwrap_or(Place::Library);
+    if to == current_place(app) {
+        app.dirty = false;
+        return;
+    }
+    let here = current_place(app);
+    app.history.forward.push(here);
+    go(app, to, fx);
+}
+
+fn forward(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(to) = app.history.forward.pop() else {
+        app.message = Some("Nothing to go forward to".into());
+        return;
+    };
+    let here = current_place(app);
+    app.history.back.push(here);
+    go(app, to, fx);
+}
+
+fn follow_link(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
+    let Some(r) = &app.reader else { return };
+    let Some(link) = r.doc.links.get(n.wrapping_sub(1)) else {
+        app.message = Some(format!("This article has no link [{n}]"));
+        return;
+    };
+    match link
+        .internal
+        .as_deref()
+        .and_then(|slug| app.library.by_slug(slug))
+    {
+        Some(article) => {
+            let id = article.id;
+            open_article(app, id, true, fx);
+        }
+        None => {
+            let url = link.url.clone();
+            share_url(app, url, fx);
+        }
+    }
+}
+
+/// Opens a URL in a browser where we can, else copies it and shows it.
+fn share_url(app: &mut App, url: String, fx: &mut Vec<Effect>) {
+    let url = sanitize::line(&url).into_owned();
+    if app.options.can_open_browser {
+        app.message = Some(format!("Opening {url}"));
+        fx.push(Effect::OpenUrl(url));
+    } else {
+        app.message = Some(format!("Copied {url}"));
+        fx.push(Effect::Copy(url));
+    }
+}
+
+/// The canonical URL of the article on screen.
+fn current_url(app: &mut App) -> Option<String> {
+    let Some(id) = app.current_article() else {
+        app.message = Some("No article selected".into());
+        return None;
+    };
+    let article = app.library.get(id);
+    let url = article.canonical.clone();
+    if url.is_none() {
+        app.message = Some(format!("{} has no canonical URL", article.slug));
+    }
+    url
+}
+
+fn toggle_facets(app: &mut App) {
+    if app.facets.open && app.focus == Focus::Facets {
+        app.facets.open = false;
+        app.focus = Focus::List;
+    } else {
+        app.facets.open = true;
+        app.focus = Focus::Facets;
+    }
+}
+
+fn toggle_facet_value(app: &mut App) {
+    let rows = app.facets.rows();
+    let Some(&row) = rows.get(app.facets.selected) else {
+        return;
+    };
+    let (name, value) = app.facets.pair(row);
+    let key = (name.to_owned(), value.value.clone());
+    if !app.facets.active.remove(&key) {
+        app.facets.active.insert(key.clone());
+    }
+    refresh_list(app);
+    // Keep the cursor on the same value though counts may have reordered the rows.
+    if let Some(i) = app.facets.rows().iter().position(|&r| {
+        let (n, v) = app.facets.pair(r);
+        n == key.0 && v.value == key.1
+    }) {
+        app.facets.selected = i;
+    }
+}
+
+fn toggle_overlay(app: &mut App, overlay: Overlay) {
+    let same =
+        app.overlay.as_ref().map(std::mem::discriminant) == Some(std::mem::discriminant(&overlay));
+    if same {
+        app.overlay = None;
+    } else if matches!(overlay, Overlay::Toc { .. }) && app.reader.is_none() {
+        app.dirty = false;
+    } else {
+        app.overlay = Some(overlay);
+    }
+}
+
+fn toggle_related(app: &mut App) {
+    if matches!(app.overlay, Some(Overlay::Related { .. })) {
+        app.overlay = None;
+        return;
+    }
+    let Some(id) = app.current_article() else {
+        return;
+    };
+    let mut items: Vec<RelatedItem> = app
+        .library
+        .related(id)
+        .into_iter()
+        .map(|r| RelatedItem {
+            id: r.id,
+            label: RelatedLabel::Kind(r.kind),
+        })
+        .collect();
+    if let Some(r) = app.reader.as_ref().filter(|r| r.id == id) {
+        for (i, link) in r.doc.links.iter().enumerate() {
+            let Some(target) = link
+                .internal
+                .as_deref()
+                .and_then(|s| app.library.by_slug(s))
+            else {
+                continue;
+            };
+            if target.id != id && !items.iter().any(|it| it.id == target.id) {
+                items.push(RelatedItem {
+                    id: target.id,
+                    label: RelatedLabel::Link(i + 1),
+                });
+            }
+        }
+    }
+    app.overlay = Some(Overlay::Related { items, selected: 0 });
+}
+
+fn toggle_bookmark(app: &mut App, fx: &mut Vec<Effect>) {
+    let target = match &app.overlay {
+        Some(Overlay::Bookmarks { selected }) => app.bookmarked().get(*selected).copied(),
+        _ => app.current_article(),
+    };
+    let Some(id) = target else { return };
+    let slug = app.library.get(id).slug.clone();
+    if app.is_bookmarked(id) {
+        app.saved.bookmarks.retain(|b| *b != slug);
+        app.message = Some("Bookmark removed".into());
+    } else {
+        app.saved.bookmarks.insert(0, slug);
+        app.message = Some("Bookmarked".into());
+    }
+    if let Some(Overlay::Bookmarks { selected }) = &mut app.overlay {
+        *selected = (*selected).min(app.saved.bookmarks.len().saturating_sub(1));
+    }
+    fx.push(Effect::Persist);
+}
+
+/// Index of the toc entry for the top line of the reader.
+fn current_section(app: &App) -> usize {
+    app.reader
+        .as_ref()
+        .and_then(|r| r.layout.lines.get(r.scroll).and_then(|l| l.section))
+        .unwrap_or(0)
+}
+
+fn position_of(r: &ReaderPane) -> Position {
+    let section = r.layout.lines.get(r.scroll).and_then(|l| l.section);
+    let entry = section.and_then(|s| r.layout.toc.get(s));
+    let total = r.layout.lines.len().max(1);
+    Position {
+        heading: entry.map(|e| e.title.clone()),
+        offset: r.scroll - entry.map_or(0, |e| e.line.min(r.scroll)),
+        permille: (r.scroll.min(total) * 1000 / total) as u16,
+    }
+}
+
+fn restore_scroll(r: &ReaderPane, pos: &Position) -> usize {
+    let base = pos
+        .heading
+        .as_ref()
+        .and_then(|h| r.layout.toc.iter().find(|e| e.title == *h))
+        .map_or(0, |e| e.line);
+    (base + pos.offset).min(r.layout.lines.len().saturating_sub(1))
+}
+
+/// Saves the reading position of the open article.
+fn remember_position(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(r) = app.reader.as_ref().filter(|_| app.screen == Screen::Reader) else {
+        return;
+    };
+    let slug = app.library.get(r.id).slug.clone();
+    let pos = position_of(r);
+    if app.saved.positions.get(&slug) != Some(&pos) {
+        app.saved.positions.insert(slug, pos);
+        if !fx.contains(&Effect::Persist) {
+            fx.push(Effect::Persist);
+        }
+    }
+}
+
+/// Recomputes find hits: case-insensitive matches of the find input on each layout line.
+fn refresh_find(r: &mut ReaderPane) {
+    r.find.hits.clear();
+    let needle: Vec<char> = r.find.input.to_lowercase().chars().collect();
+    if needle.is_empty() {
+        return;
+    }
+    for (i, line) in r.layout.lines.iter().enumerate() {
+        let hay: Vec<char> = line.text().to_lowercase().chars().collect();
+        let mut start = 0;
+        while start + needle.len() <= hay.len() {
+            if hay[start..start + needle.len()] == needle[..] {
+                r.find.hits.push((i, start, start + needle.len()));
+                start += needle.len();
+            } else {
+                start += 1;
+            }
+        }
+    }
+    r.find.current = r.find.current.min(r.find.hits.len().saturating_sub(1));
+}
+
+fn step_find(app: &mut App, delta: isize) {
+    let rows = app.reader_rows();
+    let Some(r) = &mut app.reader else { return };
+    let n = r.find.hits.len();
+    if n == 0 {
+        app.message = Some(if r.find.input.is_empty() {
+            "Press / to find in the article".into()
+        } else {
+            format!("No match for “{}”", r.find.input)
+        });
+        return;
+    }
+    r.find.current = (r.find.current as isize + delta).rem_euclid(n as isize) as usize;
+    show_find_hit(r, rows);
+}
+
+/// Scrolls so the current find hit is visible, a third of the way down the screen.
+fn show_find_hit(r: &mut ReaderPane, rows: usize) {
+    if let Some(&(line, _, _)) = r.find.hits.get(r.find.current)
+        && (line < r.scroll || line >= r.scroll + rows)
+    {
+        r.scroll = line.saturating_sub(rows / 3).min(max_scroll(r, rows));
+    }
+}

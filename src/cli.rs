@@ -1,0 +1,506 @@
+//! Command-line interface: argument definitions and the non-interactive commands.
+//!
+//! Output contract (other tools depend on it): text goes to stdout, one record a line;
+//! `--json` prints one JSON document; notes and errors go to stderr. Exit codes: 0 success,
+//! 1 `check` found errors, 2 bad usage, unknown slug or unreadable content folder.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::content::document::{Block, Document, Inline};
+use crate::content::layout::{self, Layout, SpanStyle};
+use crate::content::library::{Article, Related};
+use crate::content::sanitize;
+use crate::content::search::{Hit, Query, Searcher};
+use crate::content::source::Source;
+use crate::content::{Library, LoadOptions, Problem};
+
+/// Default width of `read` when stdout is not a terminal.
+const DEFAULT_WIDTH: u16 = 80;
+
+/// careerhub: read a library of career-guidance articles in the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "careerhub", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags accepted before or after any subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Folder of Markdown articles to read (default: the built-in library).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Include drafts.
+    #[arg(long, global = true)]
+    pub drafts: bool,
+    /// Include archived articles.
+    #[arg(long, global = true)]
+    pub archived: bool,
+}
+
+impl GlobalArgs {
+    /// Where to load articles from.
+    pub fn source(&self) -> Source {
+        self.content.clone().map_or(Source::Embedded, Source::Dir)
+    }
+
+    /// Which hidden articles to include.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            drafts: self.drafts,
+            archived: self.archived,
+        }
+    }
+}
+
+/// The non-interactive commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List articles, newest first, optionally filtered by facets.
+    List {
+        /// Only articles with this role (repeat for any of several).
+        #[arg(long, value_name = "R")]
+        role: Vec<String>,
+        /// Only articles with this intent.
+        #[arg(long, value_name = "I")]
+        intent: Vec<String>,
+        /// Only articles in this category.
+        #[arg(long, value_name = "C")]
+        category: Vec<String>,
+        /// Only articles with this value of any facet.
+        #[arg(long, value_name = "NAME=VALUE")]
+        facet: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fuzzy-search titles, facets and descriptions; `role:x intent:y` terms filter.
+    Search {
+        /// Words and `facet:value` filters.
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+        /// At most this many results.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an article as text.
+    Read {
+        slug: String,
+        /// Wrap width (default: the terminal's, or 80).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
+        width: Option<u16>,
+    },
+    /// Articles related to one: listed, similar, and linking to it.
+    Related {
+        slug: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every facet with its values and article counts.
+    Facets {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every file (drafts and archived included) and list every problem.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A failure that ends a command with a message and an exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+type CliResult = Result<u8, CliError>;
+
+/// Loads the library named by the global flags.
+pub fn load(global: &GlobalArgs, options: LoadOptions) -> Result<Library, CliError> {
+    Library::load(&global.source(), options).map_err(|e| CliError::usage(e.to_string()))
+}
+
+/// Runs one non-interactive command, writing to `out` and notes to `err`; returns the exit code.
+pub fn run(
+    global: &GlobalArgs,
+    command: &Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> CliResult {
+    if let Command::Check { json } = command {
+        return check(global, *json, out, err);
+    }
+    let lib = load(global, global.load_options())?;
+    if let Command::Read { slug, width } = command {
+        let code = read(&lib, slug, *width, out)?;
+        skipped_note(&lib, err);
+        return Ok(code);
+    }
+    let code = match command {
+        Command::List {
+            role,
+            intent,
+            category,
+            facet,
+            json,
+        } => {
+            let mut filters: Vec<(String, String)> = Vec::new();
+            filters.extend(role.iter().map(|v| ("role".into(), v.clone())));
+            filters.extend(intent.iter().map(|v| ("intent".into(), v.clone())));
+            filters.extend(category.iter().map(|v| ("category".into(), v.clone())));
+            for f in facet {
+                let (name, value) = f
+                    .split_once('=')
+                    .filter(|(n, v)| !n.is_empty() && !v.is_empty())
+                    .ok_or_else(|| {
+                        CliError::usage(format!(
+                            "--facet `{f}`: expected NAME=VALUE, e.g. --facet role=data-analyst"
+                        ))
+                    })?;
+                filters.push((name.to_lowercase(), value.to_owned()));
+            }
+            let query = Query {
+                filters,
+                words: Vec::new(),
+            };
+            let articles: Vec<&Article> = lib
+                .by_date()
+                .iter()
+                .map(|&id| lib.get(id))
+                .filter(|a| query.accepts(a))
+                .collect();
+            list(&lib, &articles, *json, out)
+        }
+        Command::Search { query, limit, json } => {
+            let query = Query::parse(&query.join(" "));
+            let mut hits = Searcher::default().search(&lib, &query, lib.by_date());
+            hits.truncate(limit.unwrap_or(usize::MAX));
+            search(&lib, &hits, *json, out)
+        }
+        Command::Related { slug, json } => {
+            related(&lib, &lib.related(find(&lib, slug)?.id), *json, out)
+        }
+        Command::Facets { json } => facets(&lib, *json, out),
+        Command::Check { .. } | Command::Read { .. } => unreachable!("handled above"),
+    }
+    .map_err(io_error)?;
+    skipped_note(&lib, err);
+    Ok(code)
+}
+
+fn io_error(e: io::Error) -> CliError {
+    CliError {
+        code: if e.kind() == io::ErrorKind::BrokenPipe {
+            0
+        } else {
+            2
+        },
+        message: format!("cannot write output: {e}"),
+    }
+}
+
+/// Tells on stderr how many files were skipped, so scripts see partial results are partial.
+fn skipped_note(lib: &Library, err: &mut dyn Write) {
+    let n = lib.skipped();
+    if n > 0 {
+        let files = if n == 1 { "file" } else { "files" };
+        let _ = writeln!(
+            err,
+            "careerhub: {n} {files} skipped because of errors; run `careerhub check` for details"
+        );
+    }
+}
+
+fn find<'a>(lib: &'a Library, slug: &str) -> Result<&'a Article, CliError> {
+    lib.by_slug(slug).ok_or_else(|| {
+        let shown = sanitize::line(slug);
+        CliError::usage(format!("no article with slug `{shown}`: run `careerhub list` or `careerhub search {shown}` to find one"))
+    })
+}
+
+/// JSON shape of an article, shared by `list`, `search` and `related`.
+#[derive(Serialize)]
+struct ArticleJson<'a> {
+    slug: &'a str,
+    title: &'a str,
+    description: &'a str,
+    category: Option<&'a str>,
+    date: Option<String>,
+    facets: &'a std::collections::BTreeMap<String, Vec<String>>,
+    draft: bool,
+    archived: bool,
+    path: &'a str,
+    reading_minutes: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    positions: Option<&'a [usize]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<crate::content::library::RelatedKind>,
+}
+
+impl<'a> ArticleJson<'a> {
+    fn new(a: &'a Article) -> Self {
+        ArticleJson {
+            slug: &a.slug,
+            title: &a.title,
+            description: &a.description,
+            category: a.category(),
+            date: a.date.map(|d| d.to_string()),
+            facets: &a.facets,
+            draft: a.draft,
+            archived: a.archived,
+            path: &a.path,
+            reading_minutes: a.reading_minutes(),
+            score: None,
+            positions: None,
+            kind: None,
+        }
+    }
+}
+
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<u8> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(0)
+}
+
+/// One aligned text row: date, slug, title.
+fn row(out: &mut dyn Write, prefix: &str, a: &Article) -> io::Result<()> {
+    let date = a.date.map_or_else(|| "-".repeat(10), |d| d.to_string());
+    writeln!(out, "{prefix}{date}  {:<48}  {}", a.slug, a.title)
+}
+
+fn list(_lib: &Library, articles: &[&Article], json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    if json {
+        return write_json(
+            out,
+            &articles
+                .iter()
+                .map(|a| ArticleJson::new(a))
+                .collect::<Vec<_>>(),
+        );
+    }
+    for a in articles {
+        row(out, "", a)?;
+    }
+    Ok(0)
+}
+
+fn search(lib: &Library, hits: &[Hit], json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    if json {
+        let rows: Vec<ArticleJson> = hits
+            .iter()
+            .map(|h| ArticleJson {
+                score: Some(h.score),
+                positions: Some(&h.positions),
+                ..ArticleJson::new(lib.get(h.id))
+            })
+            .collect();
+        return write_json(out, &rows);
+    }
+    for h in hits {
+        row(out, &format!("{:>6}  ", h.score), lib.get(h.id))?;
+    }
+    Ok(0)
+}
+
+fn related(lib: &Library, related: &[Related], json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    if json {
+        let rows: Vec<ArticleJson> = related
+            .iter()
+            .map(|r| ArticleJson {
+                kind: Some(r.kind),
+                ..ArticleJson::new(lib.get(r.id))
+            })
+            .collect();
+        return write_json(out, &rows);
+    }
+    for r in related {
+        row(out, &format!("{:<10}  ", r.kind.label()), lib.get(r.id))?;
+    }
+    Ok(0)
+}
+
+fn facets(lib: &Library, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let counts = lib.facet_counts(lib.by_date());
+    if json {
+        let map: serde_json::Map<String, serde_json::Value> = counts
+            .iter()
+            .map(|(name, values)| {
+                let values = values
+                    .iter()
+                    .map(|v| serde_json::json!({"value": v.value, "count": v.count}))
+                    .collect();
+                (name.clone(), serde_json::Value::Array(values))
+            })
+            .collect();
+        return write_json(out, &map);
+    }
+    for (name, values) in &counts {
+        writeln!(out, "{name}")?;
+        for v in values {
+            writeln!(out, "  {:<32} {:>5}", v.value, v.count)?;
+        }
+    }
+    Ok(0)
+}
+
+fn read(lib: &Library, slug: &str, width: Option<u16>, out: &mut dyn Write) -> CliResult {
+    let article = find(lib, slug)?;
+    let doc = lib.document(article.id).map_err(|e| CliError {
+        code: 1,
+        message: format!(
+            "{}: cannot render: {e}; run `careerhub check`",
+            article.path
+        ),
+    })?;
+    let tty = io::stdout().is_terminal();
+    let width = width.unwrap_or_else(|| {
+        if tty {
+            ratatui::crossterm::terminal::size().map_or(DEFAULT_WIDTH, |(w, _)| w.min(100))
+        } else {
+            DEFAULT_WIDTH
+        }
+    });
+    let styled = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let layout = layout::layout(&doc, width);
+    write_article(article, &layout, styled, out).map_err(io_error)
+}
+
+/// Title, a metadata line, then the wrapped body; the header goes through the same layout
+/// so that a long title wraps like the body.
+fn write_article(
+    article: &Article,
+    body: &Layout,
+    styled: bool,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let header = layout::layout(&article_header(article), body.width);
+    for line in header
+        .lines
+        .iter()
+        .chain([&Default::default()])
+        .chain(&body.lines)
+    {
+        let mut text = String::new();
+        for span in &line.spans {
+            let t = sanitize::line(&span.text);
+            if styled {
+                text.push_str(&ansi(&t, span.style));
+            } else {
+                text.push_str(&t);
+            }
+        }
+        writeln!(out, "{}", text.trim_end())?;
+    }
+    Ok(0)
+}
+
+/// The title as a heading and a line of date, category and reading time.
+pub fn article_header(article: &Article) -> Document {
+    let mut meta = Vec::new();
+    if let Some(d) = article.date {
+        meta.push(d.to_string());
+    }
+    if let Some(c) = article.category() {
+        meta.push(c.to_owned());
+    }
+    meta.push(format!("{} min read", article.reading_minutes()));
+    let text = |t: String| {
+        vec![Inline {
+            text: t,
+            ..Inline::default()
+        }]
+    };
+    Document {
+        blocks: vec![
+            Block::Heading {
+                level: 1,
+                text: text(article.title.clone()),
+            },
+            Block::Paragraph(text(meta.join(" · "))),
+        ],
+        links: Vec::new(),
+    }
+}
+
+/// SGR escapes for a span when writing styled text to a terminal.
+fn ansi(text: &str, s: SpanStyle) -> String {
+    let mut codes = Vec::new();
+    if s.bold || s.heading.is_some() {
+        codes.push("1");
+    }
+    if s.heading == Some(2) || s.heading == Some(1) {
+        codes.push("36");
+    }
+    if s.italic || s.quote {
+        codes.push("3");
+    }
+    if s.link.is_some() {
+        codes.push("4");
+    }
+    if s.decoration {
+        codes.push("2");
+    }
+    if s.code {
+        codes.push("33");
+    }
+    if codes.is_empty() {
+        text.to_owned()
+    } else {
+        format!("\x1b[{}m{text}\x1b[0m", codes.join(";"))
+    }
+}
+
+/// `check`: every problem of every file, drafts and archived included.
+fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    let lib = load(
+        global,
+        LoadOptions {
+            drafts: true,
+            archived: true,
+        },
+    )?;
+    let mut problems: Vec<Problem> = lib.problems().to_vec();
+    problems.extend(lib.check_bodies());
+    problems.extend(lib.unresolved_related());
+    problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    if json {
+        write_json(out, &problems).map_err(io_error)?;
+    } else {
+        for p in &problems {
+            writeln!(out, "{p}").map_err(io_error)?;
+        }
+    }
+    let warnings = problems.len() - errors;
+    let _ = writeln!(
+        err,
+        "careerhub: checked {} articles in {}: {errors} error{}, {warnings} warning{}",
+        lib.len() + lib.skipped(),
+        global.source().describe(),
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    );
+    Ok(if errors > 0 { 1 } else { 0 })
+}

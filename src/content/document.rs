@@ -1,0 +1,2189 @@
+//! One rendering pipeline for article bodies.
+//!
+//! A body is CMS-exported HTML followed by Markdown trailer sections, or plain Markdown from
+//! another static-site generator. Both go through the same steps:
+//!
+//! 1. Markdown is turned into HTML with pulldown-cmark; raw HTML blocks pass through untouched,
+//!    so a Webflow body and its Markdown trailer become one HTML fragment.
+//! 2. That fragment is parsed by html2text's html5ever front end into a DOM, after a cheap
+//!    pre-scan that refuses pathological nesting (html5ever is quadratic on it).
+//! 3. The DOM is walked into a width-independent [`Document`]: blocks with inline spans, links
+//!    numbered in reading order.
+//!
+//! Wrapping to a width lives in [`crate::content::layout`].
+
+/// A rendered article body, independent of any width.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    /// Top-level blocks in reading order.
+    pub blocks: Vec<Block>,
+    /// Every link in reading order; `Inline::link` indexes into this (link `[n]` is `links[n-1]`).
+    pub links: Vec<Link>,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A heading; `level` is 1..=6 as in HTML.
+    Heading { level: u8, text: Vec<Inline> },
+    /// A paragraph of inline text. Hard line breaks are `Inline` spans holding `"\n"`.
+    Paragraph(Vec<Inline>),
+    /// A list. `start` is `Some(n)` for an ordered list numbered from `n`, `None` for bullets.
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    /// A block quote.
+    Quote(Vec<Block>),
+    /// A table: the header row (may be empty) and body rows of cells.
+    Table {
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// A horizontal rule (a `---` between trailer sections, or `<hr>`).
+    Rule,
+    /// An image, shown as `[image: alt]`.
+    Image { alt: String, src: String },
+    /// Preformatted text (`<pre>`, fenced code), kept line for line.
+    Code(String),
+}
+
+/// A run of text with one style.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Inline {
+    pub text: String,
+    pub style: InlineStyle,
+    /// Index into [`Document::links`] when this span is (part of) a link's text.
+    pub link: Option<usize>,
+}
+
+/// Emphasis carried by an inline span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InlineStyle {
+    pub bold: bool,
+    pub italic: bool,
+    pub code: bool,
+}
+
+/// A link target found in the body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub url: String,
+    /// The slug of the library article this URL points to, filled in by
+    /// [`Document::resolve_links`]; `None` for external links.
+    pub internal: Option<String>,
+}
+
+impl Document {
+    /// Marks links that point into the library. `resolve` maps a URL to a known slug.
+    pub fn resolve_links(&mut self, resolve: impl Fn(&str) -> Option<String>) {
+        for link in &mut self.links {
+            link.internal = resolve(&link.url);
+        }
+    }
+}
+
+impl Inline {
+    /// A hard line break (`<br>`): a span holding exactly `"\n"`.
+    pub fn line_break() -> Inline {
+        Inline {
+            text: "\n".to_owned(),
+            ..Inline::default()
+        }
+    }
+
+    /// Whether this span is a hard line break.
+    pub fn is_break(&self) -> bool {
+        self.text == "\n"
+    }
+}
+
+/// Deepest tag nesting a body may have. html5ever's tree builder is quadratic in nesting depth
+/// (16k nested `<div>` take about two seconds), so deeper bodies are refused before parsing.
+pub const MAX_HTML_DEPTH: usize = 200;
+
+/// Why a body could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentError {
+    /// Tags (or Markdown quotes and lists) nest deeper than [`MAX_HTML_DEPTH`]; `line` is the
+    /// 1-based line of the body where the limit was passed.
+    TooDeep { depth: usize, line: usize },
+    /// The HTML parser itself failed (it reads from memory, so this should not happen).
+    Html { message: String },
+}
+
+impl DocumentError {
+    /// The 1-based line of the body the error points at (1 when it has no position).
+    pub fn line(&self) -> usize {
+        match self {
+            DocumentError::TooDeep { line, .. } => *line,
+            DocumentError::Html { .. } => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for DocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocumentError::TooDeep { depth, line } => write!(
+                f,
+                "the body nests tags {depth} deep at line {line}, more than the {MAX_HTML_DEPTH} \
+                 careerhub renders; close the unclosed tags (such as `<div>`) or flatten the \
+                 nested lists and quotes in that article"
+            ),
+            DocumentError::Html { message } => write!(
+                f,
+                "the body's HTML could not be parsed ({message}); re-export the article or fix \
+                 its markup"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DocumentError {}
+
+/// Renders an article body (everything after the frontmatter) into a [`Document`].
+///
+/// Never panics; refuses only bodies nested deeper than [`MAX_HTML_DEPTH`].
+pub fn parse(body: &str) -> Result<Document, DocumentError> {
+    let (body, inserted) = separate_trailer(body);
+    let html = markdown_to_html(&body).map_err(|e| match e {
+        DocumentError::TooDeep { depth, line } => DocumentError::TooDeep {
+            depth,
+            line: original_line(line, &inserted),
+        },
+        other => other,
+    })?;
+    let dom = html2text::config::plain()
+        .parse_html(html.as_bytes())
+        .map_err(|e| DocumentError::Html {
+            message: e.to_string(),
+        })?;
+    let mut builder = Builder::default();
+    let mut sink = Sink::default();
+    builder.node(&dom.document, Ctx::default(), &mut sink);
+    let mut blocks = sink.finish();
+    let links = renumber_links(&mut blocks, &builder.links);
+    Ok(Document { blocks, links })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 1: Markdown to HTML
+// ---------------------------------------------------------------------------------------------
+
+/// Inserts a blank line between a raw HTML line and a `---` line right below it. Without it the
+/// `---` that opens the Markdown trailer would be swallowed by the HTML block (which only ends
+/// at a blank line) and show up as literal text. Returns the new text and the (1-based, new
+/// numbering) lines that were inserted, so error positions can be mapped back.
+fn separate_trailer(body: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut inserted = Vec::new();
+    let mut prev_is_html = false;
+    let mut line_no = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if prev_is_html && trimmed == "---" {
+            out.push('\n');
+            line_no += 1;
+            inserted.push(line_no);
+        }
+        out.push_str(line);
+        line_no += 1;
+        prev_is_html = trimmed.starts_with('<');
+    }
+    if inserted.is_empty() {
+        (std::borrow::Cow::Borrowed(body), inserted)
+    } else {
+        (std::borrow::Cow::Owned(out), inserted)
+    }
+}
+
+/// Maps a line of the text produced by [`separate_trailer`] back to the original body.
+fn original_line(line: usize, inserted: &[usize]) -> usize {
+    line - inserted.iter().filter(|&&l| l < line).count()
+}
+
+/// Converts Markdown to HTML, passing raw HTML through, and measures nesting on the way.
+///
+/// pulldown-cmark is built without its `html` feature here, so this is a small emitter of our
+/// own; it also lets the nesting check see Markdown containers and raw HTML as one stream.
+fn markdown_to_html(body: &str) -> Result<String, DocumentError> {
+    use pulldown_cmark::{Options, Parser};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut emitter = Emitter {
+        out: String::with_capacity(body.len() + body.len() / 8),
+        ..Emitter::default()
+    };
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        if let Err(at) = emitter.event(event) {
+            let offset = range.start + at;
+            return Err(DocumentError::TooDeep {
+                depth: emitter.scan.depth,
+                line: line_at(body, offset),
+            });
+        }
+    }
+    Ok(emitter.out)
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    let end = floor_char_boundary(text, offset.min(text.len()));
+    text[..end].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// An image being collected: pulldown-cmark sends its alt text as events between start and end.
+struct PendingImage {
+    src: String,
+    alt: String,
+    nesting: usize,
+}
+
+/// Writes HTML for pulldown-cmark events.
+#[derive(Default)]
+struct Emitter {
+    out: String,
+    scan: TagScan,
+    in_table_head: bool,
+    image: Option<PendingImage>,
+}
+
+impl Emitter {
+    /// Handles one event; `Err(i)` means nesting passed the limit `i` bytes into the event's
+    /// source text.
+    fn event(&mut self, event: pulldown_cmark::Event<'_>) -> Result<(), usize> {
+        use pulldown_cmark::Event;
+        if self.image.is_some() {
+            return self.image_event(event);
+        }
+        match event {
+            Event::Start(tag) => {
+                self.scan.open_markdown()?;
+                self.start(tag);
+            }
+            Event::End(tag) => {
+                self.scan.close_markdown();
+                self.end(tag);
+            }
+            Event::Text(t) => escape_text(&t, &mut self.out),
+            Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.out.push_str("<code>");
+                escape_text(&t, &mut self.out);
+                self.out.push_str("</code>");
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                self.scan.scan(&t)?;
+                self.out.push_str(&t);
+            }
+            Event::FootnoteReference(t) => {
+                self.out.push('[');
+                escape_text(&t, &mut self.out);
+                self.out.push(']');
+            }
+            Event::SoftBreak => self.out.push('\n'),
+            Event::HardBreak => self.out.push_str("<br>\n"),
+            Event::Rule => self.out.push_str("<hr>\n"),
+            Event::TaskListMarker(done) => self.out.push_str(if done { "[x] " } else { "[ ] " }),
+        }
+        Ok(())
+    }
+
+    /// Inside `![alt](src)`: text becomes the alt attribute, markup inside it is dropped.
+    fn image_event(&mut self, event: pulldown_cmark::Event<'_>) -> Result<(), usize> {
+        use pulldown_cmark::Event;
+        let Some(image) = self.image.as_mut() else {
+            return Ok(());
+        };
+        match event {
+            Event::Start(_) => image.nesting += 1,
+            Event::End(_) if image.nesting > 0 => image.nesting -= 1,
+            Event::End(_) => {
+                self.scan.close_markdown();
+                if let Some(image) = self.image.take() {
+                    self.out.push_str("<img src=\"");
+                    escape_attr(&image.src, &mut self.out);
+                    self.out.push_str("\" alt=\"");
+                    escape_attr(&image.alt, &mut self.out);
+                    self.out.push_str("\">");
+                }
+            }
+            Event::Text(t) | Event::Code(t) => image.alt.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, tag: pulldown_cmark::Tag<'_>) {
+        use pulldown_cmark::Tag;
+        let out = &mut self.out;
+        match tag {
+            Tag::Paragraph => out.push_str("<p>"),
+            Tag::Heading { level, .. } => out.push_str(&format!("<h{}>", level as u8)),
+            Tag::BlockQuote(_) => out.push_str("<blockquote>\n"),
+            Tag::CodeBlock(_) => out.push_str("<pre><code>"),
+            Tag::List(Some(start)) => out.push_str(&format!("<ol start=\"{start}\">\n")),
+            Tag::List(None) => out.push_str("<ul>\n"),
+            Tag::Item => out.push_str("<li>"),
+            Tag::Table(_) => out.push_str("<table>"),
+            Tag::TableHead => {
+                self.in_table_head = true;
+                out.push_str("<thead><tr>");
+            }
+            Tag::TableRow => out.push_str("<tr>"),
+            Tag::TableCell => out.push_str(if self.in_table_head { "<th>" } else { "<td>" }),
+            Tag::Emphasis => out.push_str("<em>"),
+            Tag::Strong => out.push_str("<strong>"),
+            Tag::Strikethrough => out.push_str("<del>"),
+            Tag::Superscript => out.push_str("<sup>"),
+            Tag::Subscript => out.push_str("<sub>"),
+            Tag::Link { dest_url, .. } => {
+                out.push_str("<a href=\"");
+                escape_attr(&dest_url, out);
+                out.push_str("\">");
+            }
+            Tag::Image { dest_url, .. } => {
+                self.image = Some(PendingImage {
+                    src: dest_url.to_string(),
+                    alt: String::new(),
+                    nesting: 0,
+                });
+            }
+            Tag::DefinitionList => out.push_str("<dl>"),
+            Tag::DefinitionListTitle => out.push_str("<dt>"),
+            Tag::DefinitionListDefinition => out.push_str("<dd>"),
+            Tag::FootnoteDefinition(_) => out.push_str("<div>"),
+            Tag::HtmlBlock | Tag::MetadataBlock(_) => {}
+        }
+    }
+
+    fn end(&mut self, tag: pulldown_cmark::TagEnd) {
+        use pulldown_cmark::TagEnd;
+        let close = match tag {
+            TagEnd::Paragraph => "</p>\n".to_owned(),
+            TagEnd::Heading(level) => format!("</h{}>\n", level as u8),
+            TagEnd::BlockQuote(_) => "</blockquote>\n".to_owned(),
+            TagEnd::CodeBlock => "</code></pre>\n".to_owned(),
+            TagEnd::List(true) => "</ol>\n".to_owned(),
+            TagEnd::List(false) => "</ul>\n".to_owned(),
+            TagEnd::Item => "</li>\n".to_owned(),
+            TagEnd::Table => "</tbody></table>\n".to_owned(),
+            TagEnd::TableHead => {
+                self.in_table_head = false;
+                "</tr></thead><tbody>".to_owned()
+            }
+            TagEnd::TableRow => "</tr>".to_owned(),
+            TagEnd::TableCell => if self.in_table_head { "</th>" } else { "</td>" }.to_owned(),
+            TagEnd::Emphasis => "</em>".to_owned(),
+            TagEnd::Strong => "</strong>".to_owned(),
+            TagEnd::Strikethrough => "</del>".to_owned(),
+            TagEnd::Superscript => "</sup>".to_owned(),
+            TagEnd::Subscript => "</sub>".to_owned(),
+            TagEnd::Link => "</a>".to_owned(),
+            TagEnd::DefinitionList => "</dl>".to_owned(),
+            TagEnd::DefinitionListTitle => "</dt>".to_owned(),
+            TagEnd::DefinitionListDefinition => "</dd>".to_owned(),
+            TagEnd::FootnoteDefinition => "</div>".to_owned(),
+            TagEnd::Image | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => String::new(),
+        };
+        self.out.push_str(&close);
+    }
+}
+
+fn escape_text(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn escape_attr(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("&quot;"),
+            _ => escape_text(c.encode_utf8(&mut [0; 4]), out),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The nesting pre-scan
+// ---------------------------------------------------------------------------------------------
+
+/// Elements that never have a closing tag.
+const VOID: &[&str] = &[
+    "br", "img", "hr", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed",
+    "param", "track", "keygen", "frame",
+];
+/// Elements the parser closes by itself when a sibling opens, so unclosed runs do not nest.
+/// `a` is here because html5ever closes an open `<a>` when another one starts.
+const AUTO_CLOSING: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+    "colgroup", "a",
+];
+/// Elements whose content is raw text up to their closing tag (no tags inside).
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+];
+
+/// A linear estimate of how deep html5ever will nest elements: open minus close tags, ignoring
+/// void and self-closing-by-sibling elements, skipping comments and raw-text contents. State
+/// carries across chunks because a Markdown HTML block arrives one line at a time.
+#[derive(Default)]
+struct TagScan {
+    depth: usize,
+    /// Inside `<svg>`/`<math>`, where `<x/>` really is self-closed.
+    foreign: usize,
+    in_comment: bool,
+    raw: Option<&'static str>,
+}
+
+impl TagScan {
+    fn open_markdown(&mut self) -> Result<(), usize> {
+        self.depth += 1;
+        if self.depth > MAX_HTML_DEPTH {
+            Err(0)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn close_markdown(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Scans a chunk of raw HTML; `Err(i)` when the limit is passed at byte `i`.
+    fn scan(&mut self, html: &str) -> Result<(), usize> {
+        let b = html.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            i = if self.in_comment {
+                self.skip_comment(b, i)
+            } else if let Some(raw) = self.raw {
+                self.skip_raw(b, i, raw)
+            } else {
+                match b[i..].iter().position(|&c| c == b'<') {
+                    Some(p) => self.tag(b, i + p + 1)?,
+                    None => b.len(),
+                }
+            };
+        }
+        Ok(())
+    }
+
+    fn skip_comment(&mut self, b: &[u8], i: usize) -> usize {
+        match find(b, i, b"-->") {
+            Some(p) => {
+                self.in_comment = false;
+                p + 3
+            }
+            None => b.len(),
+        }
+    }
+
+    fn skip_raw(&mut self, b: &[u8], mut i: usize, raw: &str) -> usize {
+        while let Some(p) = find(b, i, b"</") {
+            let name = tag_name(b, p + 2);
+            if name.eq_ignore_ascii_case(raw.as_bytes()) {
+                self.raw = None;
+                return p + 2;
+            }
+            i = p + 2;
+        }
+        b.len()
+    }
+
+    /// Handles the markup after a `<` at `i`; returns where scanning continues.
+    fn tag(&mut self, b: &[u8], i: usize) -> Result<usize, usize> {
+        if b[i..].starts_with(b"!--") {
+            self.in_comment = true;
+            return Ok(i + 3);
+        }
+        match b.get(i) {
+            Some(b'!' | b'?') => Ok(tag_end(b, i).map_or(b.len(), |e| e + 1)),
+            Some(b'/') => {
+                let name = tag_name(b, i + 1);
+                self.close(name);
+                Ok(tag_end(b, i).map_or(b.len(), |e| e + 1))
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name = tag_name(b, i);
+                let end = tag_end(b, i);
+                let self_closing = end.is_some_and(|e| e > i && b[e - 1] == b'/');
+                self.open(name, self_closing).map_err(|()| i)?;
+                Ok(end.map_or(b.len(), |e| e + 1))
+            }
+            _ => Ok(i),
+        }
+    }
+
+    fn open(&mut self, name: &[u8], self_closing: bool) -> Result<(), ()> {
+        if is_one_of(name, VOID)
+            || is_one_of(name, AUTO_CLOSING)
+            || (self_closing && self.foreign > 0)
+        {
+            return Ok(());
+        }
+        if let Some(raw) = RAW_TEXT
+            .iter()
+            .find(|r| name.eq_ignore_ascii_case(r.as_bytes()))
+        {
+            // Raw-text elements hold no markup; their content is skipped, not counted.
+            self.raw = Some(raw);
+            return Ok(());
+        }
+        if is_one_of(name, &["svg", "math"]) {
+            self.foreign += 1;
+        }
+        self.depth += 1;
+        if self.depth > MAX_HTML_DEPTH {
+            Err(())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn close(&mut self, name: &[u8]) {
+        if name.is_empty() || is_one_of(name, VOID) || is_one_of(name, AUTO_CLOSING) {
+            return;
+        }
+        if is_one_of(name, &["svg", "math"]) {
+            self.foreign = self.foreign.saturating_sub(1);
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+}
+
+fn is_one_of(name: &[u8], set: &[&str]) -> bool {
+    set.iter().any(|s| name.eq_ignore_ascii_case(s.as_bytes()))
+}
+
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+/// The tag name starting at `i` (letters, digits, `-`).
+fn tag_name(b: &[u8], i: usize) -> &[u8] {
+    let rest = b.get(i..).unwrap_or(&[]);
+    let len = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    &rest[..len]
+}
+
+/// The `>` that ends the tag starting at `i`, skipping quoted attribute values.
+fn tag_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut quote = None;
+    for (k, &c) in b.iter().enumerate().skip(i) {
+        match (quote, c) {
+            (None, b'"' | b'\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, b'>') => return Some(k),
+            _ => {}
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 3: walking the DOM
+// ---------------------------------------------------------------------------------------------
+
+/// How deep the walk descends. The pre-scan keeps real bodies far below this; it only guards
+/// the recursion against trees the scan under-estimated.
+const MAX_WALK_DEPTH: usize = 2 * MAX_HTML_DEPTH + 50;
+
+/// Elements dropped together with everything inside them.
+const DROPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "svg", "form", "button", "input", "select",
+    "textarea", "object", "embed", "canvas", "math", "audio", "video", "title", "noembed",
+    "noframes", "frameset", "map", "dialog",
+];
+/// Elements that start and end a paragraph but are otherwise transparent.
+const BLOCKISH: &[&str] = &[
+    "p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure",
+    "center", "address", "details", "summary", "dl", "dt", "dd", "fieldset", "legend", "hgroup",
+    "html", "body", "li", "caption", "menu", "dir", "search",
+];
+
+/// Inherited inline state.
+#[derive(Clone, Copy, Default)]
+struct Ctx {
+    style: InlineStyle,
+    link: Option<usize>,
+    depth: usize,
+}
+
+impl Ctx {
+    fn deeper(self) -> Ctx {
+        Ctx {
+            depth: self.depth + 1,
+            ..self
+        }
+    }
+}
+
+/// Where walked content goes: finished blocks plus the paragraph being collected.
+#[derive(Default)]
+struct Sink {
+    blocks: Vec<Block>,
+    inlines: Vec<Inline>,
+}
+
+impl Sink {
+    /// Ends the current paragraph (dropping it when nothing visible is left after clean-up).
+    fn flush(&mut self) {
+        let spans = clean_inlines(std::mem::take(&mut self.inlines), true);
+        if !spans.is_empty() {
+            self.blocks.push(Block::Paragraph(spans));
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        self.flush();
+        self.blocks.push(block);
+    }
+
+    fn finish(mut self) -> Vec<Block> {
+        self.flush();
+        self.blocks
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    links: Vec<Link>,
+}
+
+type Handle = html2text::Handle;
+
+/// The element name of `node`, if it is an element.
+fn element_name(node: &Handle) -> Option<&str> {
+    match &node.data {
+        html2text::Element { name, .. } => Some(&name.local),
+        _ => None,
+    }
+}
+
+/// An attribute value of `node`.
+fn attr(node: &Handle, key: &str) -> Option<String> {
+    match &node.data {
+        html2text::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| &*a.name.local == key)
+            .map(|a| a.value.to_string()),
+        _ => None,
+    }
+}
+
+/// The text of a text node.
+///
+/// html2text re-exports only the `Element`, `Document` and `Comment` variants of its node type,
+/// so a text node cannot be matched by name. Serializing the node instead gives its text as
+/// html5ever writes it outside attributes: it escapes exactly `&` (`&amp;`), U+00A0 (`&nbsp;`),
+/// `<` (`&lt;`) and `>` (`&gt;`), and nothing else, so undoing those four restores the text.
+/// Doctypes and processing instructions, the other unnamed variants, serialize as `<!…`/`<?…`,
+/// which escaped text never starts with, so they are told apart and skipped.
+fn node_text(node: &Handle) -> Option<String> {
+    let mut buf = Vec::new();
+    node.serialize(&mut buf).ok()?;
+    let text = String::from_utf8(buf).ok()?;
+    if text.starts_with("<!") || text.starts_with("<?") {
+        return None;
+    }
+    Some(unescape_serialized(&text))
+}
+
+/// Undoes html5ever's text escaping (see [`node_text`]) in one pass, so `&amp;lt;` correctly
+/// becomes `&lt;` rather than `<`.
+fn unescape_serialized(text: &str) -> String {
+    const ENTITIES: [(&str, char); 4] = [
+        ("&amp;", '&'),
+        ("&nbsp;", '\u{A0}'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+            Some((e, c)) => {
+                out.push(*c);
+                rest = &rest[e.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Builder {
+    fn children(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        if ctx.depth >= MAX_WALK_DEPTH {
+            return;
+        }
+        for child in node.children.borrow().iter() {
+            self.node(child, ctx.deeper(), sink);
+        }
+    }
+
+    fn node(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        match &node.data {
+            html2text::Element { name, .. } => self.element(&name.local, node, ctx, sink),
+            html2text::Document => self.children(node, ctx, sink),
+            html2text::Comment { .. } => {}
+            _ => {
+                if let Some(text) = node_text(node) {
+                    self.text(&text, ctx, sink);
+                }
+            }
+        }
+    }
+
+    fn element(&mut self, tag: &str, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        let styled = |f: fn(&mut InlineStyle)| {
+            let mut c = ctx;
+            f(&mut c.style);
+            c
+        };
+        match tag {
+            _ if DROPPED.contains(&tag) => {}
+            "br" => sink.inlines.push(Inline::line_break()),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = tag.as_bytes()[1] - b'0';
+                self.heading(level, node, ctx, sink);
+            }
+            "ul" => self.list(node, None, ctx, sink),
+            "ol" => self.list(
+                node,
+                Some(parse_start(attr(node, "start").as_deref())),
+                ctx,
+                sink,
+            ),
+            "blockquote" => self.quote(node, ctx, sink),
+            "table" => self.table(node, ctx, sink),
+            "hr" => sink.push_block(Block::Rule),
+            "img" => image(node, sink),
+            "iframe" => self.iframe(node, sink),
+            "pre" => pre(node, sink),
+            "figcaption" => self.caption(node, ctx, sink),
+            "strong" | "b" => self.children(node, styled(|s| s.bold = true), sink),
+            "em" | "i" => self.children(node, styled(|s| s.italic = true), sink),
+            "code" | "kbd" | "samp" | "tt" => self.children(node, styled(|s| s.code = true), sink),
+            "a" => self.anchor(node, ctx, sink),
+            _ if BLOCKISH.contains(&tag) => {
+                sink.flush();
+                self.children(node, ctx, sink);
+                sink.flush();
+            }
+            _ => self.children(node, ctx, sink),
+        }
+    }
+
+    /// Text goes into the current paragraph; bare `http(s)://` URLs outside links become links.
+    fn text(&mut self, text: &str, ctx: Ctx, sink: &mut Sink) {
+        if ctx.link.is_some() {
+            sink.inlines.push(Inline {
+                text: text.to_owned(),
+                style: ctx.style,
+                link: ctx.link,
+            });
+            return;
+        }
+        let mut last = 0;
+        for (start, end) in bare_urls(text) {
+            if start > last {
+                sink.inlines.push(Inline {
+                    text: text[last..start].to_owned(),
+                    style: ctx.style,
+                    link: None,
+                });
+            }
+            let url = &text[start..end];
+            let link = self.add_link(url);
+            sink.inlines.push(Inline {
+                text: url.to_owned(),
+                style: ctx.style,
+                link,
+            });
+            last = end;
+        }
+        if last < text.len() {
+            sink.inlines.push(Inline {
+                text: text[last..].to_owned(),
+                style: ctx.style,
+                link: None,
+            });
+        }
+    }
+
+    /// Registers a link target; `None` for targets not worth following (empty, `javascript:`,
+    /// `data:`).
+    fn add_link(&mut self, raw: &str) -> Option<usize> {
+        let url = clean_url(raw);
+        let lower = url.to_ascii_lowercase();
+        if url.is_empty() || lower.starts_with("javascript:") || lower.starts_with("data:") {
+            return None;
+        }
+        self.links.push(Link {
+            url,
+            internal: None,
+        });
+        Some(self.links.len() - 1)
+    }
+
+    fn anchor(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        let link = attr(node, "href").and_then(|href| self.add_link(&href));
+        let ctx = Ctx {
+            link: link.or(ctx.link),
+            ..ctx
+        };
+        self.children(node, ctx, sink);
+    }
+
+    /// Collects an element's content as one run of inline text (for headings, captions and
+    /// table cells, which hold no blocks in the model).
+    fn inline_content(&mut self, node: &Handle, ctx: Ctx) -> Vec<Inline> {
+        let mut inner = Sink::default();
+        self.children(node, ctx, &mut inner);
+        flatten(inner.finish())
+    }
+
+    fn heading(&mut self, level: u8, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        sink.flush();
+        let mut text = self.inline_content(node, ctx);
+        // Heading style already implies bold; `<h2><strong>…</strong></h2>` must not double it.
+        for span in &mut text {
+            span.style.bold = false;
+        }
+        let text = merge_spans(text);
+        if !text.is_empty() {
+            sink.push_block(Block::Heading { level, text });
+        }
+    }
+
+    fn caption(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        sink.flush();
+        let mut text = self.inline_content(node, ctx);
+        for span in &mut text {
+            span.style.italic = true;
+        }
+        if !text.is_empty() {
+            sink.push_block(Block::Paragraph(merge_spans(text)));
+        }
+    }
+
+    fn list(&mut self, node: &Handle, start: Option<u64>, ctx: Ctx, sink: &mut Sink) {
+        sink.flush();
+        let ctx = ctx.deeper();
+        let mut items = Vec::new();
+        let mut loose = Sink::default();
+        for child in node.children.borrow().iter() {
+            if element_name(child) == Some("li") {
+                push_item(&mut items, std::mem::take(&mut loose));
+                let mut item = Sink::default();
+                self.children(child, ctx, &mut item);
+                push_item(&mut items, item);
+            } else if ctx.depth < MAX_WALK_DEPTH {
+                // Stray content between items (text, a nested list) becomes an item of its own.
+                self.node(child, ctx, &mut loose);
+            }
+        }
+        push_item(&mut items, loose);
+        if !items.is_empty() {
+            sink.push_block(Block::List { start, items });
+        }
+    }
+
+    fn quote(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        sink.flush();
+        let mut inner = Sink::default();
+        self.children(node, ctx, &mut inner);
+        let blocks = inner.finish();
+        if !blocks.is_empty() {
+            sink.push_block(Block::Quote(blocks));
+        }
+    }
+
+    fn table(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        sink.flush();
+        let mut rows = Vec::new();
+        self.collect_rows(node, ctx, false, &mut rows, sink);
+        rows.retain(|r| r.cells.iter().any(|c| !c.is_empty()));
+        let Some(first) = rows.first() else { return };
+        let has_header = first.in_head || first.all_th;
+        let mut rows = rows.into_iter();
+        let header = if has_header {
+            rows.next().map(|r| r.cells).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let rows = rows.map(|r| r.cells).collect();
+        sink.push_block(Block::Table { header, rows });
+    }
+
+    /// Gathers `tr` rows from a table and its `thead`/`tbody`/`tfoot` sections; a `caption`
+    /// becomes a paragraph before the table.
+    fn collect_rows(
+        &mut self,
+        node: &Handle,
+        ctx: Ctx,
+        in_head: bool,
+        rows: &mut Vec<Row>,
+        sink: &mut Sink,
+    ) {
+        for child in node.children.borrow().iter() {
+            match element_name(child) {
+                Some("thead") => self.collect_rows(child, ctx, true, rows, sink),
+                Some("tbody" | "tfoot") => self.collect_rows(child, ctx, in_head, rows, sink),
+                Some("tr") => rows.push(self.row(child, ctx, in_head)),
+                Some("caption") => self.caption(child, ctx, sink),
+                _ => {}
+            }
+        }
+    }
+
+    fn row(&mut self, node: &Handle, ctx: Ctx, in_head: bool) -> Row {
+        let mut cells = Vec::new();
+        let mut all_th = true;
+        for child in node.children.borrow().iter() {
+            let name = element_name(child);
+            if matches!(name, Some("td" | "th")) {
+                all_th &= name == Some("th");
+                cells.push(self.inline_content(child, ctx.deeper()));
+            }
+        }
+        Row {
+            in_head,
+            all_th: all_th && !cells.is_empty(),
+            cells,
+        }
+    }
+
+    /// An embedded frame (usually a video) becomes a paragraph linking to its source.
+    fn iframe(&mut self, node: &Handle, sink: &mut Sink) {
+        let Some(src) = attr(node, "src").map(|s| absolute_url(&s)) else {
+            return;
+        };
+        let Some(link) = self.add_link(&src) else {
+            return;
+        };
+        let title = attr(node, "title")
+            .map(|t| collapse_text(&t))
+            .unwrap_or_default();
+        let label = if title.is_empty() {
+            url_host(&self.links[link].url).to_owned()
+        } else {
+            title
+        };
+        let text = format!("Embedded video: {label}");
+        sink.push_block(Block::Paragraph(vec![Inline {
+            text,
+            style: InlineStyle::default(),
+            link: Some(link),
+        }]));
+    }
+}
+
+/// A table row while it is collected.
+struct Row {
+    in_head: bool,
+    all_th: bool,
+    cells: Vec<Vec<Inline>>,
+}
+
+fn push_item(items: &mut Vec<Vec<Block>>, sink: Sink) {
+    let blocks = sink.finish();
+    if !blocks.is_empty() {
+        items.push(blocks);
+    }
+}
+
+/// `<ol start>`: empty, negative or out-of-range values fall back to 1.
+fn parse_start(value: Option<&str>) -> u64 {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1)
+}
+
+fn image(node: &Handle, sink: &mut Sink) {
+    let src = attr(node, "src")
+        .or_else(|| attr(node, "data-src"))
+        .map(|s| clean_url(&s))
+        .unwrap_or_default();
+    let mut alt = attr(node, "alt")
+        .map(|a| collapse_text(&a))
+        .unwrap_or_default();
+    if alt.is_empty() {
+        alt = collapse_text(file_name(&src));
+    }
+    if !alt.is_empty() {
+        sink.push_block(Block::Image { alt, src });
+    }
+}
+
+/// `<pre>` keeps its text line for line.
+fn pre(node: &Handle, sink: &mut Sink) {
+    let mut raw = String::new();
+    raw_text(node, 0, &mut raw);
+    let code = clean_code(&raw);
+    if !code.is_empty() {
+        sink.push_block(Block::Code(code));
+    }
+}
+
+fn raw_text(node: &Handle, depth: usize, out: &mut String) {
+    if depth >= MAX_WALK_DEPTH {
+        return;
+    }
+    for child in node.children.borrow().iter() {
+        match element_name(child) {
+            Some("br") => out.push('\n'),
+            Some(tag) if DROPPED.contains(&tag) => {}
+            Some(_) => raw_text(child, depth + 1, out),
+            None => out.push_str(&node_text(child).unwrap_or_default()),
+        }
+    }
+}
+
+/// Flattens blocks into one run of inline text, blocks separated by a space; line breaks
+/// become spaces too.
+fn flatten(blocks: Vec<Block>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for block in blocks {
+        let part = match block {
+            Block::Paragraph(spans) | Block::Heading { text: spans, .. } => spans,
+            Block::List { items, .. } => items.into_iter().flat_map(flatten_item).collect(),
+            Block::Quote(blocks) => flatten(blocks),
+            Block::Table { header, rows } => std::iter::once(header)
+                .chain(rows)
+                .flatten()
+                .flat_map(with_space)
+                .collect(),
+            Block::Code(text) => {
+                vec![Inline {
+                    text,
+                    style: InlineStyle {
+                        code: true,
+                        ..InlineStyle::default()
+                    },
+                    link: None,
+                }]
+            }
+            Block::Image { alt, .. } => vec![Inline {
+                text: alt,
+                ..Inline::default()
+            }],
+            Block::Rule => Vec::new(),
+        };
+        out.extend(with_space(part));
+    }
+    clean_inlines(out, false)
+}
+
+fn flatten_item(blocks: Vec<Block>) -> Vec<Inline> {
+    with_space(flatten(blocks))
+}
+
+fn with_space(mut spans: Vec<Inline>) -> Vec<Inline> {
+    spans.push(Inline {
+        text: " ".to_owned(),
+        ..Inline::default()
+    });
+    spans
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text clean-up
+// ---------------------------------------------------------------------------------------------
+
+/// Cleans a paragraph's spans the way a browser would show them: whitespace runs collapse to
+/// one space, invisible characters go, edges are trimmed, adjacent spans of one style merge.
+/// With `keep_breaks`, `<br>` breaks stay (at most two in a row, none at either edge);
+/// otherwise they become spaces. Returns nothing when no visible text is left.
+fn clean_inlines(spans: Vec<Inline>, keep_breaks: bool) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    let mut after_space = true;
+    for span in spans {
+        if span.is_break() && keep_breaks {
+            trim_spaces_end(&mut out);
+            push_break(&mut out);
+            after_space = true;
+            continue;
+        }
+        let mut text = String::with_capacity(span.text.len());
+        for c in clean_chars(&span.text).chars() {
+            if c == ' ' && after_space {
+                continue;
+            }
+            after_space = c == ' ';
+            text.push(c);
+        }
+        if !text.is_empty() {
+            out.push(Inline { text, ..span });
+        }
+    }
+    trim_end(&mut out);
+    if out.iter().all(Inline::is_break) {
+        return Vec::new();
+    }
+    merge_spans(out)
+}
+
+fn push_break(out: &mut Vec<Inline>) {
+    let trailing = out.iter().rev().take_while(|s| s.is_break()).count();
+    // No break at the start of a paragraph, and at most one blank line inside it.
+    if !out.is_empty() && trailing < 2 {
+        out.push(Inline::line_break());
+    }
+}
+
+fn trim_spaces_end(out: &mut Vec<Inline>) {
+    while let Some(last) = out.last_mut() {
+        if last.is_break() {
+            return;
+        }
+        let kept = last.text.trim_end_matches(' ').len();
+        last.text.truncate(kept);
+        if !last.text.is_empty() {
+            return;
+        }
+        out.pop();
+    }
+}
+
+/// Removes trailing spaces and breaks (the export ends paragraphs with `<br>U+200D`).
+fn trim_end(out: &mut Vec<Inline>) {
+    loop {
+        trim_spaces_end(out);
+        match out.last() {
+            Some(last) if last.is_break() => {
+                out.pop();
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Merges neighbours with identical style and link; breaks stay separate spans.
+fn merge_spans(spans: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last)
+                if !last.is_break()
+                    && !span.is_break()
+                    && last.style == span.style
+                    && last.link == span.link =>
+            {
+                last.text.push_str(&span.text);
+            }
+            _ if span.text.is_empty() => {}
+            _ => out.push(span),
+        }
+    }
+    out
+}
+
+/// Maps every whitespace character to a space and drops invisible or unsafe ones: zero-width
+/// spaces, BOMs, word joiners, a U+200D that does not join two pictographs (the export uses a
+/// lone U+200D as a spacer), control characters and bidi overrides.
+fn clean_chars(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '\u{A0}' | '\t' | '\n' | '\r' | '\u{0C}' => out.push(' '),
+            '\u{200B}'
+            | '\u{FEFF}'
+            | '\u{2060}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' => {}
+            '\u{200D}' => {
+                let before = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+                let after = chars.get(i + 1).copied();
+                if before.is_some_and(ends_pictograph) && after.is_some_and(is_pictographic) {
+                    out.push(c);
+                }
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `c` can end the emoji before a joiner: a pictograph, a variation selector or a
+/// skin-tone modifier.
+fn ends_pictograph(c: char) -> bool {
+    is_pictographic(c) || c == '\u{FE0F}' || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
+}
+
+/// An approximation of Unicode's Extended_Pictographic property, enough to keep emoji ZWJ
+/// sequences (👩‍💻, 🏳️‍🌈) intact.
+fn is_pictographic(c: char) -> bool {
+    matches!(c as u32,
+        0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x21AA | 0x2300..=0x23FF
+        | 0x24C2 | 0x25A0..=0x25FF | 0x2600..=0x27BF | 0x2934 | 0x2935 | 0x2B00..=0x2BFF | 0x3030
+        | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF | 0x1FC00..=0x1FFFD)
+}
+
+/// Text of an attribute shown to readers: cleaned like body text, trimmed.
+fn collapse_text(text: &str) -> String {
+    clean_chars(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `<pre>` text: tabs expanded, invisible characters dropped, trailing spaces and blank-line
+/// runs removed (a terminal shows neither, and layout never doubles blank lines).
+fn clean_code(raw: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for line in raw.replace("\r\n", "\n").split('\n') {
+        let line = expand_tabs(line);
+        let kept: String = clean_chars(&line);
+        let kept = kept.trim_end().to_owned();
+        if kept.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        lines.push(kept);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut col = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let n = 4 - col % 4;
+            out.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else {
+            out.push(c);
+            col += 1;
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs
+// ---------------------------------------------------------------------------------------------
+
+/// A link target as written, minus whitespace and control characters (an ESC inside an `href`
+/// must never reach the terminal).
+fn clean_url(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}
+
+/// Makes a protocol-relative `//host/path` (common in embeds) absolute.
+fn absolute_url(src: &str) -> String {
+    let src = src.trim();
+    if src.starts_with("//") {
+        format!("https:{src}")
+    } else {
+        src.to_owned()
+    }
+}
+
+/// The host part of a URL, or the URL itself when it has none.
+fn url_host(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((_, rest)) => {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            &rest[..end]
+        }
+        None => url,
+    }
+}
+
+/// The last path segment of a URL, without query or fragment.
+fn file_name(src: &str) -> &str {
+    let path = src.split(['?', '#']).next().unwrap_or("");
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+}
+
+/// Byte ranges of bare `http://`/`https://` URLs in text. A URL runs to the next whitespace,
+/// invisible character, quote or angle bracket; trailing punctuation (and a closing bracket
+/// with no opening one inside the URL) is left out, as in prose "see https://x.example/a."
+fn bare_urls(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = text[from..].find("http").map(|p| from + p) {
+        let rest = &text[p..];
+        let scheme = if rest.starts_with("https://") {
+            8
+        } else if rest.starts_with("http://") {
+            7
+        } else {
+            0
+        };
+        let boundary = text[..p]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if scheme == 0 || !boundary {
+            from = p + 4;
+            continue;
+        }
+        let end = p + rest.find(url_stop).unwrap_or(rest.len());
+        let end = p + trim_url_end(&text[p..end]);
+        if end > p + scheme {
+            out.push((p, end));
+            from = end;
+        } else {
+            from = p + scheme;
+        }
+    }
+    out
+}
+
+fn url_stop(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '<' | '>' | '"' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}' | '\u{A0}'
+        )
+}
+
+/// The length of `url` once trailing punctuation is removed.
+fn trim_url_end(url: &str) -> usize {
+    // Bracket balance is counted once and updated while stripping, so a URL ending in many
+    // brackets stays linear.
+    const PAIRS: [(char, char); 3] = [('(', ')'), ('[', ']'), ('{', '}')];
+    let mut balance = PAIRS.map(|(open, close)| {
+        url.chars().filter(|&c| c == open).count() as isize
+            - url.chars().filter(|&c| c == close).count() as isize
+    });
+    let mut end = url.len();
+    while let Some(c) = url[..end].chars().next_back() {
+        let strip = match PAIRS.iter().position(|&(_, close)| close == c) {
+            Some(k) if balance[k] < 0 => {
+                balance[k] += 1;
+                true
+            }
+            Some(_) => false,
+            None => matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*'),
+        };
+        if !strip {
+            break;
+        }
+        end -= c.len_utf8();
+    }
+    end
+}
+
+/// Keeps only links some span refers to, renumbered in reading order.
+fn renumber_links(blocks: &mut [Block], links: &[Link]) -> Vec<Link> {
+    let mut map: Vec<Option<usize>> = vec![None; links.len()];
+    let mut out: Vec<Link> = Vec::new();
+    for_each_inline(blocks, &mut |inline| {
+        let Some(old) = inline.link else { return };
+        let Some(slot) = map.get_mut(old) else {
+            inline.link = None;
+            return;
+        };
+        let new = *slot.get_or_insert_with(|| {
+            out.push(links[old].clone());
+            out.len() - 1
+        });
+        inline.link = Some(new);
+    });
+    out
+}
+
+fn for_each_inline(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
+    for block in blocks {
+        match block {
+            Block::Heading { text: spans, .. } | Block::Paragraph(spans) => {
+                spans.iter_mut().for_each(&mut *f)
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(|item| for_each_inline(item, f)),
+            Block::Quote(blocks) => for_each_inline(blocks, f),
+            Block::Table { header, rows } => {
+                header
+                    .iter_mut()
+                    .chain(rows.iter_mut().flatten())
+                    .flatten()
+                    .for_each(&mut *f);
+            }
+            Block::Rule | Block::Image { .. } | Block::Code(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Webflow export in miniature: one HTML line with the export's quirks, then the Markdown
+    /// trailer. The prose is made up for the test.
+    pub(crate) const WEBFLOW: &str = concat!(
+        "<p id=\"\">Send a short thank-you note within a day of every interview.&nbsp;</p>",
+        "<p id=\"\">\u{200D}</p>",
+        "<h2 id=\"\"><strong id=\"\">Why a note matters</strong></h2>",
+        "<p id=\"\">Hiring teams meet many people in a week.<br>\u{200D}</p>",
+        "<p id=\"\"><strong id=\"\">📌</strong><a href=\"https://x.example/blog/note-templates\" id=\"\">",
+        "<strong id=\"\">See five note templates</strong></a></p>",
+        "<h3 id=\"\">Steps</h3>",
+        "<ol start=\"\" id=\"\"><li id=\"\">Thank them</li><li id=\"\">Recall one topic</li></ol>",
+        "<p id=\"\">Then, a little later:</p>",
+        "<ol start=\"3\" id=\"\"><li id=\"\">Offer more details</li></ol>",
+        "<table><thead><tr><th>When</th><th>What</th></tr></thead><tbody>",
+        "<tr><td>Day 1</td><td>Thank-you note</td></tr><tr><td>Week 2</td><td>Polite check-in</td></tr>",
+        "</tbody></table>",
+        "<img src=\"https://cdn.example/img/desk-setup.png?w=800\" alt=\"\">",
+        "<iframe src=\"https://www.youtube.com/embed/abc123\" title=\"Follow-up tips\"></iframe>",
+        "<script>var tracker = \"SECRET-TRACKER\";</script>",
+        "<p id=\"\">\u{200D}</p>\n",
+        "\n---\n\n## Tailor your resume\n\n👉 https://tools.example/resume-tailor\n\n---\n\n",
+        "## Related articles\n\n",
+        "- [Questions to ask at the end](https://x.example/blog/questions-to-ask)\n",
+        "- [Salary talks for beginners](https://x.example/blog/salary-talks)\n",
+    );
+
+    fn plain(text: &str) -> Inline {
+        Inline {
+            text: text.to_owned(),
+            ..Inline::default()
+        }
+    }
+
+    fn styled(text: &str, bold: bool, link: Option<usize>) -> Inline {
+        Inline {
+            text: text.to_owned(),
+            style: InlineStyle {
+                bold,
+                ..InlineStyle::default()
+            },
+            link,
+        }
+    }
+
+    fn para(text: &str) -> Block {
+        Block::Paragraph(vec![plain(text)])
+    }
+
+    fn heading(level: u8, text: &str) -> Block {
+        Block::Heading {
+            level,
+            text: vec![plain(text)],
+        }
+    }
+
+    fn item(text: &str) -> Vec<Block> {
+        vec![para(text)]
+    }
+
+    fn link(url: &str) -> Link {
+        Link {
+            url: url.to_owned(),
+            internal: None,
+        }
+    }
+
+    fn parse_ok(body: &str) -> Document {
+        match parse(body) {
+            Ok(doc) => doc,
+            Err(e) => panic!("parse failed: {e}"),
+        }
+    }
+
+    /// All visible text of a document, for "is it there" checks.
+    fn all_text(doc: &Document) -> String {
+        format!("{:?}", doc.blocks)
+    }
+
+    #[test]
+    fn webflow_body_gives_the_exact_model() {
+        let doc = parse_ok(WEBFLOW);
+        let expected = Document {
+            blocks: vec![
+                para("Send a short thank-you note within a day of every interview."),
+                heading(2, "Why a note matters"),
+                para("Hiring teams meet many people in a week."),
+                Block::Paragraph(vec![
+                    styled("📌", true, None),
+                    styled("See five note templates", true, Some(0)),
+                ]),
+                heading(3, "Steps"),
+                Block::List {
+                    start: Some(1),
+                    items: vec![item("Thank them"), item("Recall one topic")],
+                },
+                para("Then, a little later:"),
+                Block::List {
+                    start: Some(3),
+                    items: vec![item("Offer more details")],
+                },
+                Block::Table {
+                    header: vec![vec![plain("When")], vec![plain("What")]],
+                    rows: vec![
+                        vec![vec![plain("Day 1")], vec![plain("Thank-you note")]],
+                        vec![vec![plain("Week 2")], vec![plain("Polite check-in")]],
+                    ],
+                },
+                Block::Image {
+                    alt: "desk-setup.png".to_owned(),
+                    src: "https://cdn.example/img/desk-setup.png?w=800".to_owned(),
+                },
+                Block::Paragraph(vec![styled(
+                    "Embedded video: Follow-up tips",
+                    false,
+                    Some(1),
+                )]),
+                Block::Rule,
+                heading(2, "Tailor your resume"),
+                Block::Paragraph(vec![
+                    plain("👉 "),
+                    styled("https://tools.example/resume-tailor", false, Some(2)),
+                ]),
+                Block::Rule,
+                heading(2, "Related articles"),
+                Block::List {
+                    start: None,
+                    items: vec![
+                        vec![Block::Paragraph(vec![styled(
+                            "Questions to ask at the end",
+                            false,
+                            Some(3),
+                        )])],
+                        vec![Block::Paragraph(vec![styled(
+                            "Salary talks for beginners",
+                            false,
+                            Some(4),
+                        )])],
+                    ],
+                },
+            ],
+            links: vec![
+                link("https://x.example/blog/note-templates"),
+                link("https://www.youtube.com/embed/abc123"),
+                link("https://tools.example/resume-tailor"),
+                link("https://x.example/blog/questions-to-ask"),
+                link("https://x.example/blog/salary-talks"),
+            ],
+        };
+        assert_eq!(doc, expected);
+        assert!(!all_text(&doc).contains("SECRET"));
+        assert!(!all_text(&doc).contains('\u{200D}'));
+    }
+
+    #[test]
+    fn dropped_elements_vanish_with_their_content() {
+        let body = "<p>kept</p><script>alert('SECRET1')</script><style>p{color:red} /*SECRET2*/</style>\
+            <noscript>SECRET3</noscript><template><p>SECRET4</p></template><svg><text>SECRET5</text></svg>\
+            <form><p>SECRET6</p><input value=\"SECRET7\"><button>SECRET8</button></form><p>also kept</p>";
+        let doc = parse_ok(body);
+        assert_eq!(doc.blocks, vec![para("kept"), para("also kept")]);
+    }
+
+    #[test]
+    fn bare_urls_become_links_without_trailing_punctuation() {
+        let doc = parse_ok(
+            "Try https://a.example/x. Or (see http://b.example/p_(1)), or nohttps://c.example.",
+        );
+        let urls: Vec<&str> = doc.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["https://a.example/x", "http://b.example/p_(1)"]);
+        let Block::Paragraph(spans) = &doc.blocks[0] else {
+            panic!("not a paragraph: {doc:?}")
+        };
+        assert_eq!(spans[1], styled("https://a.example/x", false, Some(0)));
+        assert_eq!(spans[2].text, ". Or (see ");
+        // A URL inside a link's text is part of that link, not a second one.
+        let doc = parse_ok("<a href=\"https://d.example\">https://d.example</a>");
+        assert_eq!(doc.links, vec![link("https://d.example")]);
+    }
+
+    #[test]
+    fn ordered_list_start_attribute() {
+        for (attr, start) in [
+            ("", 1),
+            ("3", 3),
+            (" 7 ", 7),
+            ("0", 0),
+            ("-5", 1),
+            ("99999999999999999999", 1),
+            ("abc", 1),
+        ] {
+            let doc = parse_ok(&format!("<ol start=\"{attr}\"><li>a</li></ol>"));
+            assert_eq!(
+                doc.blocks,
+                vec![Block::List {
+                    start: Some(start),
+                    items: vec![item("a")]
+                }],
+                "{attr}"
+            );
+        }
+        let doc = parse_ok("<ol><li>a</li></ol><ul><li>b</li></ul>");
+        assert!(matches!(
+            doc.blocks[..],
+            [
+                Block::List { start: Some(1), .. },
+                Block::List { start: None, .. }
+            ]
+        ));
+    }
+
+    #[test]
+    fn invisible_characters_and_whitespace_are_cleaned() {
+        let body = "<p>  a\u{A0}\u{A0}b \t\n c\u{200B}d\u{FEFF}e\u{2060}f \u{200D} 👩\u{200D}💻 x\u{200D}y \u{1b}[31mred</p>";
+        let doc = parse_ok(body);
+        assert_eq!(doc.blocks, vec![para("a b cdef 👩\u{200D}💻 xy [31mred")]);
+        // Breaks: none at the edges, at most two in a row, no spaces around them.
+        let doc = parse_ok(
+            "<p><br>\u{200D}one <br><br><br><br> two<br>\u{200D}<br></p><p>\u{200D}<br>\u{A0}</p>",
+        );
+        let expected = vec![
+            plain("one"),
+            Inline::line_break(),
+            Inline::line_break(),
+            plain("two"),
+        ];
+        assert_eq!(doc.blocks, vec![Block::Paragraph(expected)]);
+    }
+
+    #[test]
+    fn spans_merge_and_keep_html_spacing() {
+        let doc = parse_ok(
+            "<p><b>a</b><strong> b </strong> <em>c</em><i>d</i> <a href=\"/x\">e f </a>g</p>",
+        );
+        let italic = |t: &str| Inline {
+            text: t.to_owned(),
+            style: InlineStyle {
+                italic: true,
+                ..Default::default()
+            },
+            link: None,
+        };
+        let expected = vec![
+            styled("a b ", true, None),
+            italic("cd"),
+            plain(" "),
+            styled("e f ", false, Some(0)),
+            plain("g"),
+        ];
+        assert_eq!(doc.blocks, vec![Block::Paragraph(expected)]);
+    }
+
+    #[test]
+    fn headings_are_not_doubly_bold_and_keep_links() {
+        let doc = parse_ok(
+            "<h2><strong>Plan</strong> <a href=\"https://h.example\"><b>ahead</b></a></h2><h4><em>quiet</em></h4>",
+        );
+        let italic = InlineStyle {
+            italic: true,
+            ..InlineStyle::default()
+        };
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Heading {
+                    level: 2,
+                    text: vec![plain("Plan "), styled("ahead", false, Some(0))]
+                },
+                Block::Heading {
+                    level: 4,
+                    text: vec![Inline {
+                        text: "quiet".into(),
+                        style: italic,
+                        link: None
+                    }]
+                },
+            ]
+        );
+        assert!(
+            parse_ok("<h1>\u{200D}<br></h1><h2> </h2>")
+                .blocks
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn entities_are_decoded_exactly_once() {
+        let doc = parse_ok("<p>AT&amp;T &lt;b&gt; &amp;lt; &nbsp;&copy; &#x41;</p>");
+        assert_eq!(doc.blocks, vec![para("AT&T <b> &lt; © A")]);
+        assert_eq!(
+            unescape_serialized("&amp;amp;&nbsp;&gt;&unknown;&"),
+            "&amp;\u{A0}>&unknown;&"
+        );
+    }
+
+    #[test]
+    fn list_items_hold_paragraphs_and_nested_lists() {
+        let doc = parse_ok(
+            "<ul><li><p>one</p><p>more</p><ul><li>deep</li></ul></li><li>\u{200D}</li><li>two</li></ul>",
+        );
+        let nested = Block::List {
+            start: None,
+            items: vec![item("deep")],
+        };
+        assert_eq!(
+            doc.blocks,
+            vec![Block::List {
+                start: None,
+                items: vec![vec![para("one"), para("more"), nested], item("two")]
+            }]
+        );
+    }
+
+    #[test]
+    fn tables_take_a_header_row_and_keep_ragged_rows() {
+        let doc = parse_ok(
+            "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td></tr><tr><td></td><td></td></tr>\
+            <tr><td>2</td><td><p>x</p><p>y</p></td><td>extra</td></tr></table>",
+        );
+        let cell = |t: &str| vec![plain(t)];
+        assert_eq!(
+            doc.blocks,
+            vec![Block::Table {
+                header: vec![cell("A"), cell("B")],
+                rows: vec![vec![cell("1")], vec![cell("2"), cell("x y"), cell("extra")]],
+            }]
+        );
+        let doc = parse_ok("<table><tr><td>no</td><th>header</th></tr></table>");
+        assert!(
+            matches!(&doc.blocks[..], [Block::Table { header, rows }] if header.is_empty() && rows.len() == 1)
+        );
+        assert!(
+            parse_ok("<table><tr><td> </td></tr></table>")
+                .blocks
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn images_and_frames() {
+        let doc = parse_ok(
+            "<img src=\"/a/b/photo.jpg#x\"><img alt=\" A  desk \" src=\"d.png\"><img>\
+            <iframe src=\"//player.example/v/1\"></iframe><iframe></iframe>",
+        );
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Image {
+                    alt: "photo.jpg".into(),
+                    src: "/a/b/photo.jpg#x".into()
+                },
+                Block::Image {
+                    alt: "A desk".into(),
+                    src: "d.png".into()
+                },
+                Block::Paragraph(vec![styled(
+                    "Embedded video: player.example",
+                    false,
+                    Some(0)
+                )]),
+            ]
+        );
+        assert_eq!(doc.links, vec![link("https://player.example/v/1")]);
+    }
+
+    #[test]
+    fn links_without_target_are_plain_text_and_unsafe_targets_are_refused() {
+        let doc = parse_ok(
+            "<p><a>plain</a> <a href=\"\">empty</a> <a href=\"javascript:alert(1)\">js</a> \
+            <a href=\" https://e.example/\u{1b}]x \">ok</a> <a href=\"https://unused.example\"></a></p>",
+        );
+        assert_eq!(
+            doc.blocks,
+            vec![Block::Paragraph(vec![
+                plain("plain empty js "),
+                styled("ok", false, Some(0))
+            ])]
+        );
+        assert_eq!(doc.links, vec![link("https://e.example/]x")]);
+    }
+
+    #[test]
+    fn preformatted_text_keeps_its_lines() {
+        let doc =
+            parse_ok("<pre>  let a = 1;\n\n\n\tb &lt; c  \n</pre>\n\n```\nfenced <div>\n```\n");
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Code("  let a = 1;\n\n    b < c".into()),
+                Block::Code("fenced <div>".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_bodies_render_like_html() {
+        let body = "Intro with *emphasis*, `code` and <b>inline HTML</b>.\n\n\
+            > quoted **advice**\n\n\
+            1. first\n2. second\n   - nested\n\n\
+            | Role | Pay |\n|---|---|\n| Analyst | ~~low~~ fair |\n\n\
+            ![A chart](/img/chart.png)\n\n\
+            ### Done\n";
+        let doc = parse_ok(body);
+        let st = |text: &str, f: fn(&mut InlineStyle)| {
+            let mut style = InlineStyle::default();
+            f(&mut style);
+            Inline {
+                text: text.to_owned(),
+                style,
+                link: None,
+            }
+        };
+        let expected = vec![
+            Block::Paragraph(vec![
+                plain("Intro with "),
+                st("emphasis", |s| s.italic = true),
+                plain(", "),
+                st("code", |s| s.code = true),
+                plain(" and "),
+                st("inline HTML", |s| s.bold = true),
+                plain("."),
+            ]),
+            Block::Quote(vec![Block::Paragraph(vec![
+                plain("quoted "),
+                st("advice", |s| s.bold = true),
+            ])]),
+            Block::List {
+                start: Some(1),
+                items: vec![
+                    item("first"),
+                    vec![
+                        para("second"),
+                        Block::List {
+                            start: None,
+                            items: vec![item("nested")],
+                        },
+                    ],
+                ],
+            },
+            Block::Table {
+                header: vec![vec![plain("Role")], vec![plain("Pay")]],
+                rows: vec![vec![vec![plain("Analyst")], vec![plain("low fair")]]],
+            },
+            Block::Image {
+                alt: "A chart".into(),
+                src: "/img/chart.png".into(),
+            },
+            heading(3, "Done"),
+        ];
+        assert_eq!(doc.blocks, expected);
+    }
+
+    #[test]
+    fn trailer_rule_directly_under_the_html_line_is_a_rule() {
+        let doc = parse_ok("<p>body</p>\n---\n## Next\n");
+        assert_eq!(
+            doc.blocks,
+            vec![para("body"), Block::Rule, heading(2, "Next")]
+        );
+        // A setext heading in plain Markdown is left alone.
+        assert_eq!(parse_ok("Title\n---\n").blocks, vec![heading(2, "Title")]);
+    }
+
+    #[test]
+    fn ten_thousand_nested_divs_are_refused_fast_with_their_line() {
+        let body = format!(
+            "intro\n\n{}x{}",
+            "<div>".repeat(10_000),
+            "</div>".repeat(10_000)
+        );
+        let started = std::time::Instant::now();
+        let err = parse(&body).unwrap_err();
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(500),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            err,
+            DocumentError::TooDeep {
+                depth: MAX_HTML_DEPTH + 1,
+                line: 3
+            }
+        );
+        assert_eq!(err.line(), 3);
+        let message = err.to_string();
+        assert!(
+            message.contains("line 3") && message.contains("close the unclosed tags"),
+            "{message}"
+        );
+        // Lines inserted to separate the trailer do not shift the reported line.
+        let body = format!("<p>a</p>\n---\n\n{}", "<div>".repeat(300));
+        assert_eq!(parse(&body).unwrap_err().line(), 4);
+    }
+
+    #[test]
+    fn moderate_nesting_still_parses() {
+        let body = format!("{}deep text{}", "<div>".repeat(150), "</div>".repeat(150));
+        assert_eq!(parse_ok(&body).blocks, vec![para("deep text")]);
+        let body = format!(
+            "{}deep{}",
+            "<blockquote>".repeat(150),
+            "</blockquote>".repeat(150)
+        );
+        assert!(matches!(parse_ok(&body).blocks[..], [Block::Quote(_)]));
+    }
+
+    #[test]
+    fn unclosed_auto_closing_tags_do_not_count_as_nesting() {
+        let body = "<p>para ".repeat(10_000);
+        let doc = parse_ok(&body);
+        assert_eq!(doc.blocks.len(), 10_000);
+        let body = format!(
+            "<ul>{}</ul><table>{}</table>",
+            "<li>x".repeat(5_000),
+            "<tr><td>c".repeat(5_000)
+        );
+        assert!(parse(&body).is_ok());
+        let body = format!(
+            "<svg>{}</svg><p>after</p>",
+            "<path d=\"M0\"/>".repeat(5_000)
+        );
+        assert_eq!(parse_ok(&body).blocks, vec![para("after")]);
+        let body = format!(
+            "<script>{}</script><!-- {} --><p>after</p>",
+            "<div>".repeat(5_000),
+            "<div>".repeat(5_000)
+        );
+        assert_eq!(parse_ok(&body).blocks, vec![para("after")]);
+    }
+
+    #[test]
+    fn deep_markdown_quotes_and_lists_are_refused() {
+        let body = format!("intro\n\n{} deep\n", ">".repeat(10_000));
+        assert!(matches!(
+            parse(&body),
+            Err(DocumentError::TooDeep { line: 3, .. })
+        ));
+        let body: String = (0..300)
+            .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
+            .collect();
+        assert!(matches!(parse(&body), Err(DocumentError::TooDeep { .. })));
+        let body: String = (0..10)
+            .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
+            .collect();
+        let mut blocks = parse_ok(&body).blocks;
+        let mut depth = 0;
+        while let Some(Block::List { items, .. }) = blocks.pop() {
+            depth += 1;
+            blocks = items.into_iter().flatten().collect();
+        }
+        assert_eq!(depth, 10);
+    }
+
+    /// Inputs that once broke (or could break) a parser; none may panic.
+    pub(crate) fn nasty_bodies() -> Vec<String> {
+        let mut bodies: Vec<String> = [
+            "",
+            " ",
+            "\n\n",
+            "---",
+            "---\n\n## Only trailer\n\n👉 https://t.example",
+            "<",
+            "<a",
+            "</",
+            "<!",
+            "<!--",
+            "<p",
+            "<p>unclosed <b>bold <i>both",
+            "<table><tr><td>",
+            "<table><td>a<tr><th>b<th>c</table>",
+            "<ol start=\"-5\"><li>x",
+            "<ol start=\"99999999999999999999\"><li>x<li>y",
+            "<ol start=\"18446744073709551615\"><li>a<li>b<li>c</ol>",
+            "<a href=\"x\"><h2>link in heading</h2></a>",
+            "<h2><a href=\"https://h.example\">linked</a> heading</h2>",
+            "<div class=\"x>unbalanced quote",
+            "<br><br>",
+            "<pre></pre><pre>\n</pre>",
+            "<img src=\"\">",
+            "<iframe src=\"\"></iframe>",
+            "&",
+            "&amp",
+            "&#0;&#xD800;",
+            "<p>\u{200D}</p>",
+            "\u{FEFF}",
+            "https://",
+            "http://x",
+            "<?xml version=\"1.0\"?><!DOCTYPE html><p>x",
+            "<math><mi>x</mi></math>",
+            "<table><caption>cap</caption><tr><td>1</td></tr></table>",
+            "<figure><img src=\"f.png\"><figcaption>A caption</figcaption></figure>",
+            "<blockquote></blockquote>",
+            "| a |\n|---|\n| b | c | d |",
+            "* * *",
+            "- \n- ",
+            "1.\n2.",
+            "<ul><li><ul><li><ol><li>x",
+            "<dl><dt>term<dd>definition</dl>",
+            "\u{1b}[2J<p>\u{9b}x\u{202e}y</p>",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        bodies.push(format!("<p>{}</p>", "word ".repeat(200_000)));
+        bodies.push(format!(
+            "<p>https://long.example/{}</p>",
+            "a".repeat(100_000)
+        ));
+        bodies.push(
+            (0..10)
+                .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
+                .collect(),
+        );
+        bodies.push(format!("{}x", "<li>".repeat(1000)));
+        bodies.push(format!("{}x", "<b>".repeat(150)));
+        bodies.push(format!("see https://p.example/{}", ")".repeat(200_000)));
+        bodies.push(format!("<p>{}</p>", "<a \"".repeat(100_000)));
+        bodies
+    }
+
+    #[test]
+    fn nasty_inputs_never_panic() {
+        for body in nasty_bodies() {
+            if let Ok(doc) = parse(&body) {
+                assert_no_invisible_text(&doc);
+            }
+        }
+    }
+
+    /// A tiny deterministic fuzzer: random concatenations of markup fragments.
+    #[test]
+    fn random_markup_never_panics() {
+        const PIECES: &[&str] = &[
+            "<p>",
+            "</p>",
+            "<div>",
+            "</div>",
+            "<ul>",
+            "<ol start=\"2\">",
+            "<li>",
+            "</li>",
+            "</ul>",
+            "</ol>",
+            "<b>",
+            "</b>",
+            "<a href=\"https://r.example\">",
+            "</a>",
+            "<br>",
+            "\u{200D}",
+            "&nbsp;",
+            " ",
+            "word",
+            "📌",
+            "<table>",
+            "<tr>",
+            "<td>",
+            "<th>",
+            "</table>",
+            "<h2>",
+            "</h2>",
+            "<blockquote>",
+            "</blockquote>",
+            "<pre>",
+            "</pre>",
+            "<img src=\"i.png\">",
+            "<iframe src=\"https://v.example\">",
+            "</iframe>",
+            "\n---\n",
+            "\n\n",
+            "- ",
+            "> ",
+            "## ",
+            "https://bare.example/x ",
+            "<script>",
+            "</script>",
+            "<!--",
+            "-->",
+            "<hr>",
+            "*",
+            "`",
+            "[t](https://m.example)",
+            "|a|b|\n|-|-|\n",
+            "\t",
+            "<",
+            ">",
+            "&",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..300 {
+            let len = (next() % 60) as usize;
+            let body: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            if let Ok(doc) = parse(&body) {
+                assert_no_invisible_text(&doc);
+            }
+        }
+    }
+
+    fn assert_no_invisible_text(doc: &Document) {
+        let mut check = |inline: &mut Inline| {
+            assert!(!inline.text.is_empty());
+            assert!(
+                inline.is_break() || !inline.text.contains(['\n', '\u{A0}', '\u{200B}', '\u{1b}']),
+                "{inline:?}"
+            );
+            if let Some(i) = inline.link {
+                assert!(i < doc.links.len());
+            }
+        };
+        let mut blocks = doc.blocks.clone();
+        for_each_inline(&mut blocks, &mut check);
+    }
+
+    #[test]
+    fn resolve_links_marks_internal_targets() {
+        let mut doc = parse_ok(WEBFLOW);
+        doc.resolve_links(|url| {
+            url.strip_prefix("https://x.example/blog/")
+                .map(str::to_owned)
+        });
+        let internal: Vec<Option<&str>> = doc.links.iter().map(|l| l.internal.as_deref()).collect();
+        assert_eq!(
+            internal,
+            [
+                Some("note-templates"),
+                None,
+                None,
+                Some("questions-to-ask"),
+                Some("salary-talks")
+            ]
+        );
+    }
+}

@@ -1,0 +1,1459 @@
+//! Wrapping a [`Document`] to a terminal width.
+//!
+//! Layout runs once per (article, width) and the result is cached by the caller; views then draw
+//! only the visible slice of [`Layout::lines`], so scrolling never re-wraps.
+
+use super::document::{Block, Document, Inline};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// A document wrapped to one width: the lines to draw and a table of contents into them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layout {
+    pub width: u16,
+    pub lines: Vec<LayoutLine>,
+    /// Headings in order, each with the index of its first line in `lines`.
+    pub toc: Vec<TocEntry>,
+}
+
+/// One wrapped line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayoutLine {
+    pub spans: Vec<LayoutSpan>,
+    /// Index into [`Layout::toc`] of the nearest heading at or above this line, used to keep a
+    /// reading position that survives re-wrapping.
+    pub section: Option<usize>,
+}
+
+/// A run of text on a wrapped line with its presentation role.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayoutSpan {
+    pub text: String,
+    pub style: SpanStyle,
+}
+
+/// What a span is, for the view to pick colours; no terminal types here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpanStyle {
+    pub bold: bool,
+    pub italic: bool,
+    pub code: bool,
+    /// Part of a heading of this level.
+    pub heading: Option<u8>,
+    /// Part of the text of link `n` (index into `Document::links`).
+    pub link: Option<usize>,
+    /// The link points into the library.
+    pub internal: bool,
+    /// Decoration rather than content: `[n]` markers, bullets, numbers, quote bars, table
+    /// borders, rules, `[image: …]`.
+    pub decoration: bool,
+    pub quote: bool,
+}
+
+/// A table-of-contents entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub title: String,
+    /// First line of the heading in [`Layout::lines`].
+    pub line: usize,
+}
+
+/// Narrowest and widest widths [`layout`] lays out to.
+pub const MIN_WIDTH: u16 = 20;
+/// See [`MIN_WIDTH`].
+pub const MAX_WIDTH: u16 = 1000;
+/// Columns always left for text: indentation of deep lists and quotes is cut to keep them.
+const MIN_TEXT: usize = 10;
+/// Narrowest table column; tables that cannot give every column this much are drawn row by row.
+const MIN_COLUMN: usize = 3;
+const COLUMN_GAP: &str = " │ ";
+const COLUMN_GAP_WIDTH: usize = 3;
+
+/// Wraps `doc` to `width` columns (clamped to [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
+///
+/// Lines never exceed the width, except a URL too long for any line, which is kept whole on a
+/// line of its own (and the `Links` list, whose URLs are never wrapped).
+pub fn layout(doc: &Document, width: u16) -> Layout {
+    let width = width.clamp(MIN_WIDTH, MAX_WIDTH);
+    let mut layouter = Layouter {
+        doc,
+        width: usize::from(width),
+        out: Out::default(),
+    };
+    let mut ctx = Ctx::default();
+    layouter.blocks(&doc.blocks, &mut ctx);
+    layouter.links_footer();
+    let Out { lines, toc, .. } = layouter.out.finish();
+    Layout { width, lines, toc }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output with blank-line discipline
+// ---------------------------------------------------------------------------------------------
+
+/// Collects lines. Blank separators are requested, not written: a pending separator is written
+/// only before the next real line, and never next to another blank, so the result has no blank
+/// line at either end and never two in a row.
+#[derive(Default)]
+struct Out {
+    lines: Vec<LayoutLine>,
+    toc: Vec<TocEntry>,
+    /// The separator to write before the next line (empty, or a quote bar inside quotes).
+    pending: Option<Vec<LayoutSpan>>,
+}
+
+impl Out {
+    fn separate(&mut self, prefix: &[LayoutSpan]) {
+        if !self.lines.is_empty() {
+            self.pending = Some(prefix.to_vec());
+        }
+    }
+
+    fn flush_pending(&mut self) {
+        if let Some(separator) = self.pending.take() {
+            self.push_blank(separator);
+        }
+    }
+
+    fn push(&mut self, spans: Vec<LayoutSpan>) {
+        self.flush_pending();
+        let spans = tidy(spans);
+        if is_blankish(&spans) {
+            self.push_blank(spans);
+        } else {
+            self.push_raw(spans);
+        }
+    }
+
+    /// A blank (or bar-only) line, unless at the top or after another one.
+    fn push_blank(&mut self, spans: Vec<LayoutSpan>) {
+        if self.lines.last().is_some_and(|l| !is_blankish(&l.spans)) {
+            self.push_raw(tidy(spans));
+        }
+    }
+
+    fn push_raw(&mut self, spans: Vec<LayoutSpan>) {
+        let section = self.toc.len().checked_sub(1);
+        self.lines.push(LayoutLine { spans, section });
+    }
+
+    fn finish(mut self) -> Out {
+        while self.lines.last().is_some_and(|l| is_blankish(&l.spans)) {
+            self.lines.pop();
+        }
+        self
+    }
+}
+
+/// Drops empty spans and trailing whitespace, merges neighbours of one style.
+fn tidy(spans: Vec<LayoutSpan>) -> Vec<LayoutSpan> {
+    let mut out: Vec<LayoutSpan> = Vec::with_capacity(spans.len());
+    for span in spans.into_iter().filter(|s| !s.text.is_empty()) {
+        match out.last_mut() {
+            Some(last) if last.style == span.style => last.text.push_str(&span.text),
+            _ => out.push(span),
+        }
+    }
+    while let Some(last) = out.last_mut() {
+        let kept = last.text.trim_end().len();
+        last.text.truncate(kept);
+        if !last.text.is_empty() {
+            break;
+        }
+        out.pop();
+    }
+    out
+}
+
+/// Whether a line shows nothing but whitespace and quote bars.
+fn is_blankish(spans: &[LayoutSpan]) -> bool {
+    spans
+        .iter()
+        .all(|s| s.text.trim().is_empty() || (s.style.decoration && s.text.trim() == "│"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nesting context: prefixes for lists and quotes
+// ---------------------------------------------------------------------------------------------
+
+/// Where blocks are being laid out: the prefix of the first line (a bullet) and of the others
+/// (hanging indent, quote bars), and how blocks are separated.
+#[derive(Clone, Default)]
+struct Ctx {
+    first: Vec<LayoutSpan>,
+    rest: Vec<LayoutSpan>,
+    /// A line has been written in this context (so the first-line prefix is used up).
+    emitted: bool,
+    /// No blank lines between blocks (list items).
+    compact: bool,
+    quote: bool,
+}
+
+impl Ctx {
+    /// A nested context whose first line adds `marker` and whose other lines add `indent`.
+    fn child(
+        &self,
+        marker: LayoutSpan,
+        indent: LayoutSpan,
+        compact: bool,
+        quote: bool,
+        width: usize,
+    ) -> Ctx {
+        let max = width.saturating_sub(MIN_TEXT);
+        let mut first = if self.emitted {
+            self.rest.clone()
+        } else {
+            self.first.clone()
+        };
+        first.push(marker);
+        let mut rest = self.rest.clone();
+        rest.push(indent);
+        Ctx {
+            first: fit_prefix(first, max),
+            rest: fit_prefix(rest, max),
+            emitted: false,
+            compact,
+            quote,
+        }
+    }
+
+    fn prefix(&mut self) -> Vec<LayoutSpan> {
+        if std::mem::replace(&mut self.emitted, true) {
+            self.rest.clone()
+        } else {
+            self.first.clone()
+        }
+    }
+
+    fn base(&self) -> SpanStyle {
+        SpanStyle {
+            quote: self.quote,
+            ..SpanStyle::default()
+        }
+    }
+
+    fn decoration(&self) -> SpanStyle {
+        SpanStyle {
+            decoration: true,
+            ..self.base()
+        }
+    }
+}
+
+/// Cuts a prefix from the left until it fits in `max` columns (very deep nesting loses its
+/// outer indentation rather than its text).
+fn fit_prefix(spans: Vec<LayoutSpan>, max: usize) -> Vec<LayoutSpan> {
+    let mut excess = spans_width(&spans).saturating_sub(max);
+    if excess == 0 {
+        return spans;
+    }
+    let mut out = Vec::new();
+    for span in spans {
+        let mut text = String::new();
+        for g in span.text.graphemes(true) {
+            let w = g.width();
+            if excess > 0 {
+                excess = excess.saturating_sub(w);
+            } else {
+                text.push_str(g);
+            }
+        }
+        out.push(LayoutSpan {
+            text,
+            style: span.style,
+        });
+    }
+    out
+}
+
+fn spans_width(spans: &[LayoutSpan]) -> usize {
+    spans.iter().map(|s| s.text.width()).sum()
+}
+
+fn span(text: impl Into<String>, style: SpanStyle) -> LayoutSpan {
+    LayoutSpan {
+        text: text.into(),
+        style,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+// ---------------------------------------------------------------------------------------------
+
+struct Layouter<'d> {
+    doc: &'d Document,
+    width: usize,
+    out: Out,
+}
+
+impl Layouter<'_> {
+    fn avail(&self, ctx: &Ctx) -> usize {
+        let prefix = spans_width(&ctx.first).max(spans_width(&ctx.rest));
+        self.width.saturating_sub(prefix).max(1)
+    }
+
+    fn blocks(&mut self, blocks: &[Block], ctx: &mut Ctx) {
+        for block in blocks {
+            if ctx.emitted && !ctx.compact {
+                self.out.separate(&ctx.rest);
+            }
+            self.block(block, ctx);
+        }
+    }
+
+    fn block(&mut self, block: &Block, ctx: &mut Ctx) {
+        match block {
+            Block::Heading { level, text } => self.heading(*level, text, ctx),
+            Block::Paragraph(text) => self.paragraph(text, ctx.base(), ctx),
+            Block::List { start, items } => self.list(*start, items, ctx),
+            Block::Quote(blocks) => self.quote(blocks, ctx),
+            Block::Table { header, rows } => self.table(header, rows, ctx),
+            Block::Rule => {
+                let line = span("─".repeat(self.avail(ctx)), ctx.decoration());
+                self.emit(vec![vec![line]], ctx);
+            }
+            Block::Image { alt, .. } => self.image(alt, ctx),
+            Block::Code(text) => self.code(text, ctx),
+        }
+    }
+
+    /// Writes content lines behind the context's prefixes.
+    fn emit(&mut self, lines: Vec<Vec<LayoutSpan>>, ctx: &mut Ctx) {
+        for line in lines {
+            let mut spans = ctx.prefix();
+            spans.extend(line);
+            self.out.push(spans);
+        }
+    }
+
+    fn paragraph(&mut self, text: &[Inline], base: SpanStyle, ctx: &mut Ctx) {
+        let tokens = tokenize(text, base, self.doc);
+        let lines = wrap(&tokens, self.avail(ctx), false);
+        self.emit(lines, ctx);
+    }
+
+    fn heading(&mut self, level: u8, text: &[Inline], ctx: &mut Ctx) {
+        let level = level.clamp(1, 6);
+        let title = plain_title(text);
+        if title.is_empty() {
+            return;
+        }
+        // The separator before the heading is written now so the entry points at the heading.
+        self.out.flush_pending();
+        let line = self.out.lines.len();
+        self.out.toc.push(TocEntry { level, title, line });
+        let base = SpanStyle {
+            heading: Some(level),
+            bold: true,
+            ..ctx.base()
+        };
+        self.paragraph(text, base, ctx);
+        if self.out.lines.len() == line {
+            // Nothing visible was written (zero-width text): no entry to point at.
+            self.out.toc.pop();
+            return;
+        }
+        if !ctx.compact {
+            self.out.separate(&ctx.rest);
+        }
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], ctx: &mut Ctx) {
+        let markers: Vec<String> = match start {
+            Some(n) => (0..items.len())
+                .map(|k| format!("{}.", n.saturating_add(k as u64)))
+                .collect(),
+            None => vec!["•".to_owned(); items.len()],
+        };
+        let marker_width = markers.iter().map(|m| m.width()).max().unwrap_or(1) + 1;
+        for (item, marker) in items.iter().zip(markers) {
+            let marker = span(
+                format!("{marker:>w$} ", w = marker_width - 1),
+                ctx.decoration(),
+            );
+            let indent = span(" ".repeat(marker_width), ctx.base());
+            let mut child = ctx.child(marker, indent, true, ctx.quote, self.width);
+            self.blocks(item, &mut child);
+            if !child.emitted {
+                // An empty item still shows its bullet.
+                let prefix = child.prefix();
+                self.out.push(prefix);
+            }
+            ctx.emitted = true;
+        }
+    }
+
+    fn quote(&mut self, blocks: &[Block], ctx: &mut Ctx) {
+        let bar = SpanStyle {
+            decoration: true,
+            quote: true,
+            ..SpanStyle::default()
+        };
+        let mut child = ctx.child(span("│ ", bar), span("│ ", bar), false, true, self.width);
+        self.blocks(blocks, &mut child);
+        ctx.emitted |= child.emitted;
+    }
+
+    fn image(&mut self, alt: &str, ctx: &mut Ctx) {
+        let text = Inline {
+            text: format!("[image: {alt}]"),
+            ..Inline::default()
+        };
+        let tokens = tokenize(std::slice::from_ref(&text), ctx.decoration(), self.doc);
+        let lines = wrap(&tokens, self.avail(ctx), false);
+        self.emit(lines, ctx);
+    }
+
+    /// Code keeps its lines; what does not fit is cut, not wrapped.
+    fn code(&mut self, text: &str, ctx: &mut Ctx) {
+        let avail = self.avail(ctx);
+        let style = SpanStyle {
+            code: true,
+            ..ctx.base()
+        };
+        for line in text.lines() {
+            let line = line.replace('\t', "    ");
+            let cut = cut_to_width(line.trim_end(), avail);
+            self.emit(vec![vec![span(cut, style)]], ctx);
+        }
+    }
+
+    fn table(&mut self, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], ctx: &mut Ctx) {
+        let bold = SpanStyle {
+            bold: true,
+            ..ctx.base()
+        };
+        let tokenize_row =
+            |row: &[Vec<Inline>], base| row.iter().map(|c| tokenize(c, base, self.doc)).collect();
+        let header: Vec<Vec<Token>> = tokenize_row(header, bold);
+        let rows: Vec<Vec<Vec<Token>>> = rows.iter().map(|r| tokenize_row(r, ctx.base())).collect();
+        let columns = rows
+            .iter()
+            .map(Vec::len)
+            .chain([header.len()])
+            .max()
+            .unwrap_or(0);
+        if columns == 0 {
+            return;
+        }
+        let all = std::iter::once(&header).chain(&rows);
+        match column_widths(all, columns, self.avail(ctx)) {
+            Some(widths) => self.grid(&header, &rows, &widths, ctx),
+            None => self.table_rows(&header, &rows, ctx),
+        }
+    }
+
+    /// A table drawn as columns separated by `│`, with a `─┼─` rule under the header.
+    fn grid(
+        &mut self,
+        header: &[Vec<Token>],
+        rows: &[Vec<Vec<Token>>],
+        widths: &[usize],
+        ctx: &mut Ctx,
+    ) {
+        if !header.is_empty() {
+            self.grid_row(header, widths, ctx);
+            let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+            let rule = span(rule.join("─┼─"), ctx.decoration());
+            self.emit(vec![vec![rule]], ctx);
+        }
+        for row in rows {
+            self.grid_row(row, widths, ctx);
+        }
+    }
+
+    fn grid_row(&mut self, cells: &[Vec<Token>], widths: &[usize], ctx: &mut Ctx) {
+        let wrapped: Vec<Vec<Vec<LayoutSpan>>> = widths
+            .iter()
+            .enumerate()
+            .map(|(c, w)| cells.get(c).map(|t| wrap(t, *w, true)).unwrap_or_default())
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let mut lines = Vec::with_capacity(height);
+        for k in 0..height {
+            let mut line = Vec::new();
+            for (c, width) in widths.iter().enumerate() {
+                if c > 0 {
+                    line.push(span(COLUMN_GAP, ctx.decoration()));
+                }
+                let cell = wrapped[c].get(k).cloned().unwrap_or_default();
+                let pad = width.saturating_sub(spans_width(&cell));
+                line.extend(cell);
+                line.push(span(" ".repeat(pad), ctx.base()));
+            }
+            lines.push(line);
+        }
+        self.emit(lines, ctx);
+    }
+
+    /// Too many columns for the width: each row becomes a wrapped line of `│`-separated cells.
+    fn table_rows(&mut self, header: &[Vec<Token>], rows: &[Vec<Vec<Token>>], ctx: &mut Ctx) {
+        for row in std::iter::once(header)
+            .chain(rows.iter().map(Vec::as_slice))
+            .filter(|r| !r.is_empty())
+        {
+            let mut tokens = Vec::new();
+            for (c, cell) in row.iter().enumerate() {
+                if c > 0 {
+                    let bar = Word::from_piece(span("│", ctx.decoration()));
+                    tokens.extend([
+                        Token::Space(ctx.base()),
+                        Token::Word(bar),
+                        Token::Space(ctx.base()),
+                    ]);
+                }
+                tokens.extend(cell.iter().cloned());
+            }
+            let lines = wrap(&tokens, self.avail(ctx), false);
+            self.emit(lines, ctx);
+        }
+    }
+
+    /// A blank line, `Links`, and one line per link: `[n] URL`, plus `→ slug` for links into the
+    /// library. URLs here are never wrapped.
+    fn links_footer(&mut self) {
+        if self.doc.links.is_empty() {
+            return;
+        }
+        self.out.separate(&[]);
+        let title = SpanStyle {
+            heading: Some(2),
+            bold: true,
+            ..SpanStyle::default()
+        };
+        self.out.push(vec![span("Links", title)]);
+        for (i, link) in self.doc.links.iter().enumerate() {
+            let internal = link.internal.is_some();
+            let decoration = SpanStyle {
+                decoration: true,
+                internal,
+                ..SpanStyle::default()
+            };
+            let url = SpanStyle {
+                link: Some(i),
+                internal,
+                ..SpanStyle::default()
+            };
+            let mut line = vec![
+                span(format!("[{}] ", i + 1), decoration),
+                span(visible(&link.url), url),
+            ];
+            if let Some(slug) = &link.internal {
+                line.push(span(format!(" → {}", visible(slug)), decoration));
+            }
+            self.out.push(line);
+        }
+    }
+}
+
+/// Text with control characters removed, for strings shown as they are.
+fn visible(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// A heading's text for the table of contents.
+fn plain_title(text: &[Inline]) -> String {
+    let joined: String = text
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("");
+    visible(&joined.replace('\n', " "))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The longest prefix of `text` that fits in `width` columns.
+fn cut_to_width(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = g.width();
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push_str(g);
+    }
+    out
+}
+
+/// Column widths for a table in `avail` columns, or `None` when even [`MIN_COLUMN`] per column
+/// does not fit. Columns get their natural width when everything fits; otherwise all are capped
+/// at the largest common cap that fits (narrow columns keep their width, wide ones wrap).
+fn column_widths<'a>(
+    rows: impl Iterator<Item = &'a Vec<Vec<Token>>>,
+    columns: usize,
+    avail: usize,
+) -> Option<Vec<usize>> {
+    let budget = avail.checked_sub(COLUMN_GAP_WIDTH * (columns - 1))?;
+    if budget < MIN_COLUMN * columns {
+        return None;
+    }
+    let mut natural = vec![1; columns];
+    for row in rows {
+        for (c, cell) in row.iter().enumerate() {
+            natural[c] = natural[c].max(natural_width(cell));
+        }
+    }
+    let fits = |cap: usize| natural.iter().map(|&n| n.min(cap)).sum::<usize>() <= budget;
+    let (mut lo, mut hi) = (
+        MIN_COLUMN,
+        natural.iter().copied().max().unwrap_or(1).max(MIN_COLUMN),
+    );
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if fits(mid) { lo = mid } else { hi = mid - 1 }
+    }
+    Some(natural.iter().map(|&n| n.min(lo)).collect())
+}
+
+/// The width a cell takes unwrapped (its widest hard line).
+fn natural_width(tokens: &[Token]) -> usize {
+    let (mut widest, mut line, mut space) = (0, 0, false);
+    for token in tokens {
+        match token {
+            Token::Break => {
+                (line, space) = (0, false);
+            }
+            Token::Space(_) => space = line > 0,
+            Token::Word(w) => {
+                line += w.width + usize::from(space);
+                space = false;
+            }
+        }
+        widest = widest.max(line);
+    }
+    widest
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words and wrapping
+// ---------------------------------------------------------------------------------------------
+
+/// A unit of wrapping.
+#[derive(Clone, Debug)]
+enum Token {
+    Word(Word),
+    /// A breakable space, in the style of the text it came from (links underline their spaces).
+    Space(SpanStyle),
+    Break,
+}
+
+/// Text between spaces, possibly in several styles (`**bold**text`), with any link markers.
+#[derive(Clone, Debug, Default)]
+struct Word {
+    pieces: Vec<LayoutSpan>,
+    width: usize,
+    /// A URL: never broken inside, even when longer than a line.
+    url: bool,
+}
+
+impl Word {
+    fn from_piece(piece: LayoutSpan) -> Word {
+        let mut word = Word::default();
+        word.push(piece);
+        word
+    }
+
+    fn push(&mut self, piece: LayoutSpan) {
+        self.width += piece.text.width();
+        match self.pieces.last_mut() {
+            Some(last) if last.style == piece.style => last.text.push_str(&piece.text),
+            _ => self.pieces.push(piece),
+        }
+    }
+
+    /// The word's own text, without link markers.
+    fn content(&self) -> String {
+        self.pieces
+            .iter()
+            .filter(|p| !p.style.decoration)
+            .map(|p| p.text.as_str())
+            .collect()
+    }
+}
+
+/// Splits inline spans into words, spaces and breaks, attaching ` [n]` after each link's text.
+fn tokenize(inlines: &[Inline], base: SpanStyle, doc: &Document) -> Vec<Token> {
+    let mut t = Tokenizer {
+        doc,
+        tokens: Vec::new(),
+        word: Word::default(),
+        link: None,
+    };
+    for inline in inlines {
+        let style = span_style(inline, base, doc);
+        if style.link != t.link {
+            t.close_link();
+            t.link = style.link;
+        }
+        t.text(&inline.text, style);
+    }
+    t.close_link();
+    t.finish_word();
+    t.tokens
+}
+
+fn span_style(inline: &Inline, base: SpanStyle, doc: &Document) -> SpanStyle {
+    let mut style = base;
+    style.bold |= inline.style.bold;
+    style.italic |= inline.style.italic;
+    style.code |= inline.style.code;
+    if let Some(link) = inline.link.and_then(|i| doc.links.get(i).map(|l| (i, l))) {
+        style.link = Some(link.0);
+        style.internal = link.1.internal.is_some();
+    }
+    style
+}
+
+struct Tokenizer<'d> {
+    doc: &'d Document,
+    tokens: Vec<Token>,
+    word: Word,
+    link: Option<usize>,
+}
+
+impl Tokenizer<'_> {
+    fn text(&mut self, text: &str, style: SpanStyle) {
+        let mut run = String::new();
+        for c in text.chars() {
+            if c == '\n' || c.is_whitespace() {
+                self.push_run(&mut run, style);
+                self.finish_word();
+                if c == '\n' {
+                    self.tokens.push(Token::Break);
+                } else if !matches!(self.tokens.last(), Some(Token::Space(_))) {
+                    self.tokens.push(Token::Space(style));
+                }
+            } else if !c.is_control() {
+                run.push(c);
+            }
+        }
+        self.push_run(&mut run, style);
+    }
+
+    fn push_run(&mut self, run: &mut String, style: SpanStyle) {
+        if !run.is_empty() {
+            self.word.push(span(std::mem::take(run), style));
+        }
+    }
+
+    fn finish_word(&mut self) {
+        let mut word = std::mem::take(&mut self.word);
+        if word.pieces.is_empty() {
+            return;
+        }
+        let content = word.content();
+        let lower = content.get(..8).unwrap_or(&content).to_ascii_lowercase();
+        let link_url = word
+            .pieces
+            .first()
+            .and_then(|p| p.style.link)
+            .and_then(|i| self.doc.links.get(i));
+        word.url = lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || link_url.is_some_and(|l| l.url == content);
+        self.tokens.push(Token::Word(word));
+    }
+
+    /// Attaches the ` [n]` marker of the link that just ended to its last word, so the marker
+    /// never wraps onto a line of its own.
+    fn close_link(&mut self) {
+        let Some(i) = self.link.take() else { return };
+        let internal = self.doc.links.get(i).is_some_and(|l| l.internal.is_some());
+        let style = SpanStyle {
+            decoration: true,
+            internal,
+            ..SpanStyle::default()
+        };
+        let marker = span(format!(" [{}]", i + 1), style);
+        if !self.word.pieces.is_empty() {
+            self.word.push(marker);
+            return;
+        }
+        let last_word = self
+            .tokens
+            .iter_mut()
+            .rev()
+            .take_while(|t| !matches!(t, Token::Break))
+            .find_map(|t| match t {
+                Token::Word(w) => Some(w),
+                _ => None,
+            });
+        if let Some(word) = last_word {
+            word.push(marker);
+        }
+    }
+}
+
+/// Greedy word wrap to `avail` columns. Words wider than a line are broken by grapheme, except
+/// URLs (unless `break_urls`, used in table cells), which keep a line of their own.
+fn wrap(tokens: &[Token], avail: usize, break_urls: bool) -> Vec<Vec<LayoutSpan>> {
+    let mut w = Wrapper {
+        avail: avail.max(1),
+        lines: Vec::new(),
+        line: Vec::new(),
+        used: 0,
+        space: None,
+    };
+    for token in tokens {
+        match token {
+            Token::Break => {
+                w.end_line();
+            }
+            Token::Space(style) => {
+                if w.used > 0 {
+                    w.space = Some(*style);
+                }
+            }
+            Token::Word(word) if word.width > 0 => w.word(word, break_urls),
+            Token::Word(_) => {}
+        }
+    }
+    if !w.line.is_empty() {
+        w.lines.push(w.line);
+    }
+    w.lines
+}
+
+struct Wrapper {
+    avail: usize,
+    lines: Vec<Vec<LayoutSpan>>,
+    line: Vec<LayoutSpan>,
+    used: usize,
+    space: Option<SpanStyle>,
+}
+
+impl Wrapper {
+    fn end_line(&mut self) {
+        self.lines.push(std::mem::take(&mut self.line));
+        self.used = 0;
+        self.space = None;
+    }
+
+    fn word(&mut self, word: &Word, break_urls: bool) {
+        let space = self.space.take();
+        if self.used > 0 && self.used + 1 + word.width <= self.avail {
+            self.line.push(span(" ", space.unwrap_or_default()));
+            self.line.extend(word.pieces.iter().cloned());
+            self.used += 1 + word.width;
+            return;
+        }
+        if self.used > 0 {
+            self.end_line();
+        }
+        if word.width <= self.avail || (word.url && !break_urls) {
+            // An overlong URL fills its line; the next word then starts a new one.
+            self.line.extend(word.pieces.iter().cloned());
+            self.used = word.width;
+            return;
+        }
+        let mut chunks = break_word(word, self.avail);
+        if let Some(last) = chunks.pop() {
+            self.lines.extend(chunks);
+            self.used = spans_width(&last);
+            self.line = last;
+        }
+    }
+}
+
+/// Breaks a word into chunks of at most `avail` columns by grapheme; a link marker (a
+/// decoration piece ` [n]`) is kept in one piece.
+fn break_word(word: &Word, avail: usize) -> Vec<Vec<LayoutSpan>> {
+    let mut chunks: Vec<Vec<LayoutSpan>> = vec![Vec::new()];
+    let mut used = 0;
+    for piece in &word.pieces {
+        let marker = piece.style.decoration && piece.text.starts_with(" [");
+        let units: Vec<&str> = if marker {
+            vec![piece.text.as_str()]
+        } else {
+            piece.text.graphemes(true).collect()
+        };
+        for unit in units {
+            let w = unit.width();
+            if used > 0 && used + w > avail {
+                chunks.push(Vec::new());
+                used = 0;
+            }
+            used += w;
+            let Some(chunk) = chunks.last_mut() else {
+                continue;
+            };
+            match chunk.last_mut() {
+                Some(last) if last.style == piece.style => last.text.push_str(unit),
+                _ => chunk.push(span(unit, piece.style)),
+            }
+        }
+    }
+    chunks
+}
+
+impl LayoutLine {
+    /// The line's text without styles.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+impl Layout {
+    /// The whole layout as plain text, one `\n` per line, no trailing spaces.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            out.push_str(line.text().trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::document::{self, InlineStyle, Link};
+
+    /// Same fixture as the document tests: a miniature Webflow export with its trailer.
+    const WEBFLOW: &str = concat!(
+        "<p id=\"\">Send a short thank-you note within a day of every interview.&nbsp;</p>",
+        "<p id=\"\">\u{200D}</p>",
+        "<h2 id=\"\"><strong id=\"\">Why a note matters</strong></h2>",
+        "<p id=\"\">Hiring teams meet many people in a week.<br>\u{200D}</p>",
+        "<p id=\"\"><strong id=\"\">📌</strong><a href=\"https://x.example/blog/note-templates\" id=\"\">",
+        "<strong id=\"\">See five note templates</strong></a></p>",
+        "<h3 id=\"\">Steps</h3>",
+        "<ol start=\"\" id=\"\"><li id=\"\">Thank them</li><li id=\"\">Recall one topic</li></ol>",
+        "<p id=\"\">Then, a little later:</p>",
+        "<ol start=\"3\" id=\"\"><li id=\"\">Offer more details</li></ol>",
+        "<table><thead><tr><th>When</th><th>What</th></tr></thead><tbody>",
+        "<tr><td>Day 1</td><td>Thank-you note</td></tr><tr><td>Week 2</td><td>Polite check-in</td></tr>",
+        "</tbody></table>",
+        "<img src=\"https://cdn.example/img/desk-setup.png?w=800\" alt=\"\">",
+        "<iframe src=\"https://www.youtube.com/embed/abc123\" title=\"Follow-up tips\"></iframe>",
+        "<script>var tracker = \"SECRET-TRACKER\";</script>",
+        "<p id=\"\">\u{200D}</p>\n",
+        "\n---\n\n## Tailor your resume\n\n👉 https://tools.example/resume-tailor\n\n---\n\n",
+        "## Related articles\n\n",
+        "- [Questions to ask at the end](https://x.example/blog/questions-to-ask)\n",
+        "- [Salary talks for beginners](https://x.example/blog/salary-talks)\n",
+    );
+
+    const LONG_URL: &str = "https://careers.example/blog/an-unusually-long-article-slug-that-will-never-fit-on-one-narrow-line?utm_source=test";
+
+    /// A larger body exercising every block kind, for property checks.
+    fn big_body() -> String {
+        let mut body = String::new();
+        body.push_str("<h1 id=\"\">Getting <em>hired</em> faster</h1>");
+        for i in 0..6 {
+            body.push_str(&format!(
+                "<p id=\"\">Paragraph {i}: recruiters skim résumés quickly, so lead with impact.&nbsp; \
+                 Quantify results (revenue, time saved) and <a href=\"https://x.example/blog/topic-{i}\">read \
+                 the guide on impact statements</a> before you apply. 日本語のテキストも折り返す必要があります。\
+                 Team 👩\u{200D}💻 pairing and a Supercalifragilisticexpialidociousnessword too.<br>\u{200D}</p>\
+                 <p id=\"\">\u{200D}</p>"
+            ));
+        }
+        body.push_str(&format!(
+            "<p>Bare link: {LONG_URL} and <a href=\"{LONG_URL}\">{LONG_URL}</a>.</p>"
+        ));
+        body.push_str("<h2 id=\"\"><strong>Lists</strong></h2><ol start=\"9\">");
+        for i in 0..4 {
+            body.push_str(&format!(
+                "<li>Step {i} with enough words to wrap onto a second line at narrow widths</li>"
+            ));
+        }
+        body.push_str("</ol><ul><li>Top<ul><li>Middle<ul><li>Bottom level item with several words in it</li></ul></li></ul></li></ul>");
+        body.push_str("<blockquote><p>Quoted advice that runs long enough to wrap.</p><p>Second quoted paragraph.</p>\
+            <ul><li>quoted bullet</li></ul></blockquote>");
+        body.push_str("<h3>A <a href=\"https://x.example/blog/tables\">table</a> of options</h3>\
+            <table><thead><tr><th>Option</th><th>Effort</th><th>Notes</th></tr></thead><tbody>\
+            <tr><td>Referral</td><td>Low</td><td>Ask a former colleague to introduce you to the hiring manager directly</td></tr>\
+            <tr><td>Cold email</td><td>Medium effort overall</td><td>Short, specific, and sent on a Tuesday morning</td></tr>\
+            <tr><td>Ragged</td></tr></tbody></table>");
+        body.push_str("<table><tr><th>a</th><th>b</th><th>c</th><th>d</th><th>e</th><th>f</th><th>g</th></tr>\
+            <tr><td>1</td><td>2</td><td>3</td><td>4</td><td>5</td><td>6</td><td>7</td></tr></table>");
+        body.push_str("<hr><img src=\"/images/a-very-long-image-file-name-for-the-hero-banner.png\" alt=\"\">\
+            <iframe src=\"https://www.youtube.com/embed/xyz\"></iframe>\
+            <pre>fn main() {\n    println!(\"a line of code that is much longer than twenty columns\");\n}</pre>");
+        body.push_str("<h4>Last</h4><p>One<br><br><br>two</p>\n\n---\n\n## Related articles\n\n");
+        body.push_str("- [Questions to ask](https://x.example/blog/questions-to-ask)\n");
+        body
+    }
+
+    fn doc_of(body: &str) -> Document {
+        let mut doc = match document::parse(body) {
+            Ok(doc) => doc,
+            Err(e) => panic!("parse failed: {e}"),
+        };
+        doc.resolve_links(|url| {
+            url.strip_prefix("https://x.example/blog/")
+                .map(str::to_owned)
+        });
+        doc
+    }
+
+    #[test]
+    fn webflow_body_at_40_columns() {
+        let doc = document::parse(WEBFLOW).unwrap();
+        let expected = "\
+Send a short thank-you note within a day
+of every interview.
+
+Why a note matters
+
+Hiring teams meet many people in a week.
+
+📌See five note templates [1]
+
+Steps
+
+1. Thank them
+2. Recall one topic
+
+Then, a little later:
+
+3. Offer more details
+
+When   │ What
+───────┼────────────────
+Day 1  │ Thank-you note
+Week 2 │ Polite check-in
+
+[image: desk-setup.png]
+
+Embedded video: Follow-up tips [2]
+
+{rule}
+
+Tailor your resume
+
+👉
+https://tools.example/resume-tailor [3]
+
+{rule}
+
+Related articles
+
+• Questions to ask at the end [4]
+• Salary talks for beginners [5]
+
+Links
+[1] https://x.example/blog/note-templates
+[2] https://www.youtube.com/embed/abc123
+[3] https://tools.example/resume-tailor
+[4] https://x.example/blog/questions-to-ask
+[5] https://x.example/blog/salary-talks
+";
+        assert_eq!(
+            layout(&doc, 40).plain_text(),
+            expected.replace("{rule}", &"─".repeat(40))
+        );
+    }
+
+    #[test]
+    fn webflow_body_at_80_columns_with_internal_links() {
+        let doc = doc_of(WEBFLOW);
+        let expected = "\
+Send a short thank-you note within a day of every interview.
+
+Why a note matters
+
+Hiring teams meet many people in a week.
+
+📌See five note templates [1]
+
+Steps
+
+1. Thank them
+2. Recall one topic
+
+Then, a little later:
+
+3. Offer more details
+
+When   │ What
+───────┼────────────────
+Day 1  │ Thank-you note
+Week 2 │ Polite check-in
+
+[image: desk-setup.png]
+
+Embedded video: Follow-up tips [2]
+
+{rule}
+
+Tailor your resume
+
+👉 https://tools.example/resume-tailor [3]
+
+{rule}
+
+Related articles
+
+• Questions to ask at the end [4]
+• Salary talks for beginners [5]
+
+Links
+[1] https://x.example/blog/note-templates → note-templates
+[2] https://www.youtube.com/embed/abc123
+[3] https://tools.example/resume-tailor
+[4] https://x.example/blog/questions-to-ask → questions-to-ask
+[5] https://x.example/blog/salary-talks → salary-talks
+";
+        let out = layout(&doc, 80);
+        assert_eq!(
+            out.plain_text(),
+            expected.replace("{rule}", &"─".repeat(80))
+        );
+        let titles: Vec<(u8, &str, usize)> = out
+            .toc
+            .iter()
+            .map(|t| (t.level, t.title.as_str(), t.line))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                (2, "Why a note matters", 2),
+                (3, "Steps", 8),
+                (2, "Tailor your resume", 28),
+                (2, "Related articles", 34)
+            ]
+        );
+    }
+
+    fn styles_of<'a>(out: &'a Layout, text: &str) -> Vec<&'a LayoutSpan> {
+        out.lines
+            .iter()
+            .flat_map(|l| &l.spans)
+            .filter(|s| s.text.contains(text))
+            .collect()
+    }
+
+    #[test]
+    fn spans_carry_their_roles() {
+        let out = layout(&doc_of(WEBFLOW), 80);
+        let heading = styles_of(&out, "Why a note matters");
+        assert_eq!(
+            heading[0].style,
+            SpanStyle {
+                heading: Some(2),
+                bold: true,
+                ..SpanStyle::default()
+            }
+        );
+        let link = styles_of(&out, "See five note templates");
+        assert_eq!(
+            link[0].style,
+            SpanStyle {
+                bold: true,
+                link: Some(0),
+                internal: true,
+                ..SpanStyle::default()
+            }
+        );
+        let marker = styles_of(&out, " [1]");
+        assert_eq!(
+            marker[0].style,
+            SpanStyle {
+                decoration: true,
+                internal: true,
+                ..SpanStyle::default()
+            }
+        );
+        let bare = styles_of(&out, "https://tools.example/resume-tailor");
+        assert_eq!(bare[0].style.link, Some(2));
+        assert!(!bare[0].style.internal);
+        for decoration in ["1. ", "• ", "│", "─", "[image: desk-setup.png]"] {
+            assert!(
+                styles_of(&out, decoration)
+                    .iter()
+                    .all(|s| s.style.decoration),
+                "{decoration}"
+            );
+        }
+        let slug = styles_of(&out, " → salary-talks");
+        assert_eq!(
+            slug[0].style,
+            SpanStyle {
+                decoration: true,
+                internal: true,
+                ..SpanStyle::default()
+            }
+        );
+        let links = styles_of(&out, "Links");
+        assert_eq!(links[0].style.heading, Some(2));
+        assert!(out.toc.iter().all(|t| t.title != "Links"));
+    }
+
+    #[test]
+    fn every_line_knows_its_section() {
+        let out = layout(&doc_of(WEBFLOW), 80);
+        for (i, line) in out.lines.iter().enumerate() {
+            let expected = out.toc.iter().rposition(|t| t.line <= i);
+            assert_eq!(line.section, expected, "line {i}: {}", line.text());
+        }
+        assert_eq!(out.lines[0].section, None);
+    }
+
+    /// Checks the promises of [`layout`] and [`Layout::plain_text`] on one result.
+    fn check_properties(out: &Layout, width: usize) {
+        let text = out.plain_text();
+        for bad in [
+            "<", "&nbsp;", "&amp;", "&lt;", "&gt;", "\u{A0}", "\u{200B}", "\u{1b}",
+        ] {
+            assert!(
+                !text.contains(bad),
+                "width {width}: {bad:?} left in\n{text}"
+            );
+        }
+        let lines: Vec<String> = out.lines.iter().map(LayoutLine::text).collect();
+        assert!(!lines.is_empty());
+        assert!(
+            !lines[0].is_empty() && !lines[lines.len() - 1].is_empty(),
+            "blank at an edge"
+        );
+        for (i, line) in lines.iter().enumerate() {
+            let visible = line.chars().any(|c| !c.is_whitespace() && c != '\u{200D}');
+            assert!(
+                line.is_empty() || visible,
+                "width {width}: line {i} is only whitespace: {line:?}"
+            );
+            assert_eq!(line.trim_end(), line, "trailing whitespace on line {i}");
+            if i > 0 {
+                assert!(
+                    !(line.is_empty() && lines[i - 1].is_empty()),
+                    "width {width}: two blank lines at {i}"
+                );
+            }
+            if line.width() > width {
+                let url = line
+                    .split_whitespace()
+                    .any(|w| w.starts_with("https://") && w.width() > width / 2);
+                assert!(
+                    url,
+                    "width {width}: line {i} is {} wide: {line:?}",
+                    line.width()
+                );
+            }
+        }
+        for entry in &out.toc {
+            let line = &out.lines[entry.line];
+            assert!(
+                line.spans
+                    .iter()
+                    .any(|s| s.style.heading == Some(entry.level)),
+                "{entry:?}"
+            );
+            let first_word = entry.title.split(' ').next().unwrap_or_default();
+            assert!(
+                line.text().contains(first_word),
+                "{entry:?} -> {}",
+                line.text()
+            );
+        }
+    }
+
+    #[test]
+    fn big_body_keeps_its_promises_at_every_width() {
+        let doc = doc_of(&big_body());
+        for width in [20, 33, 60, 80, 120] {
+            let out = layout(&doc, width);
+            assert_eq!(usize::from(out.width), usize::from(width));
+            check_properties(&out, usize::from(width));
+            let lines: Vec<String> = out.lines.iter().map(LayoutLine::text).collect();
+            // The long URL is never split: whole in the text (twice: bare and as link text) and
+            // in the links list.
+            assert!(
+                lines.iter().filter(|l| l.contains(LONG_URL)).count() >= 3,
+                "width {width}"
+            );
+            // Markers stay attached: no body line starts with one.
+            let footer = lines.iter().position(|l| l == "Links").unwrap();
+            for line in &lines[..footer] {
+                let t = line.trim_start_matches(['│', ' ', '•']);
+                assert!(
+                    !(t.starts_with('[') && t[1..].starts_with(|c: char| c.is_ascii_digit())),
+                    "{line:?}"
+                );
+            }
+            assert!(lines.iter().any(|l| l.contains("👩\u{200D}💻")));
+            assert!(
+                lines.iter().any(|l| l.contains('┼')),
+                "width {width}: no table grid"
+            );
+            let text = out.plain_text();
+            assert!(text.contains("Supercalifragilistic") || width < 40);
+        }
+    }
+
+    #[test]
+    fn nasty_documents_lay_out_within_bounds() {
+        let bodies = [
+            String::new(),
+            "---".to_owned(),
+            format!("<p>{}</p>", "word ".repeat(20_000)),
+            (0..10)
+                .map(|i| format!("{}- level {i} with words\n", "  ".repeat(i)))
+                .collect(),
+            format!(
+                "{}deep{}",
+                "<blockquote>".repeat(40),
+                "</blockquote>".repeat(40)
+            ),
+            "<ol start=\"18446744073709551615\"><li>a<li>b<li>c</ol>".to_owned(),
+            "<table><tr><td>x</td></tr><tr><td></td><td>y</td><td>z</td></tr></table>".to_owned(),
+            format!("<table><tr>{}</tr></table>", "<td>cell</td>".repeat(40)),
+            format!("<pre>{}</pre>", "\u{200D}\n   \n\n\nx\t\ty".repeat(3)),
+        ];
+        for body in &bodies {
+            let doc = doc_of(body);
+            for width in [0, 20, 21, 33, 80, 2000] {
+                let out = layout(&doc, width);
+                let w = usize::from(width.clamp(MIN_WIDTH, MAX_WIDTH));
+                assert_eq!(usize::from(out.width), w);
+                if !out.lines.is_empty() {
+                    check_properties(&out, w);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ordered_markers_align_to_the_widest_number() {
+        let doc =
+            doc_of("<ol start=\"9\"><li>nine</li><li>ten is a longer item that wraps</li></ol>");
+        assert_eq!(
+            layout(&doc, 20).plain_text(),
+            " 9. nine\n10. ten is a longer\n    item that wraps\n"
+        );
+    }
+
+    #[test]
+    fn nested_lists_indent_two_more_and_quotes_get_bars() {
+        let doc = doc_of(
+            "<ul><li>top item<ul><li>inner item that wraps here</li></ul></li></ul>\
+            <blockquote><p>quoted text that wraps</p><p>again</p></blockquote>",
+        );
+        let out = layout(&doc, 20);
+        let expected = "• top item\n  • inner item that\n    wraps here\n\n│ quoted text that\n│ wraps\n│\n│ again\n";
+        assert_eq!(out.plain_text(), expected);
+        let quoted = styles_of(&out, "again");
+        assert!(quoted[0].style.quote);
+        assert!(
+            styles_of(&out, "│")
+                .iter()
+                .all(|s| s.style.quote && s.style.decoration)
+        );
+    }
+
+    #[test]
+    fn very_deep_nesting_keeps_text_room() {
+        let body: String = (0..10)
+            .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
+            .collect();
+        let out = layout(&doc_of(&body), 20);
+        for line in out.lines.iter().map(LayoutLine::text) {
+            assert!(line.width() <= 20, "{line:?}");
+        }
+        assert!(out.plain_text().contains("level 9"));
+    }
+
+    #[test]
+    fn tables_shrink_to_fit_by_wrapping_cells() {
+        let doc = doc_of(
+            "<table><tr><th>Name</th><th>Description</th></tr>\
+            <tr><td>Alpha</td><td>a rather long description of alpha</td></tr></table>",
+        );
+        let out = layout(&doc, 24);
+        let expected = "\
+Name  │ Description
+──────┼─────────────────
+Alpha │ a rather long
+      │ description of
+      │ alpha
+";
+        assert_eq!(out.plain_text(), expected);
+        assert!(styles_of(&out, "Name")[0].style.bold);
+    }
+
+    #[test]
+    fn code_is_cut_not_wrapped() {
+        let doc = doc_of("<pre>short\nthis line is far longer than twenty columns</pre>");
+        let out = layout(&doc, 20);
+        assert_eq!(out.plain_text(), "short\nthis line is far lon\n");
+        assert!(
+            out.lines
+                .iter()
+                .flat_map(|l| &l.spans)
+                .all(|s| s.style.code)
+        );
+    }
+
+    #[test]
+    fn long_words_break_but_urls_do_not() {
+        let word = "x".repeat(45);
+        let doc = doc_of(&format!("<p>{word} {LONG_URL} end</p>"));
+        let out = layout(&doc, 20);
+        let lines: Vec<String> = out.lines.iter().map(LayoutLine::text).collect();
+        assert_eq!(
+            &lines[..5],
+            [
+                "x".repeat(20),
+                "x".repeat(20),
+                "x".repeat(5),
+                format!("{LONG_URL} [1]"),
+                "end".to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn hand_built_documents_are_safe() {
+        // Out-of-range links, odd heading levels and raw control characters must not panic or
+        // leak; layout must not rely on the parser's clean-up.
+        let span = |text: &str, link| Inline {
+            text: text.into(),
+            style: InlineStyle::default(),
+            link,
+        };
+        let doc = Document {
+            blocks: vec![
+                Block::Heading {
+                    level: 0,
+                    text: vec![span("zero", None)],
+                },
+                Block::Heading {
+                    level: 9,
+                    text: vec![span("\u{200B}", None)],
+                },
+                Block::Paragraph(vec![
+                    span("a\u{1b}b", Some(7)),
+                    span("\n", None),
+                    span("   ", None),
+                ]),
+                Block::List {
+                    start: Some(u64::MAX),
+                    items: vec![vec![], vec![]],
+                },
+                Block::Table {
+                    header: vec![],
+                    rows: vec![vec![]],
+                },
+                Block::Code("\n\n\t\n".into()),
+            ],
+            links: vec![Link {
+                url: "https://l.example/\u{1b}".into(),
+                internal: Some("s\u{7}".into()),
+            }],
+        };
+        for width in [0, 20, 80] {
+            let out = layout(&doc, width);
+            assert!(!out.plain_text().contains(['\u{1b}', '\u{7}']));
+            assert_eq!(out.toc.len(), 1);
+            assert_eq!(out.toc[0].level, 1);
+        }
+    }
+}

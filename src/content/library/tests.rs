@@ -1,0 +1,329 @@
+//! Library tests, plus a small builder other modules' tests use.
+
+use super::*;
+
+/// Builds a file in the publisher's shape.
+pub(crate) fn article_file(
+    slug: &str,
+    title: &str,
+    category: &str,
+    roles: &[&str],
+    intents: &[&str],
+    date: &str,
+    related: &[&str],
+) -> SourceFile {
+    let list = |xs: &[&str]| {
+        xs.iter()
+            .map(|x| format!("    - {x}\n"))
+            .collect::<String>()
+    };
+    let related: String = related
+        .iter()
+        .map(|r| format!("- [About {r}](https://careerhub.example/blog/{r})\n"))
+        .collect();
+    let text = format!(
+        "---\ntitle: \"{title}\"\nslug: {slug}\ndescription: About {title}.\ncanonical: \"https://careerhub.example/blog/{slug}\"\npubDate: {date}\ncategory: {category}\ndraft: false\narchived: false\ntags:\n  role:\n{}  intent:\n{}---\n<p id=\"\">Some words about {title}.</p>\n\n---\n\n## Related articles\n\n{related}",
+        list(roles),
+        list(intents),
+    );
+    SourceFile {
+        path: format!("blog/{slug}.md"),
+        bytes: text.into_bytes(),
+    }
+}
+
+type Spec<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+    &'a [&'a str],
+    &'a str,
+);
+
+/// A library of small articles: (slug, title, category, roles, intents, date).
+pub(crate) fn library_of(specs: &[Spec<'_>]) -> Library {
+    let files = specs
+        .iter()
+        .map(|(s, t, c, r, i, d)| article_file(s, t, c, r, i, d, &[]))
+        .collect();
+    Library::from_files(files, Vec::new(), LoadOptions::default())
+}
+
+fn file(path: &str, text: &str) -> SourceFile {
+    SourceFile {
+        path: path.into(),
+        bytes: text.as_bytes().to_vec(),
+    }
+}
+
+#[test]
+fn broken_files_never_stop_the_others() {
+    let files = vec![
+        article_file(
+            "good",
+            "Good",
+            "interviewing",
+            &["general"],
+            &["interview"],
+            "2025-01-01",
+            &[],
+        ),
+        file("no-fm.md", "<p>no frontmatter</p>"),
+        file("bad-yaml.md", "---\ntitle: [unclosed\n---\nbody"),
+        file("no-title.md", "---\nslug: x\n---\nbody"),
+        file("binary.md", "---\ntitle: \u{0}\n---\n"),
+        SourceFile {
+            path: "latin1.md".into(),
+            bytes: b"---\ntitle: caf\xe9\n---\n".to_vec(),
+        },
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    assert_eq!(lib.len(), 1);
+    assert_eq!(lib.skipped(), 5);
+    let paths: Vec<&str> = lib
+        .problems()
+        .iter()
+        .filter(|p| p.is_error())
+        .map(|p| p.path.as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            "bad-yaml.md",
+            "binary.md",
+            "latin1.md",
+            "no-fm.md",
+            "no-title.md"
+        ]
+    );
+    assert_eq!(lib.by_slug("good").unwrap().title, "Good");
+}
+
+#[test]
+fn slug_defaults_to_file_stem_and_duplicates_are_reported() {
+    let files = vec![
+        file("a/first-post.md", "---\ntitle: One\n---\n"),
+        file("b/other.md", "---\ntitle: Two\nslug: first-post\n---\n"),
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    assert_eq!(lib.len(), 1);
+    assert_eq!(lib.by_slug("first-post").unwrap().title, "One");
+    assert_eq!(
+        lib.problems()[0].to_string(),
+        "b/other.md:1: error: duplicate slug `first-post`: a/first-post.md already uses it; give one of them a different `slug`"
+    );
+}
+
+#[test]
+fn drafts_and_archived_are_hidden_unless_asked_for() {
+    let files = || {
+        vec![
+            file("a.md", "---\ntitle: A\npubDate: 2025-01-01\n---\n"),
+            file("d.md", "---\ntitle: D\ndraft: true\n---\n"),
+            file(
+                "z.md",
+                "---\ntitle: Z\narchived: true\npubDate: 2024-01-01\n---\n",
+            ),
+        ]
+    };
+    let slugs = |o| {
+        let lib = Library::from_files(files(), Vec::new(), o);
+        lib.by_date()
+            .iter()
+            .map(|&i| lib.get(i).slug.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(slugs(LoadOptions::default()), vec!["a"]);
+    assert_eq!(
+        slugs(LoadOptions {
+            drafts: true,
+            archived: false
+        }),
+        vec!["a", "d"]
+    );
+    assert_eq!(
+        slugs(LoadOptions {
+            drafts: true,
+            archived: true
+        }),
+        vec!["a", "z", "d"]
+    );
+    let lib = Library::from_files(files(), Vec::new(), LoadOptions::default());
+    assert_eq!(lib.hidden(), 2);
+}
+
+#[test]
+fn related_explicit_then_similar_then_backlinks() {
+    let files = vec![
+        article_file(
+            "hub",
+            "Hub",
+            "interviewing",
+            &["data-analyst"],
+            &["interview"],
+            "2025-01-01",
+            &["one", "missing-one"],
+        ),
+        article_file(
+            "one",
+            "One",
+            "resume-cover-letters",
+            &["general"],
+            &["resume"],
+            "2025-01-02",
+            &[],
+        ),
+        article_file(
+            "twin",
+            "Twin",
+            "interviewing",
+            &["data-analyst"],
+            &["interview"],
+            "2025-01-03",
+            &[],
+        ),
+        article_file(
+            "fan",
+            "Fan",
+            "salary-negotiation",
+            &["general"],
+            &["salary"],
+            "2025-01-04",
+            &["hub"],
+        ),
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let hub = lib.by_slug("hub").unwrap();
+    let related: Vec<(String, RelatedKind)> = lib
+        .related(hub.id)
+        .iter()
+        .map(|r| (lib.get(r.id).slug.clone(), r.kind))
+        .collect();
+    assert_eq!(
+        related,
+        vec![
+            ("one".into(), RelatedKind::Explicit),
+            ("twin".into(), RelatedKind::Similar),
+            ("fan".into(), RelatedKind::Backlink),
+        ]
+    );
+    assert_eq!(hub.related_links[1].target, None);
+    let unresolved = lib.unresolved_related();
+    assert_eq!(unresolved.len(), 1);
+    assert!(
+        unresolved[0].message.contains("missing-one"),
+        "{}",
+        unresolved[0]
+    );
+}
+
+#[test]
+fn urls_resolve_by_canonical_or_last_segment() {
+    let lib = library_of(&[(
+        "follow-up",
+        "F",
+        "interviewing",
+        &["general"],
+        &["interview"],
+        "2025-01-01",
+    )]);
+    let id = lib.by_slug("follow-up").unwrap().id;
+    for url in [
+        "https://careerhub.example/blog/follow-up",
+        "https://WWW.careerhub.example/blog/follow-up/",
+        "https://other.example/posts/follow-up?utm=x#top",
+        "/blog/follow-up",
+    ] {
+        assert_eq!(lib.resolve_url(url), Some(id), "{url}");
+    }
+    assert_eq!(lib.resolve_url("mailto:follow-up"), None);
+    assert_eq!(lib.resolve_url("https://x.example/blog/unknown"), None);
+}
+
+#[test]
+fn facet_counts_put_role_intent_category_first() {
+    let lib = library_of(&[
+        (
+            "a",
+            "A",
+            "interviewing",
+            &["general", "data-analyst"],
+            &["interview"],
+            "2025-01-01",
+        ),
+        (
+            "b",
+            "B",
+            "interviewing",
+            &["general"],
+            &["salary"],
+            "2025-01-02",
+        ),
+    ]);
+    let counts = lib.facet_counts(lib.by_date());
+    let names: Vec<&str> = counts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, vec!["role", "intent", "category"]);
+    assert_eq!(
+        counts[0].1[0],
+        FacetCount {
+            value: "general".into(),
+            count: 2
+        }
+    );
+    assert_eq!(
+        counts[0].1[1],
+        FacetCount {
+            value: "data-analyst".into(),
+            count: 1
+        }
+    );
+}
+
+#[test]
+fn reading_time_and_dates_order() {
+    let words = "word ".repeat(700);
+    let files = vec![
+        file(
+            "old.md",
+            &format!("---\ntitle: Old\npubDate: 2020-01-01\n---\n<p id=\"\">{words}</p>"),
+        ),
+        file(
+            "new.md",
+            "---\ntitle: New\npubDate: 2026-01-01\n---\n<p>hi</p>",
+        ),
+        file("undated.md", "---\ntitle: Undated\n---\n"),
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let order: Vec<&str> = lib
+        .by_date()
+        .iter()
+        .map(|&i| lib.get(i).slug.as_str())
+        .collect();
+    assert_eq!(order, vec!["new", "old", "undated"]);
+    assert_eq!(lib.by_slug("old").unwrap().reading_minutes(), 4);
+    assert_eq!(lib.by_slug("new").unwrap().reading_minutes(), 1);
+}
+
+#[test]
+fn body_links_count_as_backlinks() {
+    let files = vec![
+        article_file(
+            "target",
+            "T",
+            "interviewing",
+            &["general"],
+            &["interview"],
+            "2025-01-01",
+            &[],
+        ),
+        file(
+            "src.md",
+            "---\ntitle: S\n---\n<p>See <a href=\"https://careerhub.example/blog/target\" id=\"\">this</a>.</p>",
+        ),
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let t = lib.by_slug("target").unwrap().id;
+    let s = lib.by_slug("src").unwrap().id;
+    assert_eq!(lib.backlinks(t), &[s]);
+}

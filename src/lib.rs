@@ -1,0 +1,14 @@
+//! careerhub: a terminal reader for libraries of career-guidance articles.
+//!
+//! The crate is layered so that each layer can be tested where it lives:
+//!
+//! - [`content`]: the content engine. Loads a folder (or the library embedded in the binary),
+//!   repairs and validates articles, renders bodies into a width-independent document, and
+//!   indexes them for facets, related articles and fuzzy search. Knows nothing of terminals.
+//! - [`cli`]: the scriptable, non-interactive commands (`list`, `search`, `read`, `related`,
+//!   `facets`, `check`).
+//! - [`app`]: the interactive reader as plain data: state, actions, `update`, key mapping.
+
+pub mod app;
+pub mod cli;
+pub mod content;

@@ -1,0 +1,307 @@
+//! The CLI contract, through the real binary.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
+
+fn careerhub() -> Command {
+    let mut cmd = Command::cargo_bin("careerhub").expect("binary built");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("valid JSON")
+}
+
+const GOOD: &str = "---\ntitle: \"Good: One\"\nslug: good-one\ndescription: A good article.\ncanonical: \"https://careerhub.example/blog/good-one\"\npubDate: 2025-05-01\ncategory: interviewing\ndraft: false\narchived: false\ntags:\n  role:\n    - data-analyst\n  intent:\n    - interview\n---\n<p id=\"\">Hello&nbsp;there.</p>\n\n---\n\n## Related articles\n\n- [Two](https://careerhub.example/blog/good-two)\n";
+const GOOD2: &str = "---\ntitle: Good Two\npubDate: 2025-06-01\ncategory: interviewing\ntags:\n  role: [data-analyst]\n---\n<p>Second.</p>\n";
+
+/// A folder with two good articles and three broken ones.
+fn mixed_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("sub")).unwrap();
+    std::fs::write(p.join("good-one.md"), GOOD).unwrap();
+    std::fs::write(p.join("sub/good-two.md"), GOOD2).unwrap();
+    std::fs::write(p.join("no-frontmatter.md"), "# Just a heading\n").unwrap();
+    std::fs::write(
+        p.join("sub/bad-date.md"),
+        "---\ntitle: T\npubDate: someday\n---\nx",
+    )
+    .unwrap();
+    std::fs::write(p.join("unclosed.md"), "---\ntitle: T\n<p>x</p>\n").unwrap();
+    std::fs::write(p.join("notes.txt"), "ignored").unwrap();
+    dir
+}
+
+#[test]
+fn check_lists_every_broken_file_and_exits_1() {
+    let dir = mixed_folder();
+    let out = careerhub()
+        .args(["check", "--content"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("checked 5 articles"))
+        .stderr(predicate::str::contains("3 errors"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "no-frontmatter.md:1: error: no frontmatter: the first line must be `---` followed by YAML keys and a closing `---`",
+            "sub/bad-date.md:3: error: `pubDate` `someday` is not a date: write it as YYYY-MM-DD (a time and offset may follow)",
+            "unclosed.md:1: error: frontmatter opened here is never closed: add a line `---` after the last key",
+        ]
+    );
+}
+
+#[test]
+fn check_json_is_a_list_of_problems() {
+    let dir = mixed_folder();
+    let out = careerhub()
+        .args(["check", "--json", "--content"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let first = &v.as_array().unwrap()[0];
+    assert_eq!(first["path"], "no-frontmatter.md");
+    assert_eq!(first["line"], 1);
+    assert_eq!(first["severity"], "error");
+}
+
+#[test]
+fn list_still_lists_good_files_and_says_what_was_skipped() {
+    let dir = mixed_folder();
+    careerhub()
+        .arg("--content")
+        .arg(dir.path())
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("good-one").and(predicate::str::contains("good-two")))
+        .stderr(
+            "careerhub: 3 files skipped because of errors; run `careerhub check` for details\n",
+        );
+}
+
+#[test]
+fn list_json_has_the_contract_fields() {
+    let dir = mixed_folder();
+    let v = json(
+        careerhub()
+            .args(["list", "--json", "--role", "data-analyst", "--content"])
+            .arg(dir.path()),
+    );
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let a = &rows[1];
+    let mut keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        vec![
+            "archived",
+            "category",
+            "date",
+            "description",
+            "draft",
+            "facets",
+            "path",
+            "reading_minutes",
+            "slug",
+            "title"
+        ]
+    );
+    assert_eq!(a["slug"], "good-one");
+    assert_eq!(a["title"], "Good: One");
+    assert_eq!(a["date"], "2025-05-01");
+    assert_eq!(a["category"], "interviewing");
+    assert_eq!(a["facets"]["role"][0], "data-analyst");
+    assert_eq!(a["facets"]["category"][0], "interviewing");
+    assert_eq!(a["path"], "good-one.md");
+    assert_eq!(a["reading_minutes"], 1);
+    assert_eq!(rows[0]["slug"], "good-two", "newest first");
+}
+
+#[test]
+fn list_filters_by_any_facet_and_rejects_malformed_ones() {
+    let dir = mixed_folder();
+    let v = json(
+        careerhub()
+            .args(["list", "--json", "--facet", "intent=interview", "--content"])
+            .arg(dir.path()),
+    );
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    careerhub()
+        .args(["list", "--facet", "oops"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--facet `oops`: expected NAME=VALUE",
+        ));
+}
+
+#[test]
+fn drafts_and_archived_need_their_flags() {
+    let slugs = |args: &[&str]| -> Vec<String> {
+        let v = json(careerhub().args(args));
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["slug"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let plain = slugs(&["list", "--json"]);
+    let all = slugs(&["list", "--json", "--drafts", "--archived"]);
+    assert!(plain.len() >= 34, "{}", plain.len());
+    assert_eq!(all.len(), plain.len() + 4);
+    assert!(!plain.contains(&"salary-history-question".to_string()));
+    assert!(all.contains(&"salary-history-question".to_string()));
+}
+
+#[test]
+fn search_ranks_fuzzy_matches_with_positions() {
+    let v = json(careerhub().args(["search", "folow", "up", "email", "--limit", "3", "--json"]));
+    let rows = v.as_array().unwrap();
+    assert!(!rows.is_empty() && rows.len() <= 3);
+    assert_eq!(rows[0]["slug"], "follow-up-email-after-interview");
+    assert!(rows[0]["score"].as_i64().unwrap() > 0);
+    assert!(!rows[0]["positions"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn search_accepts_filter_terms() {
+    let v = json(careerhub().args([
+        "search",
+        "role:data-scientist",
+        "intent:interview",
+        "--json",
+    ]));
+    for a in v.as_array().unwrap() {
+        assert!(
+            a["facets"]["role"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "data-scientist")
+        );
+        assert!(
+            a["facets"]["intent"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "interview")
+        );
+    }
+    assert!(!v.as_array().unwrap().is_empty());
+}
+
+#[test]
+fn read_renders_clean_text_at_the_width() {
+    for width in ["60", "80", "120"] {
+        let out = careerhub()
+            .args(["read", "follow-up-email-after-interview", "--width", width])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        let w: usize = width.parse().unwrap();
+        assert!(text.starts_with("How to Write a Follow-Up Email"), "{text}");
+        assert!(!text.contains('<') && !text.contains("&nbsp;") && !text.contains("&amp;"));
+        assert!(!text.contains("\n\n\n"), "doubled blank lines");
+        assert!(!text.contains('\u{1b}'), "no styling when not a terminal");
+        for line in text.lines() {
+            assert!(line.trim_matches([' ', '\u{200d}']).len() == line.trim_matches(' ').len());
+            let long_url = line.contains("https://");
+            assert!(line.width() <= w || long_url, "line over {w}: {line:?}");
+        }
+        assert!(text.contains("[1]"), "links are numbered");
+    }
+}
+
+#[test]
+fn read_unknown_slug_exits_2_naming_it() {
+    careerhub()
+        .args(["read", "no-such-article"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "no article with slug `no-such-article`",
+        ));
+}
+
+#[test]
+fn related_lists_kinds() {
+    let v = json(careerhub().args(["related", "follow-up-email-after-interview", "--json"]));
+    let rows = v.as_array().unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"explicit"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"backlink"),
+        "popular article has backlinks: {kinds:?}"
+    );
+    let text = careerhub()
+        .args(["related", "follow-up-email-after-interview"])
+        .assert()
+        .success();
+    text.stdout(predicate::str::contains("links here"));
+}
+
+#[test]
+fn facets_count_values() {
+    let v = json(careerhub().args(["facets", "--json"]));
+    let roles = v["role"].as_array().unwrap();
+    assert!(
+        roles
+            .iter()
+            .any(|r| r["value"] == "data-analyst" && r["count"].as_u64().unwrap() >= 4)
+    );
+    assert!(v.get("intent").is_some() && v.get("category").is_some());
+    careerhub()
+        .arg("facets")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("role\n"));
+}
+
+#[test]
+fn global_flags_work_before_and_after_the_subcommand() {
+    let dir = mixed_folder();
+    for args in [vec!["--drafts", "list"], vec!["list", "--drafts"]] {
+        careerhub()
+            .args(&args)
+            .arg("--content")
+            .arg(dir.path())
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn missing_content_folder_is_a_clear_error() {
+    careerhub()
+        .args(["list", "--content", "/definitely/not/here"])
+        .assert()
+        .code(2)
+        .stderr("careerhub: content folder `/definitely/not/here` does not exist: pass --content with a folder of .md articles\n");
+}
+
+#[test]
+fn bundled_library_checks_clean() {
+    careerhub()
+        .arg("check")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(" 0 errors"));
+}
