@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use crate::app::Theme;
 use crate::content::document::{Block, Document, Inline};
 use crate::content::layout::{self, Layout, SpanStyle};
 use crate::content::library::{Article, Related};
@@ -27,6 +28,9 @@ const DEFAULT_WIDTH: u16 = 80;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Colour theme of the reader (NO_COLOR turns colours off).
+    #[arg(long, value_enum, default_value_t = Theme::Dark)]
+    pub theme: Theme,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -114,6 +118,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the reader over SSH: `ssh -p 2222 host` opens it, nothing to install.
+    Serve(crate::term::ssh::ServeArgs),
 }
 
 /// A failure that ends a command with a message and an exit code.
@@ -146,65 +152,82 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    if let Command::Check { json } = command {
-        return check(global, *json, out, err);
-    }
-    let lib = load(global, global.load_options())?;
-    if let Command::Read { slug, width } = command {
-        let code = read(&lib, slug, *width, out)?;
-        skipped_note(&lib, err);
-        return Ok(code);
-    }
-    let code = match command {
+    match command {
+        Command::Check { json } => check(global, *json, out, err),
+        Command::Serve(args) => crate::term::ssh::run(global, args),
+        Command::Read { slug, width } => {
+            with_library(global, err, |lib| read(lib, slug, *width, out))
+        }
         Command::List {
             role,
             intent,
             category,
             facet,
             json,
-        } => {
-            let mut filters: Vec<(String, String)> = Vec::new();
-            filters.extend(role.iter().map(|v| ("role".into(), v.clone())));
-            filters.extend(intent.iter().map(|v| ("intent".into(), v.clone())));
-            filters.extend(category.iter().map(|v| ("category".into(), v.clone())));
-            for f in facet {
-                let (name, value) = f
-                    .split_once('=')
-                    .filter(|(n, v)| !n.is_empty() && !v.is_empty())
-                    .ok_or_else(|| {
-                        CliError::usage(format!(
-                            "--facet `{f}`: expected NAME=VALUE, e.g. --facet role=data-analyst"
-                        ))
-                    })?;
-                filters.push((name.to_lowercase(), value.to_owned()));
-            }
-            let query = Query {
-                filters,
-                words: Vec::new(),
-            };
+        } => with_library(global, err, |lib| {
+            let query = list_query(role, intent, category, facet)?;
             let articles: Vec<&Article> = lib
                 .by_date()
                 .iter()
                 .map(|&id| lib.get(id))
                 .filter(|a| query.accepts(a))
                 .collect();
-            list(&lib, &articles, *json, out)
-        }
-        Command::Search { query, limit, json } => {
+            list(&articles, *json, out).map_err(io_error)
+        }),
+        Command::Search { query, limit, json } => with_library(global, err, |lib| {
             let query = Query::parse(&query.join(" "));
-            let mut hits = Searcher::default().search(&lib, &query, lib.by_date());
+            let mut hits = Searcher::default().search(lib, &query, lib.by_date());
             hits.truncate(limit.unwrap_or(usize::MAX));
-            search(&lib, &hits, *json, out)
+            search(lib, &hits, *json, out).map_err(io_error)
+        }),
+        Command::Related { slug, json } => with_library(global, err, |lib| {
+            let id = find(lib, slug)?.id;
+            related(lib, &lib.related(id), *json, out).map_err(io_error)
+        }),
+        Command::Facets { json } => {
+            with_library(global, err, |lib| facets(lib, *json, out).map_err(io_error))
         }
-        Command::Related { slug, json } => {
-            related(&lib, &lib.related(find(&lib, slug)?.id), *json, out)
-        }
-        Command::Facets { json } => facets(&lib, *json, out),
-        Command::Check { .. } | Command::Read { .. } => unreachable!("handled above"),
     }
-    .map_err(io_error)?;
+}
+
+/// Loads the library, runs `command` on it, then notes skipped files on stderr.
+fn with_library(
+    global: &GlobalArgs,
+    err: &mut dyn Write,
+    command: impl FnOnce(&Library) -> CliResult,
+) -> CliResult {
+    let lib = load(global, global.load_options())?;
+    let code = command(&lib)?;
     skipped_note(&lib, err);
     Ok(code)
+}
+
+/// The filters of `list` as a query.
+fn list_query(
+    role: &[String],
+    intent: &[String],
+    category: &[String],
+    facet: &[String],
+) -> Result<Query, CliError> {
+    let mut filters: Vec<(String, String)> = Vec::new();
+    filters.extend(role.iter().map(|v| ("role".into(), v.clone())));
+    filters.extend(intent.iter().map(|v| ("intent".into(), v.clone())));
+    filters.extend(category.iter().map(|v| ("category".into(), v.clone())));
+    for f in facet {
+        let (name, value) = f
+            .split_once('=')
+            .filter(|(n, v)| !n.is_empty() && !v.is_empty())
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "--facet `{f}`: expected NAME=VALUE, e.g. --facet role=data-analyst"
+                ))
+            })?;
+        filters.push((name.to_lowercase(), value.to_owned()));
+    }
+    Ok(Query {
+        filters,
+        words: Vec::new(),
+    })
 }
 
 fn io_error(e: io::Error) -> CliError {
@@ -290,7 +313,7 @@ fn row(out: &mut dyn Write, prefix: &str, a: &Article) -> io::Result<()> {
     writeln!(out, "{prefix}{date}  {:<48}  {}", a.slug, a.title)
 }
 
-fn list(_lib: &Library, articles: &[&Article], json: bool, out: &mut dyn Write) -> io::Result<u8> {
+fn list(articles: &[&Article], json: bool, out: &mut dyn Write) -> io::Result<u8> {
     if json {
         return write_json(
             out,

@@ -8,7 +8,13 @@
 //! - [`cli`]: the scriptable, non-interactive commands (`list`, `search`, `read`, `related`,
 //!   `facets`, `check`).
 //! - [`app`]: the interactive reader as plain data: state, actions, `update`, key mapping.
+//! - [`store`]: bookmarks, reading positions and history on disk.
+//! - [`term`]: adapters that run the app on a local terminal or over SSH.
+//! - [`ui`]: the views, `render(&App, &mut Frame)`; they draw state and never change it.
 
 pub mod app;
 pub mod cli;
 pub mod content;
+pub mod store;
+pub mod term;
+pub mod ui;

@@ -1,34 +1,65 @@
-//! careerhub binary: parse arguments, pick a command.
+//! careerhub binary: parse arguments, then run the reader or one command.
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 
+use careerhub::app::{App, AppOptions};
 use careerhub::cli::{self, Cli};
+use careerhub::store::Store;
+use careerhub::term;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    let Some(command) = &args.command else {
-        // The interactive reader lands with its own issue; until then show the commands.
-        let _ = <Cli as clap::CommandFactory>::command().print_help();
-        return ExitCode::SUCCESS;
-    };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let mut out = stdout.lock();
     let mut err = stderr.lock();
-    match cli::run(&args.global, command, &mut out, &mut err) {
-        Ok(code) => {
+    let result = match &args.command {
+        Some(command) => {
+            let mut out = stdout.lock();
+            let r = cli::run(&args.global, command, &mut out, &mut err);
             let _ = out.flush();
-            ExitCode::from(code)
+            r
         }
+        None => reader(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let _ = out.flush();
-            if !e.message.is_empty() && e.code != 0 {
+            if e.code != 0 {
                 let _ = writeln!(err, "careerhub: {}", e.message);
             }
             ExitCode::from(e.code)
         }
     }
+}
+
+/// The interactive reader on this terminal.
+fn reader(args: &Cli) -> Result<u8, cli::CliError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(cli::CliError {
+            code: 2,
+            message:
+                "the reader needs a terminal; for scripts use `careerhub list`, `search` or `read`"
+                    .into(),
+        });
+    }
+    let library = Arc::new(cli::load(&args.global, args.global.load_options())?);
+    let store = Store::default_location();
+    let (saved, warning) = store.load();
+    let options = AppOptions {
+        theme: args.theme,
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        can_open_browser: true,
+    };
+    let mut app = App::new(library, saved, options);
+    app.message = warning;
+    term::local::run(app, store).map_err(|e| cli::CliError {
+        code: 1,
+        message: format!("terminal error: {e}"),
+    })?;
+    Ok(0)
 }

@@ -9,6 +9,9 @@ pub mod keymap;
 pub mod state;
 pub mod update;
 
+#[cfg(test)]
+mod tests;
+
 pub use action::Action;
 pub use state::{App, AppOptions, Saved, Theme};
 pub use update::{Effect, update};

@@ -12,7 +12,7 @@
 //!   contains ASCII (every byte ≥ 0x80 maps to a non-ASCII character in both encodings), so a
 //!   run always holds whole mis-decoded sequences.
 //! - Inside a run, a sequence is replaced only when its bytes form valid UTF-8 *and* the
-//!   decoded character is plausible in prose (see [`Plausible`]): Latin letters,
+//!   decoded character is plausible in prose (see `plausibility`): Latin letters,
 //!   punctuation, symbols and emoji anywhere; other scripts (Greek, Cyrillic, CJK...) only when
 //!   the run does not touch an ASCII letter or digit, because genuine text such as
 //!   `caf\u{e9}\u{a0}»` would otherwise decode to a CJK ideograph.
@@ -384,7 +384,7 @@ const fn sorted_reverse<const N: usize>(table: [char; N]) -> [(u32, u8); N] {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Encodes `s` as UTF-8 and decodes every byte through `enc`: what a mis-decode does.
@@ -392,7 +392,8 @@ mod tests {
         s.bytes().map(|b| decode_byte(enc, b)).collect()
     }
 
-    fn garble_mac_roman(s: &str) -> String {
+    /// What the publisher's broken export copies did: UTF-8 read as Mac Roman.
+    pub(crate) fn garble_mac_roman(s: &str) -> String {
         garble(Encoding::MacRoman, s)
     }
 

@@ -7,8 +7,8 @@
 //! bidi controls and zero-width characters, and `Cell::set_symbol` passes everything; earlier
 //! versions passed raw escapes. So text is cleaned here, once, before it reaches any widget:
 //!
-//! - [`line`] for single-line fields (titles, facet values, error messages),
-//! - [`text`] for multi-line text (keeps `\n`, expands tabs),
+//! - [`line()`] for single-line fields (titles, facet values, error messages),
+//! - [`text()`] for multi-line text (keeps `\n`, expands tabs),
 //! - [`clip`] to bound the length of anything quoted back at the reader.
 //!
 //! All return [`Cow::Borrowed`] when nothing changes, which is the common case.
@@ -23,7 +23,7 @@ use unicode_width::UnicodeWidthStr;
 /// spill over neighbouring cells and cost time on every frame.
 pub const MAX_CLUSTER_CHARS: usize = 10;
 
-/// Tab stops of [`text`], in columns.
+/// Tab stops of [`text()`], in columns.
 pub const TAB_WIDTH: usize = 4;
 
 const ZWJ: char = '\u{200D}';
@@ -42,7 +42,7 @@ const BLACK_FLAG: char = '\u{1F3F4}';
 /// fillers and the language tag.
 ///
 /// ZWJ (U+200D) and tag characters (U+E0020–U+E007F) are not listed: they are needed inside
-/// emoji sequences and flags, so [`line`] and [`text`] drop them per grapheme cluster instead,
+/// emoji sequences and flags, so [`line()`] and [`text()`] drop them per grapheme cluster instead,
 /// where they join nothing.
 pub fn is_unsafe_char(c: char) -> bool {
     matches!(
@@ -87,7 +87,7 @@ pub fn line(s: &str) -> Cow<'_, str> {
 
 /// Makes multi-line text safe to display.
 ///
-/// The same rules as [`line`], but `\n` is kept, `\r\n` becomes `\n`, and `\t` is expanded
+/// The same rules as [`line()`], but `\n` is kept, `\r\n` becomes `\n`, and `\t` is expanded
 /// with spaces to the next multiple of [`TAB_WIDTH`] columns, counted in display width since
 /// the last `\n`. Idempotent.
 ///
@@ -226,13 +226,7 @@ fn fix_clusters(s: &str, mode: Mode) -> Option<String> {
 
 /// The safe form of one grapheme cluster.
 fn fix_cluster(g: &str) -> Cow<'_, str> {
-    // A one-char cluster was already checked by pass 1 (lone ZWJ and tags are handled below).
-    let mut chars = g.chars();
-    let first = chars.next();
-    if g.len() == 1 || (chars.next().is_none() && !first.is_some_and(|c| c == ZWJ || is_tag(c))) {
-        return Cow::Borrowed(g);
-    }
-    let flag = first == Some(BLACK_FLAG);
+    let flag = g.starts_with(BLACK_FLAG);
     let needs_fix = g.chars().nth(MAX_CLUSTER_CHARS).is_some()
         || g.starts_with(ZWJ)
         || g.ends_with(ZWJ)

@@ -327,3 +327,73 @@ fn body_links_count_as_backlinks() {
     let s = lib.by_slug("src").unwrap().id;
     assert_eq!(lib.backlinks(t), &[s]);
 }
+
+/// A file of our own in the seed's exact shape: the publisher's keys, a one-line Webflow body,
+/// the Markdown trailer, and Mac Roman mojibake made here by mis-decoding our own UTF-8.
+const SEED_SHAPE: &str = "---\ntitle: \"Don’t Ghost the Recruiter: What to Send After an\"\nslug: dont-ghost-the-recruiter\ndescription: What to send after a final round, and when. Short notes that keep you in the running.\ncanonical: \"https://careerhub.example/blog/dont-ghost-the-recruiter\"\npubDate: 2025-06-03\ncategory: interviewing\ndraft: false\narchived: false\ntags:\n  role:\n    - data-analyst\n  intent:\n    - resume\n    - interview\n    - job-search\n    - ats\n---\n<p id=\"\">The final round is over and you’re refreshing your inbox.&nbsp;</p><p id=\"\"><strong id=\"\"><em id=\"\">So what’s the right move now?</em></strong></p><p id=\"\">A “thank you” note is the floor, not the ceiling.<br>\u{200d}</p><p id=\"\"><strong id=\"\">📌</strong><a href=\"https://careerhub.example/blog/follow-up-email-after-interview\" id=\"\"><strong id=\"\">Need wording? Borrow our templates.</strong></a></p><h2 id=\"\">Three notes worth sending</h2><ol start=\"\" role=\"list\"><li>Same day: thanks.</li><li>After the deadline: a check-in.</li></ol><p id=\"\">\u{200d}</p><ol start=\"3\" role=\"list\"><li>Three weeks on: close the loop.</li></ol>\n\n---\n\n## Sharpen your resume first\n\nOur checker flags what a parser skips.\n\n👉 https://careerhub.example/tools/resume-check\n\n---\n\n## Related career guidance\n\nPart of the **Data Analyst Career Hub**.\n\n👉 https://careerhub.example/career-hub/data-analyst\n\n---\n\n## Related articles\n\n- [How to Write a Follow-Up Email After an Interview (With Templates)](https://careerhub.example/blog/follow-up-email-after-interview)\n- [Missing One](https://careerhub.example/blog/not-in-this-library)\n";
+
+#[test]
+fn seed_shaped_mojibake_article_loads_repaired() {
+    let garbled = crate::content::repair::tests::garble_mac_roman(SEED_SHAPE);
+    assert!(garbled.contains("‚Äô") && garbled.contains("üìå") && garbled.contains("‚Äç"));
+    let files = vec![
+        SourceFile {
+            path: "blog/dont-ghost-the-recruiter.md".into(),
+            bytes: garbled.into_bytes(),
+        },
+        article_file(
+            "follow-up-email-after-interview",
+            "Follow Up",
+            "interviewing",
+            &["general"],
+            &["interview"],
+            "2025-01-01",
+            &[],
+        ),
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let a = lib.by_slug("dont-ghost-the-recruiter").expect("loads");
+    assert_eq!(a.title, "Don’t Ghost the Recruiter: What to Send After an");
+    assert_eq!(a.date.unwrap().to_string(), "2025-06-03");
+    assert_eq!(a.category(), Some("interviewing"));
+    let facets: Vec<(&str, Vec<&str>)> = a
+        .facets
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        facets,
+        vec![
+            ("category", vec!["interviewing"]),
+            ("intent", vec!["resume", "interview", "job-search", "ats"]),
+            ("role", vec!["data-analyst"]),
+        ]
+    );
+    let warnings: Vec<String> = lib.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        warnings,
+        vec![
+            "blog/dont-ghost-the-recruiter.md:1: warning: repaired 10 mis-decoded characters (mojibake): re-export the file as UTF-8 to silence this"
+        ]
+    );
+    let doc = lib.document(a.id).unwrap();
+    let text = crate::content::layout::layout(&doc, 80).plain_text();
+    assert!(
+        text.contains("The final round is over and you’re refreshing your inbox."),
+        "{text}"
+    );
+    assert!(text.contains("A “thank you” note is the floor, not the ceiling."));
+    assert!(
+        text.contains("📌Need wording? Borrow our templates. [1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1. Same day: thanks.")
+            && text.contains("3. Three weeks on: close the loop."),
+        "{text}"
+    );
+    assert!(!text.contains('\u{200d}') && !text.contains('‚') && !text.contains("&nbsp;"));
+    assert!(text.contains("[1] https://careerhub.example/blog/follow-up-email-after-interview → follow-up-email-after-interview"), "{text}");
+    let resolved: Vec<bool> = a.related_links.iter().map(|l| l.target.is_some()).collect();
+    assert_eq!(resolved, vec![true, false]);
+}

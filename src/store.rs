@@ -1,0 +1,164 @@
+//! Bookmarks, reading positions and history on disk, written atomically.
+//!
+//! One JSON file in the XDG data dir (`$XDG_DATA_HOME/careerhub/state.json`, by default
+//! `~/.local/share/careerhub/state.json`). Writes go to a temporary file in the same folder
+//! which is then renamed over the old one, so a crash never leaves half a file.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::app::Saved;
+
+/// Where saved state lives; `None` keeps it in memory only (anonymous SSH sessions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Store {
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// The default store in the XDG data dir, or memory-only if no home folder is known.
+    pub fn default_location() -> Store {
+        Store {
+            path: data_dir().map(|d| d.join("state.json")),
+        }
+    }
+
+    /// A store at this file.
+    pub fn at(path: impl Into<PathBuf>) -> Store {
+        Store {
+            path: Some(path.into()),
+        }
+    }
+
+    /// A store that keeps nothing.
+    pub fn memory() -> Store {
+        Store { path: None }
+    }
+
+    /// The file, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Loads saved state. A missing file is an empty state. A corrupt file is moved aside
+    /// (to `state.json.corrupt`) so it is neither trusted nor silently overwritten; the
+    /// returned message says so.
+    pub fn load(&self) -> (Saved, Option<String>) {
+        let Some(path) = &self.path else {
+            return (Saved::default(), None);
+        };
+        let bytes = match fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return (Saved::default(), None),
+            Err(e) => {
+                return (
+                    Saved::default(),
+                    Some(format!("Cannot read {}: {e}", path.display())),
+                );
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(saved) => (saved, None),
+            Err(e) => {
+                let aside = path.with_extension("json.corrupt");
+                let _ = fs::rename(path, &aside);
+                let msg = format!(
+                    "Saved state was unreadable ({e}); moved it to {}",
+                    aside.display()
+                );
+                (Saved::default(), Some(msg))
+            }
+        }
+    }
+
+    /// Saves state atomically. Does nothing for a memory store.
+    pub fn save(&self, saved: &Saved) -> io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("state"),
+            std::process::id()
+        ));
+        let result = (|| {
+            let mut file = fs::File::create(&tmp)?;
+            serde_json::to_writer(&mut file, saved)?;
+            file.write_all(b"\n")?;
+            file.sync_all()?;
+            fs::rename(&tmp, path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+/// `$XDG_DATA_HOME/careerhub`, else `$HOME/.local/share/careerhub`.
+pub fn data_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/share"))
+        })?;
+    Some(base.join("careerhub"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::Position;
+
+    fn sample() -> Saved {
+        let mut s = Saved::default();
+        s.bookmarks.push("a".into());
+        s.recent.push("b".into());
+        s.positions.insert(
+            "a".into(),
+            Position {
+                heading: Some("Intro".into()),
+                offset: 3,
+                permille: 120,
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn round_trips_and_creates_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("deep/er/state.json"));
+        assert_eq!(store.load(), (Saved::default(), None));
+        store.save(&sample()).unwrap();
+        assert_eq!(store.load(), (sample(), None));
+        let leftovers: Vec<_> = fs::read_dir(dir.path().join("deep/er")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+    }
+
+    #[test]
+    fn corrupt_state_is_moved_aside_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        fs::write(&path, "{not json").unwrap();
+        let (saved, msg) = Store::at(&path).load();
+        assert_eq!(saved, Saved::default());
+        assert!(msg.unwrap().contains("moved it to"));
+        assert!(dir.path().join("state.json.corrupt").exists());
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn memory_store_keeps_nothing() {
+        let store = Store::memory();
+        store.save(&sample()).unwrap();
+        assert_eq!(store.load().0, Saved::default());
+    }
+}

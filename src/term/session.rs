@@ -1,0 +1,84 @@
+//! One reader session: the app, its search worker and its store, fed with inputs.
+//!
+//! Local terminals and SSH channels both drive a `Session`; they differ only in where input
+//! comes from and where output goes.
+
+use crate::app::keymap::{self, Input};
+use crate::app::{Action, App, Effect, update};
+use crate::store::Store;
+
+use super::worker::SearchWorker;
+
+/// An app with what it needs to carry out its effects.
+#[derive(Debug)]
+pub struct Session {
+    pub app: App,
+    worker: SearchWorker,
+    store: Store,
+}
+
+impl Session {
+    /// A session whose search results come back through `reply` (which should feed them to
+    /// [`Session::apply`] on the session's own thread).
+    pub fn new(app: App, store: Store, reply: impl Fn(Action) -> bool + Send + 'static) -> Session {
+        let worker = SearchWorker::spawn(app.library.clone(), reply);
+        Session { app, worker, store }
+    }
+
+    /// Handles one input event. Returns escape sequences to write to the terminal (clipboard
+    /// requests), if any.
+    pub fn input(&mut self, input: &Input) -> Vec<String> {
+        let actions = match input {
+            Input::Paste(text) => keymap::paste_actions(&self.app, text),
+            other => keymap::action_for(&self.app, other).into_iter().collect(),
+        };
+        let mut out = Vec::new();
+        for action in actions {
+            out.extend(self.apply(action));
+        }
+        out
+    }
+
+    /// Applies one action and carries out its effects.
+    pub fn apply(&mut self, action: Action) -> Vec<String> {
+        let mut out = Vec::new();
+        for effect in update(&mut self.app, action) {
+            match effect {
+                Effect::Search { generation, query } => self.worker.request(generation, query),
+                Effect::Persist => {
+                    if let Err(e) = self.store.save(&self.app.saved) {
+                        self.app.message =
+                            Some(format!("Cannot save bookmarks and positions: {e}"));
+                    }
+                }
+                Effect::Copy(text) => out.push(super::osc52(&text)),
+                Effect::OpenUrl(url) => {
+                    if let Err(e) = open_in_browser(&url) {
+                        self.app.message =
+                            Some(format!("Cannot start a browser ({e}); y copies the link"));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Starts the system's URL opener without waiting for it.
+fn open_in_browser(url: &str) -> std::io::Result<()> {
+    use std::process::{Command, Stdio};
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let mut child = Command::new(opener)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    // Reap it in the background so no zombie is left behind.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
