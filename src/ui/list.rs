@@ -1,0 +1,399 @@
+//! The library screen: the search line, the article list, and beside it (wide terminals) the
+//! facet panel and the preview; narrow terminals show one pane at a time.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::text::{clean, fit, fit_spans, fit_tail, marked, pad, runs, width};
+use super::{View, facets, preview};
+use crate::app::state::{FACET_PANEL_WIDTH, Focus, Mode};
+use crate::content::search::Hit;
+
+/// Share of the width (after the facet panel) the list takes beside the preview.
+const LIST_PERCENT: u16 = 45;
+/// Widest category column; longer categories are cut.
+const CATEGORY_MAX: usize = 18;
+/// Width of the reading-progress column (`42%`, `✓`).
+const PROGRESS_WIDTH: usize = 4;
+/// Reading progress from which an article counts as read.
+const READ_PERMILLE: u16 = 950;
+
+/// Where each pane of the library screen goes; `None` for panes not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Panes {
+    facets: Option<Rect>,
+    list: Option<Rect>,
+    preview: Option<Rect>,
+}
+
+/// Draws the library screen into `area` (everything above the status line).
+pub fn render(view: &View, frame: &mut Frame, area: Rect) {
+    let [search_row, middle] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    search_line(view, frame, search_row);
+    let panes = panes(view, middle);
+    if let Some(rect) = panes.facets {
+        facets::render(view, frame, rect);
+    }
+    if let Some(rect) = panes.list {
+        list(view, frame, rect, panes.preview.is_some());
+    }
+    if let Some(rect) = panes.preview {
+        preview::render(view, frame, rect);
+    }
+}
+
+fn panes(view: &View, area: Rect) -> Panes {
+    let app = view.app;
+    if !app.wide() || area.width < crate::app::state::WIDE_WIDTH {
+        let facets_shown = app.focus == Focus::Facets;
+        return Panes {
+            facets: facets_shown.then_some(area),
+            list: (!facets_shown).then_some(area),
+            preview: None,
+        };
+    }
+    let (facets, rest) = if app.facets.open {
+        let [f, r] =
+            Layout::horizontal([Constraint::Length(FACET_PANEL_WIDTH), Constraint::Fill(1)])
+                .areas(area);
+        (Some(f), r)
+    } else {
+        (None, area)
+    };
+    let [list, preview] =
+        Layout::horizontal([Constraint::Percentage(LIST_PERCENT), Constraint::Fill(1)]).areas(rest);
+    Panes {
+        facets,
+        list: Some(list),
+        preview: Some(preview),
+    }
+}
+
+/// `/ query` with the cursor while typing, a searching hint, and active filter chips.
+fn search_line(view: &View, frame: &mut Frame, area: Rect) {
+    let s = &view.styles;
+    let app = view.app;
+    let typing = app.mode() == Mode::TextInput;
+    let room = usize::from(area.width);
+    let chips = chips(view, room / 2);
+    let pending = if app.search.pending {
+        "  searching…"
+    } else {
+        ""
+    };
+    let query_room = room.saturating_sub(3 + width(pending) + chips_width(&chips) + 2);
+    let query = fit_tail(&clean(&app.search.input), query_room).into_owned();
+    let mut left = vec![Span::styled(" / ", s.key)];
+    let query_width = width(&query);
+    if query.is_empty() && !typing {
+        let long = "press / to search titles, descriptions and facets";
+        let hint = if width(long) <= query_room {
+            long
+        } else {
+            "press / to search"
+        };
+        left.push(Span::styled(fit(hint, query_room).into_owned(), s.dim));
+    } else {
+        left.push(Span::raw(query));
+    }
+    left.push(Span::styled(pending, s.dim));
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    frame.render_widget(Paragraph::new(Line::from(chips).right_aligned()), area);
+    if typing {
+        let x = area.x + u16::try_from(3 + query_width).unwrap_or(u16::MAX);
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+/// Active filters as `[role: data-analyst ×]` chips and an `x clears` hint, in `room`
+/// columns; a count of filters when the chips do not fit.
+fn chips(view: &View, room: usize) -> Vec<Span<'static>> {
+    let s = &view.styles;
+    let active = &view.app.facets.active;
+    if active.is_empty() {
+        return Vec::new();
+    }
+    let hint = [
+        Span::raw("  "),
+        Span::styled("x", s.key),
+        Span::styled(" clears ", s.dim),
+    ];
+    let mut full: Vec<Span<'static>> = Vec::new();
+    for (facet, value) in active {
+        if !full.is_empty() {
+            full.push(Span::raw(" "));
+        }
+        full.push(Span::styled(
+            format!("[{}: {} ×]", clean(facet), clean(value)),
+            s.chip,
+        ));
+    }
+    full.extend(hint.clone());
+    if chips_width(&full) <= room {
+        return full;
+    }
+    let n = active.len();
+    let mut short = vec![Span::styled(
+        format!("[{n} filter{} ×]", if n == 1 { "" } else { "s" }),
+        s.chip,
+    )];
+    short.extend(hint);
+    short
+}
+
+fn chips_width(spans: &[Span]) -> usize {
+    spans.iter().map(Span::width).sum()
+}
+
+/// Which metadata columns fit beside the titles, and how wide they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Columns {
+    title: usize,
+    category: usize,
+    date: bool,
+    minutes: bool,
+}
+
+impl Columns {
+    /// The same row without category and reading time, their room given to the title.
+    fn date_only(self) -> Columns {
+        let freed = if self.minutes { 8 } else { 0 }
+            + if self.category > 0 {
+                self.category + 2
+            } else {
+                0
+            };
+        Columns {
+            title: self.title + freed,
+            category: 0,
+            minutes: false,
+            ..self
+        }
+    }
+
+    /// Adds columns (date, category, reading time) while the title keeps at least 45% of
+    /// the row, so titles stay readable in the narrow list beside the preview.
+    fn fit(row: usize, category: usize) -> Columns {
+        let fixed = 2 + PROGRESS_WIDTH;
+        let min_title = (row * 9 / 20).max(24);
+        let mut cols = Columns {
+            title: row.saturating_sub(fixed),
+            category: 0,
+            date: false,
+            minutes: false,
+        };
+        if cols.title >= min_title + 12 {
+            cols.date = true;
+            cols.title -= 12;
+        }
+        if category > 0 && cols.title >= min_title + category + 2 {
+            cols.category = category;
+            cols.title -= category + 2;
+        }
+        if cols.title >= min_title + 8 {
+            cols.minutes = true;
+            cols.title -= 8;
+        }
+        cols
+    }
+}
+
+/// The article list in a bordered box, or a helpful message when nothing matches. Beside the
+/// preview, which shows the other metadata, rows keep only the date so titles have room.
+fn list(view: &View, frame: &mut Frame, area: Rect, beside_preview: bool) {
+    let s = &view.styles;
+    let app = view.app;
+    let focused = app.focus == Focus::List;
+    let block = Block::bordered()
+        .border_style(if focused { s.border_focused } else { s.border })
+        .title(Span::styled(" Articles ", s.bold));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // A column of padding inside the border on each side; the selection bar still spans it.
+    let padded = Rect {
+        x: inner.x.saturating_add(1),
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
+    if app.list.visible.is_empty() {
+        empty_list(view, frame, inner);
+        return;
+    }
+    let rows = usize::from(inner.height);
+    let offset = visible_offset(
+        app.list.offset,
+        app.list.selected,
+        rows,
+        app.list.visible.len(),
+    );
+    let shown: Vec<&Hit> = app.list.visible[offset..]
+        .iter()
+        .take(rows)
+        .filter_map(|&i| app.list.results.get(i))
+        .collect();
+    let category = shown
+        .iter()
+        .map(|h| width(&clean(app.library.get(h.id).category().unwrap_or(""))))
+        .max()
+        .unwrap_or(0)
+        .min(CATEGORY_MAX);
+    let mut cols = Columns::fit(usize::from(padded.width), category);
+    if beside_preview {
+        cols = Columns::fit(usize::from(padded.width), 0).date_only();
+    }
+    let selected_style = if focused {
+        s.selected
+    } else {
+        s.selected_unfocused
+    };
+    for (k, (y, hit)) in (inner.y..inner.bottom()).zip(shown).enumerate() {
+        let row = Rect {
+            y,
+            height: 1,
+            ..padded
+        };
+        let mut line = list_row(view, hit, cols);
+        if offset + k == app.list.selected {
+            let bar = Rect {
+                y,
+                height: 1,
+                ..inner
+            };
+            frame.buffer_mut().set_style(bar, selected_style);
+            line = line.patch_style(selected_style);
+        }
+        frame.render_widget(Paragraph::new(line), row);
+    }
+}
+
+/// The list offset from `update`, moved only if the selection would be off screen (the
+/// terminal may have been resized since).
+fn visible_offset(offset: usize, selected: usize, rows: usize, len: usize) -> usize {
+    let rows = rows.max(1);
+    let selected = selected.min(len.saturating_sub(1));
+    let offset = offset.min(len.saturating_sub(1));
+    if selected < offset {
+        selected
+    } else if selected >= offset + rows {
+        selected + 1 - rows
+    } else {
+        offset
+    }
+}
+
+/// One row: star, title with matched characters, category, date, reading time, progress.
+fn list_row<'a>(view: &View<'a>, hit: &Hit, cols: Columns) -> Line<'a> {
+    let s = &view.styles;
+    let app = view.app;
+    let article = app.library.get(hit.id);
+    let star = if app.is_bookmarked(hit.id) {
+        "★ "
+    } else {
+        "  "
+    };
+    let mut spans = vec![Span::styled(star, s.star)];
+    let title = marked(&article.title, s.text, &runs(&hit.positions, s.matched));
+    let title = fit_spans(title, cols.title);
+    let title_width: usize = title.iter().map(Span::width).sum();
+    spans.extend(title);
+    spans.push(pad(cols.title - title_width.min(cols.title)));
+    if cols.category > 0 {
+        let category = clean(article.category().unwrap_or(""));
+        let category = fit(&category, cols.category).into_owned();
+        let gap = 2 + cols.category - width(&category).min(cols.category);
+        spans.push(pad(gap));
+        spans.push(Span::styled(category, s.dim));
+    }
+    if cols.date {
+        let date = article.date.map(|d| d.to_string()).unwrap_or_default();
+        spans.push(Span::styled(format!("  {date:>10}"), s.dim));
+    }
+    if cols.minutes {
+        let minutes = format!("{} min", article.reading_minutes());
+        spans.push(Span::styled(format!("  {minutes:>6}"), s.dim));
+    }
+    spans.push(progress(view, &article.slug));
+    Line::from(spans)
+}
+
+/// `42%` while reading, `✓` once read, blank before.
+fn progress(view: &View, slug: &str) -> Span<'static> {
+    let permille = view.app.saved.positions.get(slug).map(|p| p.permille);
+    let (text, style) = match permille {
+        Some(p) if p >= READ_PERMILLE => ("✓".to_owned(), view.styles.accent),
+        Some(p) if p > 0 => (format!("{}%", p / 10), view.styles.dim),
+        _ => (String::new(), Style::new()),
+    };
+    Span::styled(format!("{text:>PROGRESS_WIDTH$}"), style)
+}
+
+/// What to say when the list is empty, and how to get articles back.
+fn empty_list(view: &View, frame: &mut Frame, area: Rect) {
+    let s = &view.styles;
+    let app = view.app;
+    let query = clean(&app.search.input);
+    let filters = app.facets.active.len();
+    let mut lines = Vec::new();
+    if app.library.is_empty() {
+        lines.push(Line::styled("This library has no articles.", s.bold));
+        lines.push(Line::styled(
+            "Run careerhub check to see why files were skipped.",
+            s.dim,
+        ));
+    } else {
+        let what = match (query.is_empty(), filters) {
+            (false, 0) => format!("No articles match “{query}”."),
+            (false, n) => format!("No articles match “{query}” with {n} filter(s)."),
+            (true, _) => "No articles match these filters.".to_owned(),
+        };
+        lines.push(Line::styled(what, s.bold));
+        lines.push(Line::default());
+        let mut help = Vec::new();
+        if !query.is_empty() {
+            help.extend([Span::styled("Esc", s.key), Span::raw(" clears the search")]);
+        }
+        if filters > 0 {
+            if !help.is_empty() {
+                help.push(Span::raw(", "));
+            }
+            help.extend([Span::styled("x", s.key), Span::raw(" clears filters")]);
+        }
+        lines.push(Line::from(help));
+    }
+    let area = Rect {
+        x: area.x.saturating_add(1),
+        y: area.y.saturating_add(1),
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(1),
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_keep_room_for_titles() {
+        let wide = Columns::fit(76, 14);
+        assert!(wide.minutes && wide.date && wide.category == 14);
+        assert!(wide.title >= 30);
+        let beside_preview = Columns::fit(47, 14);
+        assert!(beside_preview.date && !beside_preview.minutes);
+        let narrow = Columns::fit(38, 14);
+        assert!(narrow.title >= 24);
+        assert!(!narrow.date);
+    }
+
+    #[test]
+    fn offset_keeps_the_selection_on_screen() {
+        assert_eq!(visible_offset(0, 5, 10, 50), 0);
+        assert_eq!(visible_offset(0, 30, 10, 50), 21);
+        assert_eq!(visible_offset(40, 3, 10, 50), 3);
+        assert_eq!(visible_offset(99, 99, 10, 5), 4);
+    }
+}

@@ -1,0 +1,79 @@
+//! Views: [`render`] draws an [`App`] into a ratatui [`Frame`]. Views read state and never
+//! change it: scroll offsets and selections are kept by [`crate::app::update()`], and the views
+//! only clamp them defensively (a resize may arrive between update and draw).
+//!
+//! One module per part of the screen: [`list`] (library screen: search line and article
+//! list), [`preview`], [`facets`], [`reader`], [`overlay`] (table of contents, related,
+//! bookmarks, history), [`help`] (the one table of key descriptions), [`status`], with
+//! [`theme`] for every style and [`text`] for measuring and cutting text.
+
+pub mod facets;
+pub mod help;
+pub mod list;
+pub mod overlay;
+pub mod preview;
+pub mod reader;
+pub mod status;
+pub mod text;
+pub mod theme;
+
+#[cfg(test)]
+mod tests;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::App;
+use crate::app::state::{MIN_HEIGHT, MIN_WIDTH, Screen};
+use theme::Styles;
+
+/// What every view needs: the state to draw and the styles to draw it with.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// The state to draw.
+    pub app: &'a App,
+    /// Styles for the session's theme and colour setting.
+    pub styles: Styles,
+}
+
+/// Draws the whole reader for the current state.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let view = View {
+        app,
+        styles: Styles::new(&app.options),
+    };
+    if app.too_small() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(&view, frame, area);
+        return;
+    }
+    let [body, status_row] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas::<2>(area);
+    match (app.screen, &app.reader) {
+        (Screen::Reader, Some(reader)) => reader::render(&view, reader, frame, body),
+        _ => list::render(&view, frame, body),
+    }
+    status::render(&view, frame, status_row);
+    if let Some(overlay) = &app.overlay {
+        overlay::render(&view, overlay, frame, area);
+    }
+}
+
+/// The only thing drawn when the terminal is smaller than the reader needs.
+fn too_small(view: &View, frame: &mut Frame, area: Rect) {
+    let message = format!(
+        "Terminal too small: need at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{})",
+        area.width, area.height
+    );
+    let lines = u16::try_from(text::width(&message) / usize::from(area.width.max(1)) + 1)
+        .unwrap_or(u16::MAX);
+    let area = area.centered_vertically(Constraint::Length(lines));
+    frame.render_widget(
+        Paragraph::new(message)
+            .style(view.styles.warning)
+            .centered()
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}

@@ -1,0 +1,297 @@
+//! Panels drawn over the screen: table of contents, related articles, bookmarks, history
+//! (and [`super::help`]). Each is a centred box cleared of what is below it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::View;
+use super::help;
+use super::text::{clean, fit, fit_spans, pad, width};
+use crate::app::state::{Overlay, RelatedItem, RelatedLabel};
+use crate::content::ArticleId;
+use crate::content::layout::TocEntry;
+use crate::content::library::RelatedKind;
+
+/// Widest list overlay, in columns inside the border.
+const LIST_WIDTH: usize = 72;
+/// Width of the label column of the related panel ("links here").
+const LABEL_WIDTH: usize = 10;
+
+/// Draws `overlay` centred in `area`.
+pub fn render(view: &View, overlay: &Overlay, frame: &mut Frame, area: Rect) {
+    match overlay {
+        Overlay::Help => help::render(view, frame, area),
+        Overlay::Toc { selected } => toc(view, *selected, frame, area),
+        Overlay::Related { items, selected } => related(view, items, *selected, frame, area),
+        Overlay::Bookmarks { selected } => {
+            let ids = view.app.bookmarked();
+            let boxed = ListBox {
+                title: " Bookmarks ",
+                footer: " Enter open · m remove · Esc close ",
+                empty: "No bookmarks yet — press m on an article",
+                len: ids.len(),
+                selected: *selected,
+            };
+            boxed.draw(view, frame, area, |i, room| article_row(view, ids[i], room));
+        }
+        Overlay::History { selected } => {
+            let ids = view.app.recent();
+            let boxed = ListBox {
+                title: " Recently read ",
+                footer: " Enter open · Esc close ",
+                empty: "Nothing read yet — open an article with Enter",
+                len: ids.len(),
+                selected: *selected,
+            };
+            boxed.draw(view, frame, area, |i, room| article_row(view, ids[i], room));
+        }
+    }
+}
+
+/// Clears a centred box for `inner` (columns, rows) of content, draws its border and titles,
+/// and returns the area inside. The box never leaves `area`.
+pub fn open(
+    view: &View,
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    inner: (usize, usize),
+    footer: &str,
+) -> Rect {
+    let w = u16::try_from(inner.0 + 4).unwrap_or(u16::MAX);
+    let h = u16::try_from(inner.1 + 2).unwrap_or(u16::MAX);
+    let w = w.min(area.width.saturating_sub(2)).max(area.width.min(10));
+    let h = h.min(area.height.saturating_sub(2)).max(area.height.min(3));
+    let rect = area
+        .centered(Constraint::Length(w), Constraint::Length(h))
+        .intersection(area);
+    frame.render_widget(Clear, rect);
+    let s = &view.styles;
+    let room = usize::from(rect.width.saturating_sub(2));
+    let mut block = Block::bordered()
+        .border_style(s.border_focused)
+        .title(Span::styled(fit(title, room).into_owned(), s.bold));
+    if width(footer) + 2 <= room {
+        block =
+            block.title_bottom(Line::from(Span::styled(footer.to_owned(), s.dim)).right_aligned());
+    }
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    // One column of padding inside the border on each side.
+    Rect {
+        x: inner.x.saturating_add(1),
+        width: inner.width.saturating_sub(2),
+        ..inner
+    }
+}
+
+/// The first row to show so `selected` stays visible, centred where the list allows;
+/// computed from the selection alone, so the view needs no scroll state of its own.
+pub fn window(selected: usize, len: usize, rows: usize) -> usize {
+    if len <= rows {
+        return 0;
+    }
+    selected
+        .min(len - 1)
+        .saturating_sub(rows / 2)
+        .min(len - rows)
+}
+
+/// A list overlay: one line per row, the selected one highlighted, or a message when empty.
+struct ListBox<'t> {
+    title: &'t str,
+    footer: &'t str,
+    empty: &'t str,
+    len: usize,
+    selected: usize,
+}
+
+impl ListBox<'_> {
+    /// Draws the box; `row(i, room)` builds row `i` in `room` columns, for visible rows only.
+    fn draw<'a>(
+        &self,
+        view: &View,
+        frame: &mut Frame,
+        area: Rect,
+        row: impl Fn(usize, usize) -> Line<'a>,
+    ) {
+        let s = &view.styles;
+        let size = (LIST_WIDTH, self.len.max(1));
+        // Nothing to open or remove in an empty list.
+        let footer = if self.len == 0 {
+            " Esc close "
+        } else {
+            self.footer
+        };
+        let inner = open(view, frame, area, self.title, size, footer);
+        if self.len == 0 {
+            let empty = fit(self.empty, usize::from(inner.width)).into_owned();
+            frame.render_widget(Paragraph::new(Span::styled(empty, s.dim)), inner);
+            return;
+        }
+        let visible = usize::from(inner.height);
+        let first = window(self.selected, self.len, visible);
+        let room = usize::from(inner.width);
+        for (y, i) in (inner.y..inner.bottom()).zip(first..self.len) {
+            let rect = Rect {
+                y,
+                height: 1,
+                ..inner
+            };
+            let mut line = row(i, room);
+            if i == self.selected {
+                // Highlight the padding too, so the bar spans the box.
+                let pad_rect = Rect {
+                    x: rect.x.saturating_sub(1),
+                    width: rect.width.saturating_add(2),
+                    ..rect
+                }
+                .intersection(area);
+                frame.buffer_mut().set_style(pad_rect, s.selected);
+                line = line.patch_style(s.selected);
+            }
+            frame.render_widget(Paragraph::new(line), rect);
+        }
+    }
+}
+
+/// One row per article: bookmark star, title, date.
+fn article_row<'a>(view: &View<'a>, id: ArticleId, room: usize) -> Line<'a> {
+    let star = if view.app.is_bookmarked(id) {
+        "★ "
+    } else {
+        "  "
+    };
+    let mut spans = vec![Span::styled(star, view.styles.star)];
+    spans.extend(title_and_date(view, id, room.saturating_sub(2)));
+    Line::from(spans)
+}
+
+/// An article's title cut to fit, then its date right-aligned, in `room` columns.
+fn title_and_date<'a>(view: &View<'a>, id: ArticleId, room: usize) -> Vec<Span<'a>> {
+    let article = view.app.library.get(id);
+    let date = article.date.map(|d| d.to_string()).unwrap_or_default();
+    let title_room = room.saturating_sub(width(&date) + 2);
+    let title = fit(&clean(&article.title), title_room).into_owned();
+    let gap = room.saturating_sub(width(&title) + width(&date));
+    vec![
+        Span::raw(title),
+        pad(gap),
+        Span::styled(date, view.styles.dim),
+    ]
+}
+
+/// The related panel: why each article is there, its title and date.
+fn related(view: &View, items: &[RelatedItem], selected: usize, frame: &mut Frame, area: Rect) {
+    let app = view.app;
+    // The panel lists what is related to the article on screen (see `toggle_related`).
+    let title = app.current_article().map_or_else(
+        || " Related ".to_owned(),
+        |id| format!(" Related to “{}” ", clean(&app.library.get(id).title)),
+    );
+    let boxed = ListBox {
+        title: &title,
+        footer: " Enter open · Esc close ",
+        empty: "No related articles, links or backlinks",
+        len: items.len(),
+        selected,
+    };
+    boxed.draw(view, frame, area, |i, room| {
+        let item = &items[i];
+        let mut spans = vec![
+            Span::styled(
+                format!("{:<LABEL_WIDTH$}", label(item.label)),
+                label_style(view, item.label),
+            ),
+            Span::raw("  "),
+        ];
+        spans.extend(title_and_date(
+            view,
+            item.id,
+            room.saturating_sub(LABEL_WIDTH + 2),
+        ));
+        Line::from(spans)
+    });
+}
+
+/// Why an item is in the related panel, in words.
+pub fn label(label: RelatedLabel) -> String {
+    match label {
+        RelatedLabel::Kind(kind) => kind.label().to_owned(),
+        RelatedLabel::Link(n) => format!("link [{n}]"),
+    }
+}
+
+fn label_style(view: &View, label: RelatedLabel) -> Style {
+    match label {
+        RelatedLabel::Kind(RelatedKind::Explicit) => view.styles.accent,
+        RelatedLabel::Link(_) => view.styles.accent,
+        RelatedLabel::Kind(_) => view.styles.dim,
+    }
+}
+
+/// The table of contents: headings indented by level, the current section marked.
+fn toc(view: &View, selected: usize, frame: &mut Frame, area: Rect) {
+    let Some(reader) = &view.app.reader else {
+        return;
+    };
+    let entries = &reader.layout.toc;
+    let current = reader
+        .layout
+        .lines
+        .get(reader.scroll)
+        .and_then(|l| l.section);
+    let top = entries.iter().map(|e| e.level).min().unwrap_or(1);
+    let title = format!(
+        " Contents — {} ",
+        clean(&view.app.library.get(reader.id).title)
+    );
+    let boxed = ListBox {
+        title: &title,
+        footer: " Enter jump · Esc close ",
+        empty: "This article has no headings",
+        len: entries.len(),
+        selected,
+    };
+    boxed.draw(view, frame, area, |i, room| {
+        toc_line(view, &entries[i], top, current == Some(i), room)
+    });
+}
+
+fn toc_line<'a>(view: &View, entry: &'a TocEntry, top: u8, current: bool, room: usize) -> Line<'a> {
+    let s = &view.styles;
+    let depth = usize::from(entry.level.saturating_sub(top)).min(4);
+    let marker = if current {
+        Span::styled("▸ ", s.accent)
+    } else {
+        Span::raw("  ")
+    };
+    let style = if depth == 0 { s.bold } else { s.text };
+    let spans = vec![
+        marker,
+        pad(depth * 2),
+        Span::styled(clean(&entry.title), style),
+    ];
+    Line::from(fit_spans(spans, room))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_keeps_the_selection_visible() {
+        assert_eq!(window(0, 5, 10), 0);
+        assert_eq!(window(0, 50, 10), 0);
+        assert_eq!(window(20, 50, 10), 15);
+        assert_eq!(window(49, 50, 10), 40);
+        assert_eq!(window(99, 50, 10), 40);
+        for sel in 0..50 {
+            let first = window(sel, 50, 7);
+            assert!(first <= sel && sel < first + 7);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The reader screen: a title bar, a progress rule, and the visible slice of the article.
+//!
+//! The article was wrapped once to the text width by [`crate::content::layout`]; this view
+//! draws only `lines[scroll .. scroll + rows]` and never wraps again, so scrolling a long
+//! article costs the same as scrolling a short one.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::View;
+use super::text::{Mark, clean, fit, marked, width};
+use crate::app::state::ReaderPane;
+use crate::content::layout::LayoutLine;
+
+/// Draws the reader into `area` (everything above the status line).
+pub fn render(view: &View, reader: &ReaderPane, frame: &mut Frame, area: Rect) {
+    let [title_row, rule_row, text_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let rows = usize::from(text_area.height);
+    let lines = &reader.layout.lines;
+    // Defensive: the scroll is kept by `update`, but a resize may not have reached it yet.
+    let scroll = reader.scroll.min(lines.len().saturating_sub(1));
+    let percent = progress(scroll, lines.len(), rows);
+    let column = text_column(text_area, reader.layout.width);
+    // Title and rule line up with the text, not with the terminal's edges.
+    let text_span = |row: Rect| Rect {
+        x: column.x,
+        width: reader.layout.width.min(column.width),
+        ..row
+    };
+    title_bar(view, reader, percent, frame, text_span(title_row));
+    progress_rule(view, percent, frame, text_span(rule_row));
+    if lines.is_empty() {
+        let note = Span::styled("This article has no text.", view.styles.dim);
+        frame.render_widget(Paragraph::new(note), column);
+        return;
+    }
+    let hits = &reader.find.hits;
+    // Hits are in line order: walk them alongside the visible lines.
+    let mut k = hits.partition_point(|h| h.0 < scroll);
+    for (y, i) in (column.y..column.bottom()).zip(scroll..lines.len()) {
+        let mut marks = Vec::new();
+        while let Some(&(line, start, end)) = hits.get(k)
+            && line <= i
+        {
+            let style = if k == reader.find.current {
+                view.styles.current_hit
+            } else {
+                view.styles.hit
+            };
+            if line == i {
+                marks.push(Mark { start, end, style });
+            }
+            k += 1;
+        }
+        let line = styled_line(view, &lines[i], &marks);
+        frame
+            .buffer_mut()
+            .set_line(column.x, y, &line, column.width);
+    }
+}
+
+/// How far through the article the top line is, 0–100; 100 when it all fits on screen.
+pub fn progress(scroll: usize, lines: usize, rows: usize) -> u16 {
+    if lines <= rows {
+        return 100;
+    }
+    let percent = scroll.min(lines - rows) * 100 / (lines - rows);
+    u16::try_from(percent).unwrap_or(100)
+}
+
+/// The column the text is drawn in: `text_width` wide, centred; it runs on to the right edge
+/// so the rare line longer than the width (a URL that cannot be broken) is not cut.
+fn text_column(area: Rect, text_width: u16) -> Rect {
+    let margin = area.width.saturating_sub(text_width) / 2;
+    Rect {
+        x: area.x + margin,
+        width: area.width - margin,
+        ..area
+    }
+}
+
+/// Title, bookmark star and progress.
+fn title_bar(view: &View, reader: &ReaderPane, percent: u16, frame: &mut Frame, row: Rect) {
+    let s = &view.styles;
+    let app = view.app;
+    let star = if app.is_bookmarked(reader.id) {
+        "★ "
+    } else {
+        ""
+    };
+    let right = format!("{percent:>3}%");
+    let room = usize::from(row.width).saturating_sub(width(&right) + width(star) + 2);
+    let title = clean(&app.library.get(reader.id).title);
+    let left = Line::from(Span::styled(
+        fit(&title, room).into_owned(),
+        s.accent.patch(s.bold),
+    ));
+    let right = Line::from(vec![Span::styled(star, s.star), Span::styled(right, s.dim)]);
+    frame.render_widget(Paragraph::new(left), row);
+    frame.render_widget(Paragraph::new(right.right_aligned()), row);
+}
+
+/// A rule under the title bar, heavy for the part already read (visible without colour).
+fn progress_rule(view: &View, percent: u16, frame: &mut Frame, row: Rect) {
+    let total = usize::from(row.width);
+    let done = total * usize::from(percent.min(100)) / 100;
+    let line = Line::from(vec![
+        Span::styled("━".repeat(done), view.styles.accent),
+        Span::styled("─".repeat(total - done), view.styles.border),
+    ]);
+    frame.render_widget(Paragraph::new(line), row);
+}
+
+/// One wrapped line with its styles and find marks (char ranges in the line's text).
+fn styled_line<'a>(view: &View, line: &'a LayoutLine, marks: &[Mark]) -> Line<'a> {
+    let mut spans = Vec::with_capacity(line.spans.len());
+    let mut offset = 0;
+    for span in &line.spans {
+        let chars = span.text.chars().count();
+        let local: Vec<Mark> = marks
+            .iter()
+            .filter(|m| m.end > offset && m.start < offset + chars)
+            .map(|m| Mark {
+                start: m.start.saturating_sub(offset),
+                end: m.end - offset,
+                style: m.style,
+            })
+            .collect();
+        spans.extend(marked(&span.text, view.styles.span(span.style), &local));
+        offset += chars;
+    }
+    Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_runs_from_zero_to_one_hundred() {
+        assert_eq!(progress(0, 100, 20), 0);
+        assert_eq!(progress(40, 100, 20), 50);
+        assert_eq!(progress(80, 100, 20), 100);
+        assert_eq!(progress(500, 100, 20), 100);
+        assert_eq!(progress(0, 10, 20), 100);
+    }
+
+    #[test]
+    fn text_is_centred_and_never_leaves_the_area() {
+        let area = Rect::new(0, 2, 140, 30);
+        assert_eq!(text_column(area, 96).x, 22);
+        let narrow = Rect::new(0, 2, 40, 30);
+        assert_eq!(text_column(narrow, 96), narrow);
+    }
+}

@@ -1,0 +1,151 @@
+//! The bottom line: a message or key hints (or the find line) on the left, counts on the right.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::View;
+use super::help;
+use super::text::{clean, fit, fit_tail, width};
+use crate::app::state::{FindState, Mode, Screen};
+
+/// Draws the status line into a one-row `area`.
+pub fn render(view: &View, frame: &mut Frame, area: Rect) {
+    let room = usize::from(area.width);
+    let right = counts(view, room);
+    // One column of margin on the left, two between the halves.
+    let left_room = room.saturating_sub(width_of(&right) + 3);
+    let app = view.app;
+    let find = app
+        .reader
+        .as_ref()
+        .filter(|_| app.screen == Screen::Reader && app.overlay.is_none())
+        .map(|r| &r.find)
+        .filter(|f| f.editing || !f.input.is_empty());
+    let left = if let Some(message) = &app.message {
+        vec![Span::styled(
+            fit(&clean(message), left_room).into_owned(),
+            view.styles.bold,
+        )]
+    } else if let Some(find) = find {
+        let (spans, cursor) = find_line(view, find, left_room);
+        if let Some(x) = cursor {
+            let x = area.x.saturating_add(x).min(area.right().saturating_sub(1));
+            frame.set_cursor_position(Position::new(x, area.y));
+        }
+        spans
+    } else {
+        hint_spans(view, help::hints(app.mode(), false), left_room)
+    };
+    let mut spans = vec![Span::raw(" ")];
+    spans.extend(left);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(Line::from(right).right_aligned()), area);
+}
+
+/// Key hints that fit in `room` columns: whole hints only, never a cut one.
+pub fn hint_spans(
+    view: &View,
+    hints: &[(&'static str, &'static str)],
+    room: usize,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for &(key, what) in hints {
+        let gap = if spans.is_empty() { 0 } else { 2 };
+        let w = gap + width(key) + 1 + width(what);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        if gap > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(key, view.styles.key));
+        spans.push(Span::styled(format!(" {what}"), view.styles.dim));
+    }
+    spans
+}
+
+/// `/query  3/12` for find-in-article, with the cursor column when typing.
+fn find_line<'a>(view: &View, find: &'a FindState, room: usize) -> (Vec<Span<'a>>, Option<u16>) {
+    let s = &view.styles;
+    let count = match (find.hits.len(), find.input.is_empty()) {
+        (_, true) => String::new(),
+        (0, false) => "no match".to_owned(),
+        (n, false) => format!("{}/{n}", find.current.min(n - 1) + 1),
+    };
+    let hints = if find.editing {
+        help::hints(Mode::TextInput, true)
+    } else {
+        &[("n N", "next/prev"), ("Esc", "stop")][..]
+    };
+    let query_room = room.saturating_sub(1 + 2 + width(&count) + 2).max(1);
+    let query = fit_tail(&clean(&find.input), query_room).into_owned();
+    let cursor = find
+        .editing
+        .then(|| u16::try_from(2 + width(&query)).unwrap_or(u16::MAX));
+    let count_style = if find.hits.is_empty() && !find.input.is_empty() {
+        s.warning
+    } else {
+        s.accent
+    };
+    let mut spans = vec![
+        Span::styled("/", s.key),
+        Span::raw(query),
+        Span::raw("  "),
+        Span::styled(count, count_style),
+    ];
+    let used = width_of(&spans);
+    let rest = hint_spans(view, hints, room.saturating_sub(used + 3));
+    if !rest.is_empty() {
+        spans.push(Span::raw("   "));
+        spans.extend(rest);
+    }
+    (spans, cursor)
+}
+
+/// `N of M articles`, and skipped files, in as much detail as fits half the line.
+fn counts(view: &View, room: usize) -> Vec<Span<'static>> {
+    let app = view.app;
+    let s = &view.styles;
+    let shown = format!(
+        "{} of {} articles ",
+        app.list.visible.len(),
+        app.library.len()
+    );
+    let skipped = app.library.skipped();
+    let variants: Vec<Vec<Span<'static>>> = if skipped == 0 {
+        vec![vec![Span::styled(shown, s.dim)]]
+    } else {
+        let files = if skipped == 1 { "file" } else { "files" };
+        vec![
+            vec![
+                Span::styled(shown.clone(), s.dim),
+                Span::styled(
+                    format!("· {skipped} {files} skipped — run careerhub check "),
+                    s.warning,
+                ),
+            ],
+            vec![
+                Span::styled(shown.clone(), s.dim),
+                Span::styled(format!("· {skipped} skipped "), s.warning),
+            ],
+            vec![Span::styled(shown, s.dim)],
+        ]
+    };
+    let max = room / 2 + room / 6;
+    let last = variants.len() - 1;
+    variants
+        .into_iter()
+        .enumerate()
+        .find(|(i, v)| *i == last || width_of(v) <= max)
+        .map(|(_, v)| v)
+        .filter(|v| width_of(v) <= room)
+        .unwrap_or_default()
+}
+
+fn width_of(spans: &[Span]) -> usize {
+    spans.iter().map(Span::width).sum()
+}

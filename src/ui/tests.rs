@@ -1,0 +1,454 @@
+//! Snapshot tests of whole screens on a small fixed library, driven through actions.
+//!
+//! Each scenario renders at 80×24 and 140×40 into a `TestBackend`; the `.snap` files under
+//! `src/ui/snapshots/` are what a reader sees.
+
+use std::sync::Arc;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+use crate::app::state::{Position, Screen};
+use crate::app::{Action, App, AppOptions, Saved, update_now};
+use crate::content::library::tests::article_file;
+use crate::content::source::SourceFile;
+use crate::content::{Library, LoadOptions};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (140, 40)];
+
+/// An article with headings, a list, a table, a quote, code, and internal and external links.
+fn guide_file() -> SourceFile {
+    let mut body = String::from(
+        "<h2>Before you start</h2>\
+         <p>The first weeks in a new role set the tone. Read <a href=\"https://careerhub.example/blog/sql-skills\">SQL skills every analyst needs</a> \
+         and keep <em>notes</em> of what you learn; the <strong>questions</strong> you ask now are cheap.</p>\
+         <ul><li>Meet your manager in the first week</li><li>Map the people who depend on your work</li>\
+         <li>Find one small win you can ship</li></ul>\
+         <h3>A checklist</h3>\
+         <table><tr><th>Week</th><th>Goal</th></tr><tr><td>1</td><td>Listen and take notes</td></tr>\
+         <tr><td>4</td><td>Ship a small improvement</td></tr><tr><td>12</td><td>Own a project</td></tr></table>\
+         <blockquote><p>Ask the question you are afraid to ask.</p></blockquote>\
+         <p>Run <code>git log</code> on the team's main repository to see who works on what.</p>",
+    );
+    for week in 1..=6 {
+        body.push_str(&format!(
+            "<h2>Week {week}</h2><p>In week {week}, review what the team shipped and write down \
+             one thing you would improve. Share it with your manager and ask what they would \
+             change. See the <a href=\"https://careerhub.example/blog/data-analyst-interview\">interview guide</a> \
+             or the <a href=\"https://example.org/onboarding\">onboarding handbook</a> for ideas.</p>"
+        ));
+    }
+    let text = format!(
+        "---\ntitle: \"Your First 90 Days in a New Role\"\nslug: first-90-days\n\
+         description: A week-by-week plan for starting a new job well, from listening to owning a project.\n\
+         canonical: \"https://careerhub.example/blog/first-90-days\"\npubDate: 2025-04-02\n\
+         category: career-growth\ndraft: false\narchived: false\ntags:\n  role:\n    - general\n    - data-analyst\n\
+         \x20 intent:\n    - grow\n  seniority:\n    - junior\n---\n{body}\n\n---\n\n## Related articles\n\n\
+         - [Resume tips](https://careerhub.example/blog/resume-tips)\n"
+    );
+    SourceFile {
+        path: "blog/first-90-days.md".into(),
+        bytes: text.into_bytes(),
+    }
+}
+
+fn library_files() -> Vec<SourceFile> {
+    vec![
+        article_file(
+            "data-analyst-interview",
+            "How to Ace a Data Analyst Interview",
+            "interviewing",
+            &["data-analyst"],
+            &["interview"],
+            "2025-03-10",
+            &["sql-skills"],
+        ),
+        article_file(
+            "sql-skills",
+            "SQL Skills Every Analyst Needs",
+            "skills",
+            &["data-analyst", "software-engineer"],
+            &["learn"],
+            "2025-02-01",
+            &[],
+        ),
+        article_file(
+            "resume-tips",
+            "Resume Tips for Career Changers",
+            "resumes",
+            &["general"],
+            &["apply"],
+            "2024-11-20",
+            &[],
+        ),
+        article_file(
+            "salary-negotiation",
+            "Negotiating Your First Salary Offer Without Fear",
+            "offers",
+            &["general", "software-engineer"],
+            &["negotiate"],
+            "2024-09-05",
+            &[],
+        ),
+        article_file(
+            "remote-work",
+            "Thriving in Remote Work",
+            "workplace",
+            &["general"],
+            &["grow"],
+            "2024-06-15",
+            &[],
+        ),
+        article_file(
+            "product-manager-path",
+            "Becoming a Product Manager",
+            "career-paths",
+            &["product-manager"],
+            &["explore"],
+            "2024-04-01",
+            &["remote-work"],
+        ),
+        guide_file(),
+    ]
+}
+
+fn saved() -> Saved {
+    let at = |permille| Position {
+        heading: None,
+        offset: 0,
+        permille,
+    };
+    Saved {
+        positions: [
+            ("sql-skills".to_owned(), at(420)),
+            ("resume-tips".to_owned(), at(980)),
+        ]
+        .into(),
+        ..Saved::default()
+    }
+}
+
+fn options(color: bool) -> AppOptions {
+    AppOptions {
+        color,
+        ..AppOptions::default()
+    }
+}
+
+/// A fresh app on the fixture library, sized `w`×`h`, after `actions`.
+fn app_after(w: u16, h: u16, color: bool, actions: &[Action]) -> App {
+    let library = Library::from_files(library_files(), Vec::new(), LoadOptions::default());
+    let mut app = App::new(Arc::new(library), saved(), options(color));
+    update_now(&mut app, Action::Resize(w, h));
+    for action in actions {
+        update_now(&mut app, action.clone());
+    }
+    app
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|frame| super::render(app, frame)).unwrap();
+    terminal
+}
+
+fn id_of(slug: &str) -> crate::content::ArticleId {
+    let library = Library::from_files(library_files(), Vec::new(), LoadOptions::default());
+    library.by_slug(slug).unwrap().id
+}
+
+/// Actions that type `text` into the focused input.
+fn typing(text: &str) -> Vec<Action> {
+    text.chars().map(Action::Input).collect()
+}
+
+/// Snapshots a scenario at both sizes.
+fn snapshot(name: &str, actions: &[Action]) {
+    for (w, h) in SIZES {
+        let app = app_after(w, h, true, actions);
+        let terminal = draw(&app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+fn reading(extra: &[Action]) -> Vec<Action> {
+    let mut actions = vec![Action::OpenArticle(id_of("first-90-days"))];
+    actions.extend_from_slice(extra);
+    actions
+}
+
+#[test]
+fn library_initial() {
+    snapshot("library_initial", &[]);
+}
+
+#[test]
+fn library_with_query() {
+    let mut actions = vec![Action::StartSearch];
+    actions.extend(typing("analyst"));
+    snapshot("library_query", &actions);
+}
+
+#[test]
+fn matched_characters_are_highlighted() {
+    let mut actions = vec![Action::StartSearch];
+    actions.extend(typing("analyst"));
+    let app = app_after(80, 24, true, &actions);
+    assert!(!app.list.results.is_empty());
+    let terminal = draw(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let highlighted = buffer
+        .content()
+        .iter()
+        .filter(|c| c.modifier.contains(Modifier::BOLD) && c.fg == Color::Yellow)
+        .count();
+    assert!(highlighted >= "analyst".len(), "{highlighted} cells");
+}
+
+#[test]
+fn facet_panel_with_an_active_filter() {
+    // Open the panel, move to the `data-analyst` role and tick it.
+    let probe = app_after(140, 40, true, &[Action::ToggleFacets]);
+    let rows = probe.facets.rows();
+    let index = rows
+        .iter()
+        .position(|&r| probe.facets.pair(r).1.value == "data-analyst")
+        .unwrap();
+    let mut actions = vec![Action::ToggleFacets];
+    actions.extend(std::iter::repeat_n(Action::Down, index));
+    actions.push(Action::Open);
+    snapshot("facets_active", &actions);
+}
+
+#[test]
+fn reading_scrolled() {
+    snapshot("reader_scrolled", &reading(&[Action::Scroll(6)]));
+}
+
+#[test]
+fn find_in_article() {
+    let mut extra = vec![Action::StartSearch];
+    extra.extend(typing("week"));
+    extra.push(Action::FindNext);
+    snapshot("reader_find", &reading(&extra));
+}
+
+#[test]
+fn table_of_contents() {
+    snapshot(
+        "reader_toc",
+        &reading(&[Action::Scroll(12), Action::ToggleToc]),
+    );
+}
+
+#[test]
+fn related_panel() {
+    snapshot("reader_related", &reading(&[Action::ToggleRelated]));
+}
+
+#[test]
+fn help() {
+    snapshot("help", &[Action::ToggleHelp]);
+}
+
+#[test]
+fn bookmarks_empty() {
+    snapshot("bookmarks_empty", &[Action::ShowBookmarks]);
+}
+
+#[test]
+fn bookmarks_with_entries() {
+    snapshot(
+        "bookmarks",
+        &[
+            Action::ToggleBookmark,
+            Action::Down,
+            Action::Down,
+            Action::ToggleBookmark,
+            Action::ShowBookmarks,
+        ],
+    );
+}
+
+#[test]
+fn too_small() {
+    let app = app_after(30, 8, true, &[]);
+    let terminal = draw(&app, 30, 8);
+    insta::assert_snapshot!("too_small_30x8", terminal.backend());
+}
+
+#[test]
+fn no_color_means_no_colour_at_all() {
+    let scenarios: Vec<Vec<Action>> = vec![
+        vec![],
+        vec![Action::StartSearch, Action::Input('a')],
+        vec![Action::ToggleFacets, Action::Open],
+        reading(&[Action::StartSearch, Action::Input('w')]),
+        reading(&[Action::ToggleToc]),
+        reading(&[Action::ToggleRelated]),
+        vec![Action::ToggleBookmark, Action::ShowBookmarks],
+        vec![Action::ToggleHelp],
+    ];
+    for actions in &scenarios {
+        for (w, h) in SIZES {
+            let app = app_after(w, h, false, actions);
+            let terminal = draw(&app, w, h);
+            for cell in terminal.backend().buffer().content() {
+                assert_eq!(
+                    (cell.fg, cell.bg),
+                    (Color::Reset, Color::Reset),
+                    "{actions:?} at {w}×{h}: {cell:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_titles_are_cleaned() {
+    let files = vec![article_file(
+        "evil",
+        "Evil \u{202e}title\\x1b[31m red",
+        "tricks",
+        &["general"],
+        &["learn"],
+        "2025-01-01",
+        &[],
+    )];
+    let library = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let title = library.articles()[0].title.clone();
+    let id = library.articles()[0].id;
+    let mut app = App::new(Arc::new(library), Saved::default(), options(true));
+    update_now(&mut app, Action::Resize(100, 20));
+    let mut screens = vec![draw(&app, 100, 20)];
+    update_now(&mut app, Action::OpenArticle(id));
+    screens.push(draw(&app, 100, 20));
+    update_now(&mut app, Action::ToggleRelated);
+    screens.push(draw(&app, 100, 20));
+    for terminal in screens {
+        let text: String = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(text.contains("Evil"), "{text}");
+        assert!(
+            !text.contains('\u{202e}') && !text.contains('\x1b'),
+            "{title:?}"
+        );
+    }
+}
+
+#[test]
+fn any_size_and_state_draws_without_panicking() {
+    let scenarios: Vec<Vec<Action>> = vec![
+        vec![],
+        vec![Action::ToggleFacets, Action::Bottom, Action::Open],
+        reading(&[Action::Bottom, Action::StartSearch, Action::Input('e')]),
+        reading(&[Action::ToggleToc, Action::Bottom]),
+        reading(&[Action::ToggleRelated]),
+        vec![Action::ToggleHelp],
+        vec![Action::StartSearch, Action::Input('z'), Action::Input('q')],
+    ];
+    for actions in &scenarios {
+        for (w, h) in [
+            (1, 1),
+            (39, 9),
+            (40, 10),
+            (41, 11),
+            (60, 15),
+            (99, 30),
+            (100, 12),
+        ] {
+            let app = app_after(w, h, true, actions);
+            draw(&app, w, h);
+            // A resize the app has not seen yet: the frame and `app.size` disagree.
+            draw(&app, w / 2 + 1, h + 7);
+        }
+    }
+}
+
+#[test]
+fn the_search_cursor_follows_the_query() {
+    let mut actions = vec![Action::StartSearch];
+    actions.extend(typing("sql"));
+    let app = app_after(80, 24, true, &actions);
+    let mut terminal = draw(&app, 80, 24);
+    let cursor = terminal.get_cursor_position().unwrap();
+    assert_eq!((cursor.x, cursor.y), (6, 0));
+    assert_eq!(app.screen, Screen::Library);
+}
+
+#[test]
+fn find_hits_are_highlighted_and_the_current_one_stronger() {
+    let mut extra = vec![Action::StartSearch];
+    extra.extend(typing("week"));
+    extra.push(Action::FindNext);
+    let app = app_after(80, 24, true, &reading(&extra));
+    let terminal = draw(&app, 80, 24);
+    let cells = terminal.backend().buffer().content();
+    let current = cells.iter().filter(|c| c.bg == Color::LightRed).count();
+    let others = cells.iter().filter(|c| c.bg == Color::Yellow).count();
+    assert_eq!(current, "week".len());
+    assert!(others >= "week".len(), "{others}");
+}
+
+#[test]
+fn the_selected_facet_value_is_highlighted() {
+    let app = app_after(80, 24, true, &[Action::ToggleFacets, Action::Down]);
+    let terminal = draw(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    // Row 2 is the first heading, row 3 the first value, row 4 the selected second value.
+    let row = |y: u16| (1..79).map(|x| buffer[(x, y)].bg).collect::<Vec<_>>();
+    assert!(row(4).iter().all(|&bg| bg == Color::Blue));
+    assert!(row(3).iter().all(|&bg| bg == Color::Reset));
+}
+
+fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    let symbols: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
+    symbols
+        .chunks(width)
+        .map(|row| row.concat())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn an_empty_result_says_how_to_get_articles_back() {
+    let mut actions = vec![Action::ToggleFacets, Action::Open, Action::StartSearch];
+    actions.extend(typing("zzzz"));
+    for (w, h) in SIZES {
+        let app = app_after(w, h, true, &actions);
+        assert!(app.list.visible.is_empty());
+        let text = screen_text(&draw(&app, w, h));
+        assert!(
+            text.contains("No articles match “zzzz” with 1 filter(s)."),
+            "{text}"
+        );
+        assert!(
+            text.contains("Esc clears the search, x clears filters"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn narrow_terminals_show_one_pane_at_a_time() {
+    let app = app_after(80, 24, true, &[Action::ToggleFacets]);
+    let text = screen_text(&draw(&app, 80, 24));
+    assert!(
+        text.contains("Filters") && !text.contains("Articles"),
+        "{text}"
+    );
+    let app = app_after(80, 24, true, &[Action::ToggleFacets, Action::NextPane]);
+    let text = screen_text(&draw(&app, 80, 24));
+    assert!(
+        !text.contains("Filters") && text.contains("Articles"),
+        "{text}"
+    );
+}
