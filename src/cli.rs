@@ -15,7 +15,7 @@ use crate::content::document::{Block, Document, Inline};
 use crate::content::layout::{self, Layout, SpanStyle};
 use crate::content::library::{Article, Related};
 use crate::content::sanitize;
-use crate::content::search::{Hit, Query, Searcher};
+use crate::content::search::{Hit, Query, Searcher, title_positions};
 use crate::content::source::Source;
 use crate::content::{Library, LoadOptions, Problem};
 
@@ -178,6 +178,9 @@ pub fn run(
             let query = Query::parse(&query.join(" "));
             let mut hits = Searcher::default().search(lib, &query, lib.by_date());
             hits.truncate(limit.unwrap_or(usize::MAX));
+            for hit in &mut hits {
+                hit.positions = title_positions(&lib.get(hit.id).title, &query.words);
+            }
             search(lib, &hits, *json, out).map_err(io_error)
         }),
         Command::Related { slug, json } => with_library(global, err, |lib| {
@@ -390,12 +393,9 @@ fn facets(lib: &Library, json: bool, out: &mut dyn Write) -> io::Result<u8> {
 
 fn read(lib: &Library, slug: &str, width: Option<u16>, out: &mut dyn Write) -> CliResult {
     let article = find(lib, slug)?;
-    let doc = lib.document(article.id).map_err(|e| CliError {
+    let doc = lib.document(article.id).map_err(|problem| CliError {
         code: 1,
-        message: format!(
-            "{}: cannot render: {e}; run `careerhub check`",
-            article.path
-        ),
+        message: format!("cannot show the article: {problem}; run `careerhub check`"),
     })?;
     let tty = io::stdout().is_terminal();
     let width = width.unwrap_or_else(|| {

@@ -8,6 +8,11 @@ use unicode_width::UnicodeWidthStr;
 fn careerhub() -> Command {
     let mut cmd = Command::cargo_bin("careerhub").expect("binary built");
     cmd.env_remove("NO_COLOR");
+    // Keep the index cache of temporary folders out of the real cache dir.
+    cmd.env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join("careerhub-test-cache"),
+    );
     cmd
 }
 

@@ -21,17 +21,15 @@ use crate::content::search::{Query, Searcher};
 /// Applies an action and carries out search effects at once, returning the other effects.
 /// For tests and tools that drive the app without a worker thread.
 pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut searcher = Searcher::default();
     let mut pending = vec![action];
     let mut out = Vec::new();
     while let Some(action) = pending.pop() {
         for effect in update(app, action) {
             match effect {
                 Effect::Search { generation, query } => {
-                    let hits = Searcher::default().search(
-                        &app.library,
-                        &Query::parse(&query),
-                        app.library.by_date(),
-                    );
+                    let hits =
+                        searcher.search(&app.library, &Query::parse(&query), app.library.by_date());
                     pending.push(Action::SearchDone { generation, hits });
                 }
                 other => out.push(other),

@@ -13,6 +13,7 @@ use super::state::{
 };
 use crate::content::layout;
 use crate::content::library::{FacetCount, facet_rank};
+use crate::content::search::{Query, title_positions};
 use crate::content::{ArticleId, sanitize};
 
 /// Something for the runtime to do after an update.
@@ -180,6 +181,23 @@ fn clamp_list(app: &mut App) {
     let len = app.list.visible.len();
     app.list.selected = app.list.selected.min(len.saturating_sub(1));
     app.list.offset = scroll_into_view(app.list.offset, app.list.selected, app.list_rows());
+    fill_positions(app);
+}
+
+/// Computes highlight positions for the rows on screen only: the search itself skips them,
+/// as most hits are never shown.
+fn fill_positions(app: &mut App) {
+    let words = Query::parse(&app.search.input).words;
+    if words.is_empty() {
+        return;
+    }
+    let end = (app.list.offset + app.list_rows()).min(app.list.visible.len());
+    for &i in &app.list.visible[app.list.offset.min(end)..end] {
+        let hit = &mut app.list.results[i];
+        if hit.positions.is_empty() {
+            hit.positions = title_positions(&app.library.get(hit.id).title, &words);
+        }
+    }
 }
 
 /// The first visible row that keeps `selected` on screen, moving as little as possible.
@@ -429,9 +447,8 @@ fn open_overlay_item(app: &mut App, overlay: &Overlay, fx: &mut Vec<Effect>) {
 fn open_article(app: &mut App, id: ArticleId, record: bool, fx: &mut Vec<Effect>) {
     let doc = match app.library.document(id) {
         Ok(doc) => doc,
-        Err(e) => {
-            let path = &app.library.get(id).path;
-            app.message = Some(format!("Cannot show {path}: {e}. Run `careerhub check`."));
+        Err(problem) => {
+            app.message = Some(format!("Cannot show {problem} (run `careerhub check`)"));
             return;
         }
     };

@@ -19,7 +19,9 @@ pub const MAX_FLOW_DEPTH: usize = 32;
 pub const MAX_ALIASES: usize = 64;
 
 /// A calendar date (`YYYY-MM-DD`); the time of day of date-times is dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     pub year: u16,
     pub month: u8,

@@ -8,12 +8,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
+use super::cache::IndexCache;
 use super::document::{self, Document, DocumentError};
-use super::frontmatter::{self, Date};
+use super::frontmatter::Date;
+use super::parse::{self, ParsedFile};
 use super::problem::Problem;
 use super::source::{Source, SourceError, SourceFile};
-use super::{repair, split};
 
 /// Average adult reading speed used for reading-time estimates.
 const WORDS_PER_MINUTE: usize = 230;
@@ -32,7 +34,7 @@ pub struct LoadOptions {
 }
 
 /// Index of an article in its [`Library`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ArticleId(pub u32);
 
 impl ArticleId {
@@ -41,8 +43,9 @@ impl ArticleId {
     }
 }
 
-/// One loaded article: metadata for lists and search, plus the body source for rendering.
-#[derive(Debug, Clone)]
+/// One loaded article: what lists, search and related links need. The body is not kept: it
+/// is read again from the source and rendered when the article is opened.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     pub id: ArticleId,
     pub slug: String,
@@ -62,15 +65,16 @@ pub struct Article {
     pub related_links: Vec<RelatedLink>,
     /// Library articles this one links to anywhere (related section or body).
     pub links_to: Vec<ArticleId>,
-    /// The body (HTML and Markdown), repaired; rendered on demand.
-    body: String,
-    body_line: usize,
-    /// Every URL the body links to, before resolution.
-    outgoing: Vec<String>,
+    /// File line where the body starts, for problems found when rendering it.
+    pub body_line: usize,
+    /// Facet values joined by spaces: the facets field for search.
+    pub(crate) facet_text: Box<str>,
+    /// Title, facets and description lower-cased: the text search prefilters on.
+    pub(crate) haystack: Box<str>,
 }
 
 /// A link from an article's `## Related articles` section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelatedLink {
     pub title: String,
     pub url: String,
@@ -96,6 +100,23 @@ impl Article {
     /// Estimated reading time, at least one minute.
     pub fn reading_minutes(&self) -> usize {
         self.words.div_ceil(WORDS_PER_MINUTE).max(1)
+    }
+
+    /// Facet values joined by spaces, for matching.
+    pub fn facet_text(&self) -> &str {
+        &self.facet_text
+    }
+
+    /// Lower-cased title, facets and description, separated by newlines (which no query
+    /// word contains, so a match never spans two fields), for the search prefilter.
+    pub fn haystack(&self) -> &str {
+        &self.haystack
+    }
+
+    /// Lower-cased title, facets and description as three slices of the haystack.
+    pub fn lower_fields(&self) -> [&str; 3] {
+        let mut parts = self.haystack.splitn(3, '\n');
+        [(); 3].map(|_| parts.next().unwrap_or_default())
     }
 
     /// Whether the article has value `value` for facet `name` (case-insensitive).
@@ -146,6 +167,8 @@ pub struct FacetCount {
 /// All loaded articles and what links them.
 #[derive(Debug)]
 pub struct Library {
+    /// Where the articles came from; bodies are read from it again when opened.
+    source: Source,
     articles: Vec<Article>,
     /// Ids sorted newest first (undated last, then by title).
     by_date: Vec<ArticleId>,
@@ -161,26 +184,68 @@ pub struct Library {
 }
 
 impl Library {
-    /// Loads every article of `source`. Broken files become problems; the rest load.
+    /// Loads every article of `source`. Broken files become problems; the rest load. A
+    /// folder is loaded through the index cache, so unchanged files are not parsed again.
     pub fn load(source: &Source, options: LoadOptions) -> Result<Library, SourceError> {
-        let (files, problems) = source.read()?;
-        Ok(Self::from_files(files, problems, options))
+        let (entries, problems) = source.list()?;
+        let mut cache = match source {
+            Source::Dir(root) => IndexCache::open(root),
+            _ => IndexCache::default(),
+        };
+        let cached: Vec<Option<ParsedFile>> = entries.iter().map(|e| cache.take(e)).collect();
+        let fresh = cached.iter().filter(|c| c.is_none()).count();
+        // Files are read inside the parallel map and dropped once parsed, so a big folder
+        // never sits in memory whole.
+        let parsed: Vec<ParsedFile> = entries
+            .par_iter()
+            .zip(cached)
+            .map(|(entry, cached)| {
+                cached.unwrap_or_else(|| match source.read(&entry.path) {
+                    Ok(bytes) => parse::parse_file(&entry.path, &bytes),
+                    Err(e) => Err(vec![Problem::error(
+                        &entry.path,
+                        1,
+                        format!("cannot read file: {e}"),
+                    )]),
+                })
+            })
+            .collect();
+        if fresh > 0 || cache.has_leftovers() {
+            // A cache is only an optimisation: failing to write it changes nothing else.
+            let _ = cache.save(&entries, &parsed);
+        }
+        Ok(Self::assemble(source.clone(), parsed, problems, options))
     }
 
-    /// Builds a library from files already read (used by tests and benches).
+    /// Builds a library from files in memory (tests, benches, synthetic libraries), with
+    /// `problems` found before loading.
     pub fn from_files(
         files: Vec<SourceFile>,
+        problems: Vec<Problem>,
+        options: LoadOptions,
+    ) -> Library {
+        let source = Source::Memory(Arc::new(files));
+        let mut lib = Self::load(&source, options).expect("memory sources always list");
+        lib.problems.extend(problems);
+        lib.problems
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        lib
+    }
+
+    /// Phases 3 and 4: keep what the options show, then link the articles.
+    fn assemble(
+        source: Source,
+        parsed: Vec<ParsedFile>,
         mut problems: Vec<Problem>,
         options: LoadOptions,
     ) -> Library {
-        let parsed: Vec<ParsedFile> = files.par_iter().map(parse_file).collect();
         let mut articles = Vec::with_capacity(parsed.len());
         let mut skipped = 0;
         for result in parsed {
             match result {
-                Ok((article, warnings)) => {
-                    problems.extend(warnings);
-                    articles.push(article);
+                Ok(p) => {
+                    problems.extend(p.warnings);
+                    articles.push((p.article, p.outgoing));
                 }
                 Err(errors) => {
                     skipped += 1;
@@ -188,10 +253,11 @@ impl Library {
                 }
             }
         }
-        let hidden_before = articles.len();
-        articles.retain(|a| (options.drafts || !a.draft) && (options.archived || !a.archived));
-        let hidden = hidden_before - articles.len();
+        let before = articles.len();
+        articles.retain(|(a, _)| (options.drafts || !a.draft) && (options.archived || !a.archived));
+        let hidden = before - articles.len();
         let mut lib = Library {
+            source,
             articles: Vec::new(),
             by_date: Vec::new(),
             by_slug: HashMap::new(),
@@ -209,10 +275,11 @@ impl Library {
     }
 
     /// Phase 3: ids, slug maps, duplicates, related links, backlinks, date order.
-    fn link(&mut self, mut articles: Vec<Article>, problems: &mut Vec<Problem>) {
+    fn link(&mut self, mut articles: Vec<(Article, Vec<String>)>, problems: &mut Vec<Problem>) {
         // Path order makes ids and "which duplicate wins" independent of thread timing.
-        articles.sort_by(|a, b| a.path.cmp(&b.path));
-        for mut article in articles {
+        articles.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        let mut outgoing = Vec::with_capacity(articles.len());
+        for (mut article, links) in articles {
             if let Some(&first) = self.by_slug.get(&article.slug) {
                 problems.push(Problem::error(
                     &article.path,
@@ -231,21 +298,17 @@ impl Library {
                 self.by_canonical.insert(normalize_url(c), article.id);
             }
             self.articles.push(article);
+            outgoing.push(links);
         }
         self.backlinks = vec![Vec::new(); self.articles.len()];
-        for i in 0..self.articles.len() {
+        for (i, urls) in outgoing.iter().enumerate() {
             let id = ArticleId(i as u32);
             let mut related = std::mem::take(&mut self.articles[i].related_links);
             for link in &mut related {
                 link.target = self.resolve_url(&link.url);
             }
             let mut links_to: Vec<ArticleId> = related.iter().filter_map(|l| l.target).collect();
-            links_to.extend(
-                self.articles[i]
-                    .outgoing
-                    .iter()
-                    .filter_map(|u| self.resolve_url(u)),
-            );
+            links_to.extend(urls.iter().filter_map(|u| self.resolve_url(u)));
             links_to.retain(|&t| t != id);
             let mut seen = HashSet::new();
             links_to.retain(|t| seen.insert(*t));
@@ -403,12 +466,14 @@ impl Library {
     }
 
     /// The rendered body of `id`, cached. Internal links are resolved to slugs.
-    pub fn document(&self, id: ArticleId) -> Result<Arc<Document>, DocumentError> {
+    /// The body is read again from the source, so a file that broke since loading gives a
+    /// problem here rather than stale text.
+    pub fn document(&self, id: ArticleId) -> Result<Arc<Document>, Problem> {
         if let Some(doc) = self.cached_document(id) {
             return Ok(doc);
         }
         let article = self.get(id);
-        let mut doc = document::parse(&article.body)?;
+        let mut doc = self.render(article)?;
         doc.resolve_links(|url| self.resolve_url(url).map(|t| self.get(t).slug.clone()));
         let doc = Arc::new(doc);
         let mut cache = self.documents.lock().unwrap_or_else(|p| p.into_inner());
@@ -434,16 +499,20 @@ impl Library {
     pub fn check_bodies(&self) -> Vec<Problem> {
         self.articles
             .par_iter()
-            .filter_map(|a| {
-                document::parse(&a.body).err().map(|e| {
-                    Problem::error(
-                        &a.path,
-                        a.body_line + e.line().saturating_sub(1),
-                        e.to_string(),
-                    )
-                })
-            })
+            .filter_map(|a| self.render(a).err())
             .collect()
+    }
+
+    /// Reads and parses an article's body; problems point into the file.
+    fn render(&self, article: &Article) -> Result<Document, Problem> {
+        let body = parse::read_body(&self.source, &article.path)?;
+        document::parse(&body).map_err(|e: DocumentError| {
+            Problem::error(
+                &article.path,
+                article.body_line + e.line().saturating_sub(1),
+                e.to_string(),
+            )
+        })
     }
 
     /// Warnings for related links that name no article of this library.
@@ -499,116 +568,6 @@ fn normalize_url(url: &str) -> String {
     let host = host.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     format!("{host}/{path}")
-}
-
-/// An article with its warnings, or the errors that kept it out.
-type ParsedFile = Result<(Article, Vec<Problem>), Vec<Problem>>;
-
-/// Phase 2 for one file: decode, repair, split, parse frontmatter, scan the body.
-fn parse_file(file: &SourceFile) -> ParsedFile {
-    let path = file.path.as_str();
-    let text = split::decode(path, &file.bytes).map_err(|p| vec![p])?;
-    let (text, repaired) = repair::repair_report(&text);
-    let parts = split::split(path, &text).map_err(|p| vec![p])?;
-    let (fm, mut warnings) = frontmatter::parse(path, parts.frontmatter, parts.frontmatter_line)?;
-    if repaired > 0 {
-        warnings.push(Problem::warning(
-            path,
-            1,
-            format!("repaired {repaired} mis-decoded characters (mojibake): re-export the file as UTF-8 to silence this"),
-        ));
-    }
-    let slug = fm.slug.clone().unwrap_or_else(|| file_stem(path));
-    let scan = scan_body(parts.body);
-    let related_links = split::related_links(parts.body)
-        .into_iter()
-        .map(|l| RelatedLink {
-            title: l.title,
-            url: l.url,
-            target: None,
-            line: l.line,
-        })
-        .collect();
-    let article = Article {
-        id: ArticleId(0),
-        slug,
-        title: fm.title,
-        description: fm.description,
-        date: fm.date,
-        updated: fm.updated,
-        facets: fm.facets,
-        canonical: fm.canonical,
-        draft: fm.draft,
-        archived: fm.archived,
-        path: path.to_owned(),
-        words: scan.words,
-        related_links,
-        links_to: Vec::new(),
-        body: parts.body.to_owned(),
-        body_line: parts.body_line,
-        outgoing: scan.links,
-    };
-    Ok((article, warnings))
-}
-
-fn file_stem(path: &str) -> String {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.')
-        .map_or(name, |(stem, _)| stem)
-        .to_owned()
-}
-
-struct BodyScan {
-    words: usize,
-    links: Vec<String>,
-}
-
-/// One cheap pass over the body: words outside tags (for reading time) and link targets (for
-/// backlinks), without a full HTML parse, so loading stays fast on big libraries.
-fn scan_body(body: &str) -> BodyScan {
-    let mut words = 0;
-    let mut in_word = false;
-    let mut in_tag = false;
-    let mut links = Vec::new();
-    for (i, c) in body.char_indices() {
-        match c {
-            '<' => {
-                in_tag = true;
-                in_word = false;
-                if let Some(href) = tag_href(&body[i..]) {
-                    links.push(href.to_owned());
-                }
-            }
-            '>' if in_tag => in_tag = false,
-            _ if in_tag => {}
-            c if c.is_whitespace() || c == '\u{200d}' => in_word = false,
-            _ => {
-                if !in_word {
-                    words += 1;
-                }
-                in_word = true;
-            }
-        }
-    }
-    // Markdown links, as in the trailer's related list: `[title](url)`.
-    links.extend(
-        body.split("](")
-            .skip(1)
-            .filter_map(|s| s.split([')', ' ']).next())
-            .map(str::to_owned),
-    );
-    BodyScan { words, links }
-}
-
-/// The `href` of an `<a ...>` tag starting at `s`.
-fn tag_href(s: &str) -> Option<&str> {
-    let tag = &s[..s.find('>')?];
-    if !tag.starts_with("<a ") {
-        return None;
-    }
-    let start = tag.find("href=\"")? + 6;
-    let len = tag[start..].find('"')?;
-    Some(&tag[start..start + len])
 }
 
 #[cfg(test)]

@@ -7,16 +7,19 @@
 //! [`document`] and wrapped by [`layout`]. Every problem found on the way is a [`Problem`]
 //! that names the file and line.
 
+pub mod cache;
 pub mod document;
 pub mod frontmatter;
 pub mod layout;
 pub mod library;
+pub mod parse;
 pub mod problem;
 pub mod repair;
 pub mod sanitize;
 pub mod search;
 pub mod source;
 pub mod split;
+pub mod synth;
 
 pub use library::{Article, ArticleId, Library, LoadOptions};
 pub use problem::{Problem, Severity};

@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// How bad a problem is: an error skips the article, a warning keeps it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -21,7 +23,7 @@ impl fmt::Display for Severity {
 
 /// One problem with one file. Displayed as `PATH:LINE: error|warning: MESSAGE`, the format of
 /// compilers and linters, so editors can jump to it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Path relative to the content folder, with `/` separators.
     pub path: String,

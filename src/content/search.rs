@@ -11,6 +11,10 @@
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
+use std::sync::LazyLock;
+
+use rayon::prelude::*;
+
 use super::library::{Article, ArticleId, Library};
 
 /// Field weights: a hit in the title counts most.
@@ -23,8 +27,14 @@ const TYPO_DIVISOR: i64 = 2;
 /// subsequence, so a long description "matches" almost any short word with scattered letters;
 /// those weak matches are noise, not results.
 const MIN_SCORE_PER_CHAR: i64 = 15;
+/// Shorter words match only as substrings: scattered matches of one or two letters are noise.
+const FUZZY_MIN_LEN: usize = 3;
+/// Substring matches score this much a character, about what skim gives a contiguous run.
+const SUBSTRING_CHAR_SCORE: i64 = 20;
+/// Extra for a substring match that starts a word.
+const WORD_START_BONUS: i64 = 10;
 /// Words shorter than this are not typo-corrected: dropping a letter would match anything.
-const TYPO_MIN_LEN: usize = 4;
+const TYPO_MIN_LEN: usize = 6;
 
 /// A parsed query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,12 +98,14 @@ pub struct Hit {
 /// Fuzzy matcher over titles, facets, categories and descriptions.
 pub struct Searcher {
     matcher: SkimMatcherV2,
+    last: Option<Narrowing>,
 }
 
 impl Default for Searcher {
     fn default() -> Self {
         Searcher {
             matcher: SkimMatcherV2::default().smart_case(),
+            last: None,
         }
     }
 }
@@ -104,104 +116,277 @@ impl std::fmt::Debug for Searcher {
     }
 }
 
+/// What the previous search left for the next one: the articles that passed its filters and
+/// prefilter. When the next query only extends the words, the answer lies within these.
+struct Narrowing {
+    /// Identifies the library and candidate list the set was computed from.
+    key: (usize, usize),
+    filters: Vec<(String, String)>,
+    words: Vec<String>,
+    survivors: Vec<ArticleId>,
+}
+
+/// Candidate lists longer than this are scored on every core.
+const PARALLEL_FROM: usize = 512;
+
 impl Searcher {
     /// Ranks the articles among `candidates` that pass the query, best first. Ties keep
-    /// candidate order, so date-ordered candidates give newest first.
-    pub fn search(&self, library: &Library, query: &Query, candidates: &[ArticleId]) -> Vec<Hit> {
-        let mut hits: Vec<Hit> = candidates
-            .iter()
-            .map(|&id| library.get(id))
-            .filter(|a| query.accepts(a))
-            .filter_map(|a| self.score(a, &query.words))
-            .collect();
+    /// candidate order, so date-ordered candidates give newest first. Title positions are
+    /// left empty: fill them with [`title_positions`] for the rows that are shown.
+    pub fn search(
+        &mut self,
+        library: &Library,
+        query: &Query,
+        candidates: &[ArticleId],
+    ) -> Vec<Hit> {
+        let key = (library as *const Library as usize, candidates.len());
+        let words: Vec<Word> = query.words.iter().map(|w| Word::new(w)).collect();
+        let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
+        let narrowed = self
+            .last
+            .take()
+            .filter(|n| n.key == key && n.narrows_to(&query.filters, &lower));
+        let pool: &[ArticleId] = narrowed.as_ref().map_or(candidates, |n| &n.survivors);
+        let passes = |&id: &ArticleId| {
+            let a = library.get(id);
+            query.accepts(a)
+                && words
+                    .iter()
+                    .all(|w| prefilter(w.lower.as_bytes(), a.haystack().as_bytes()))
+        };
+        let survivors: Vec<ArticleId> = if pool.len() >= PARALLEL_FROM {
+            pool.par_iter().copied().filter(passes).collect()
+        } else {
+            pool.iter().copied().filter(passes).collect()
+        };
+        let score = |&id: &ArticleId| self.score(library.get(id), &words);
+        let mut hits: Vec<Hit> = if survivors.len() >= PARALLEL_FROM {
+            survivors.par_iter().filter_map(score).collect()
+        } else {
+            survivors.iter().filter_map(score).collect()
+        };
         hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+        self.last = Some(Narrowing {
+            key,
+            filters: query.filters.clone(),
+            words: lower,
+            survivors,
+        });
         hits
     }
 
     /// Scores one article against every word; `None` when some word matches nowhere.
-    fn score(&self, article: &Article, words: &[String]) -> Option<Hit> {
+    ///
+    /// Each word is tried from cheapest to dearest: as a substring of a field (most typing is
+    /// a prefix of a real word, and a contiguous match is the best a fuzzy match can be),
+    /// then fuzzily with skim on the fields that hold its letters in order, then with one
+    /// letter forgiven. Skim, the costly step, only runs for the few articles that need it.
+    fn score(&self, article: &Article, words: &[Word]) -> Option<Hit> {
         let mut total = 0;
-        let mut positions = Vec::new();
-        if !words.is_empty() {
-            let facets = facet_text(article);
-            for word in words {
-                let (score, title_pos) = self
-                    .best_field(article, &facets, word)
-                    .or_else(|| self.forgiving_typo(article, &facets, word))?;
-                total += score;
-                positions.extend(title_pos);
-            }
-            positions.sort_unstable();
-            positions.dedup();
+        for word in words {
+            total += substring_score(article, &word.lower)
+                .or_else(|| self.fuzzy_score(article, word))
+                .or_else(|| self.typo_score(article, word))?;
         }
         Some(Hit {
             id: article.id,
             score: total,
-            positions,
+            positions: Vec::new(),
         })
     }
 
-    /// The best weighted score of `word` over the fields, with title positions when the title
-    /// took part.
-    fn best_field(&self, article: &Article, facets: &str, word: &str) -> Option<(i64, Vec<usize>)> {
-        let min = MIN_SCORE_PER_CHAR * word.chars().count() as i64;
-        let title = self
-            .matcher
-            .fuzzy_indices(&article.title, word)
-            .filter(|(s, _)| *s >= min)
-            .map(|(s, pos)| (s * TITLE_WEIGHT, pos));
-        let strong = |s: &i64| *s >= min;
-        let facet = self
-            .matcher
-            .fuzzy_match(facets, word)
-            .filter(strong)
-            .map(|s| (s * FACET_WEIGHT, Vec::new()));
-        let desc = self
-            .matcher
-            .fuzzy_match(&article.description, word)
-            .filter(strong)
-            .map(|s| (s * DESCRIPTION_WEIGHT, Vec::new()));
-        [title, facet, desc]
-            .into_iter()
-            .flatten()
-            .max_by_key(|(s, _)| *s)
-    }
-
-    fn forgiving_typo(
-        &self,
-        article: &Article,
-        facets: &str,
-        word: &str,
-    ) -> Option<(i64, Vec<usize>)> {
-        let chars: Vec<char> = word.chars().collect();
-        if chars.len() < TYPO_MIN_LEN {
+    /// The best weighted skim score of `word` over the title and facets that can match it.
+    /// Descriptions are long enough for almost any short word to turn up scattered in them,
+    /// so they only match by substring.
+    fn fuzzy_score(&self, article: &Article, word: &Word) -> Option<i64> {
+        if word.chars < FUZZY_MIN_LEN {
             return None;
         }
-        (0..chars.len())
-            .filter_map(|skip| {
-                let shorter: String = chars
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, _)| i != skip)
-                    .map(|(_, c)| c)
-                    .collect();
-                self.best_field(article, facets, &shorter)
-            })
-            .max_by_key(|(s, _)| *s)
-            .map(|(s, pos)| (s / TYPO_DIVISOR, pos))
+        let min = min_score(&word.typed);
+        let [title, facets, _] = article.lower_fields();
+        [
+            (article.title.as_str(), title, TITLE_WEIGHT),
+            (article.facet_text(), facets, FACET_WEIGHT),
+        ]
+        .into_iter()
+        .filter(|(_, lower_field, _)| is_subsequence(word.lower.as_bytes(), lower_field.as_bytes()))
+        .filter_map(|(field, _, weight)| {
+            self.matcher
+                .fuzzy_match(field, &word.typed)
+                .filter(|&s| s >= min)
+                .map(|s| s * weight)
+        })
+        .max()
+    }
+
+    fn typo_score(&self, article: &Article, word: &Word) -> Option<i64> {
+        word.typos
+            .iter()
+            .filter_map(|w| self.fuzzy_score(article, w))
+            .max()
+            .map(|s| s / TYPO_DIVISOR)
     }
 }
 
-/// Facet values and category as one searchable string.
-fn facet_text(article: &Article) -> String {
-    let mut out = String::new();
-    for values in article.facets.values() {
-        for v in values {
-            out.push_str(v);
-            out.push(' ');
+/// Char indices of `title` matched by the query words, for highlighting. Computed only for
+/// the rows that are shown, not for every hit.
+pub fn title_positions(title: &str, words: &[String]) -> Vec<usize> {
+    static MATCHER: LazyLock<SkimMatcherV2> =
+        LazyLock::new(|| SkimMatcherV2::default().smart_case());
+    let mut positions = Vec::new();
+    for word in words {
+        let matched = |w: &str| {
+            MATCHER
+                .fuzzy_indices(title, w)
+                .filter(|(s, _)| *s >= min_score(w))
+                .map(|(_, p)| p)
+        };
+        if let Some(p) = matched(word).or_else(|| typo_variants(word).find_map(|w| matched(&w))) {
+            positions.extend(p);
         }
     }
-    out
+    positions.sort_unstable();
+    positions.dedup();
+    positions
+}
+
+impl Narrowing {
+    /// Whether a query with these filters and (lower-cased) words can only match a subset of
+    /// what this one matched: same filters, and every old word is a prefix of the new word in
+    /// its place (more words only narrow further).
+    fn narrows_to(&self, filters: &[(String, String)], words: &[String]) -> bool {
+        self.filters == filters
+            && words.len() >= self.words.len()
+            && self
+                .words
+                .iter()
+                .zip(words)
+                .all(|(old, new)| new.starts_with(old.as_str()))
+    }
+}
+
+/// A query word as typed (skim's smart case needs the capitals) and lower-cased, with its
+/// one-letter-short variants for typo forgiveness, all prepared once per query.
+struct Word {
+    typed: String,
+    lower: String,
+    chars: usize,
+    typos: Vec<Word>,
+}
+
+impl Word {
+    fn new(typed: &str) -> Word {
+        let typos = typo_variants(typed).map(|v| Word::plain(&v)).collect();
+        Word {
+            typos,
+            ..Word::plain(typed)
+        }
+    }
+
+    fn plain(typed: &str) -> Word {
+        Word {
+            typed: typed.to_owned(),
+            lower: typed.to_lowercase(),
+            chars: typed.chars().count(),
+            typos: Vec::new(),
+        }
+    }
+}
+
+/// Score of a contiguous, case-insensitive match: in line with skim's for a contiguous run
+/// (about 20 a character), with a bonus when it starts a word, weighted by field. Fields are
+/// tried in weight order and the first that matches wins: with these weights a match in a
+/// heavier field always outscores one in a lighter field.
+fn substring_score(article: &Article, lower_word: &str) -> Option<i64> {
+    let len = lower_word.chars().count() as i64;
+    let weights = [TITLE_WEIGHT, FACET_WEIGHT, DESCRIPTION_WEIGHT];
+    article
+        .lower_fields()
+        .into_iter()
+        .zip(weights)
+        .find_map(|(field, weight)| {
+            let mut found = false;
+            for (at, _) in field.match_indices(lower_word) {
+                found = true;
+                if at == 0 || !field.as_bytes()[at - 1].is_ascii_alphanumeric() {
+                    return Some((SUBSTRING_CHAR_SCORE * len + WORD_START_BONUS) * weight);
+                }
+            }
+            found.then_some(SUBSTRING_CHAR_SCORE * len * weight)
+        })
+}
+
+fn min_score(word: &str) -> i64 {
+    MIN_SCORE_PER_CHAR * word.chars().count() as i64
+}
+
+/// `word` with one character left out, for each position; nothing for short words.
+fn typo_variants(word: &str) -> impl Iterator<Item = String> + '_ {
+    let n = word.chars().count();
+    let range = if n >= TYPO_MIN_LEN { 0..n } else { 0..0 };
+    range.map(move |skip| {
+        word.chars()
+            .enumerate()
+            .filter(|&(i, _)| i != skip)
+            .map(|(_, c)| c)
+            .collect()
+    })
+}
+
+/// A cheap necessary condition for a word to match an article: its bytes appear in order in
+/// the article's lower-cased search text, allowing one byte to be missing for words long
+/// enough to be typo-corrected. Every field is a part of that text, so an article failing this
+/// cannot match; and a longer word never passes where its prefix failed, which is what makes
+/// narrowing exact.
+pub fn prefilter(word: &[u8], haystack: &[u8]) -> bool {
+    if is_subsequence(word, haystack) {
+        return true;
+    }
+    word.len() >= TYPO_MIN_LEN && is_subsequence_but_one(word, haystack)
+}
+
+fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
+    let mut rest = hay;
+    for &b in needle {
+        match rest.iter().position(|&h| h == b) {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Whether `needle` with some one byte removed is a subsequence of `hay`, in linear time:
+/// match prefixes as early as possible and suffixes as late as possible, then look for a gap
+/// where the prefix before a byte ends before the suffix after it starts.
+fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
+    let n = needle.len();
+    // prefix_end[i]: hay position just after greedily matching needle[..i] (None if it fails).
+    let mut prefix_end = vec![None; n + 1];
+    prefix_end[0] = Some(0);
+    let mut pos = 0;
+    for i in 0..n {
+        match hay[pos..].iter().position(|&h| h == needle[i]) {
+            Some(j) => {
+                pos += j + 1;
+                prefix_end[i + 1] = Some(pos);
+            }
+            None => break,
+        }
+    }
+    // Walk suffixes from the end: suffix_start = latest hay position where needle[k..] starts.
+    let mut suffix_start = hay.len();
+    for k in (0..n).rev() {
+        // Skip needle[k]: needle[..k] must end at or before where needle[k+1..] starts.
+        if prefix_end[k].is_some_and(|end| end <= suffix_start) {
+            return true;
+        }
+        match hay[..suffix_start].iter().rposition(|&h| h == needle[k]) {
+            Some(j) => suffix_start = j,
+            None => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -291,10 +476,13 @@ mod tests {
     #[test]
     fn title_matches_outrank_description_and_carry_positions() {
         let lib = lib();
-        let hits = Searcher::default().search(&lib, &Query::parse("folup"), lib.by_date());
+        let query = Query::parse("folup");
+        let hits = Searcher::default().search(&lib, &query, lib.by_date());
         assert_eq!(hits.len(), 1);
-        let title: Vec<char> = lib.get(hits[0].id).title.chars().collect();
-        let matched: String = hits[0].positions.iter().map(|&i| title[i]).collect();
+        let title = &lib.get(hits[0].id).title;
+        let positions = title_positions(title, &query.words);
+        let title: Vec<char> = title.chars().collect();
+        let matched: String = positions.iter().map(|&i| title[i]).collect();
         assert_eq!(matched.to_lowercase(), "folup");
     }
 

@@ -1,8 +1,8 @@
 //! Where articles come from: a folder on disk, or the library embedded in the binary.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Arc;
 
 use super::problem::Problem;
 
@@ -10,12 +10,14 @@ use super::problem::Problem;
 static EMBEDDED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// A place to load articles from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Source {
     /// Every `*.md` file under this folder, recursively.
     Dir(PathBuf),
     /// The library compiled into the binary.
     Embedded,
+    /// Files held in memory (tests, benches, synthetic libraries).
+    Memory(Arc<Vec<SourceFile>>),
 }
 
 /// One file's bytes with its path relative to the source root (`/`-separated).
@@ -23,6 +25,16 @@ pub enum Source {
 pub struct SourceFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// An article file found in a source, before it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Path relative to the source root, `/`-separated.
+    pub path: String,
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch (0 when unknown or not a file).
+    pub mtime_ns: u128,
 }
 
 /// A failure that stops loading altogether (as opposed to a [`Problem`] with one file).
@@ -42,29 +54,54 @@ impl Source {
         match self {
             Source::Dir(p) => p.display().to_string(),
             Source::Embedded => "the built-in library".into(),
+            Source::Memory(_) => "files in memory".into(),
         }
     }
 
-    /// Reads every article file. Files that cannot be read become problems; the rest load.
-    /// Reading runs on all cores.
-    pub fn read(&self) -> Result<(Vec<SourceFile>, Vec<Problem>), SourceError> {
+    /// Lists every article file without reading it. Folders that cannot be walked become
+    /// problems; the rest are listed.
+    pub fn list(&self) -> Result<(Vec<Entry>, Vec<Problem>), SourceError> {
+        let entry = |path: &str, len: usize| Entry {
+            path: path.to_owned(),
+            size: len as u64,
+            mtime_ns: 0,
+        };
         match self {
             Source::Embedded => Ok((
-                EMBEDDED
+                EMBEDDED.iter().map(|(p, b)| entry(p, b.len())).collect(),
+                Vec::new(),
+            )),
+            Source::Memory(files) => Ok((
+                files
                     .iter()
-                    .map(|(path, bytes)| SourceFile {
-                        path: (*path).to_owned(),
-                        bytes: bytes.to_vec(),
-                    })
+                    .map(|f| entry(&f.path, f.bytes.len()))
                     .collect(),
                 Vec::new(),
             )),
-            Source::Dir(root) => read_dir(root),
+            Source::Dir(root) => list_dir(root),
+        }
+    }
+
+    /// The bytes of the file at `path` (relative, as listed).
+    pub fn read(&self, path: &str) -> std::io::Result<Cow<'static, [u8]>> {
+        let missing =
+            || std::io::Error::new(std::io::ErrorKind::NotFound, format!("{path} is gone"));
+        match self {
+            Source::Dir(root) => std::fs::read(root.join(path)).map(Cow::Owned),
+            Source::Embedded => EMBEDDED
+                .binary_search_by(|(p, _)| (*p).cmp(path))
+                .map(|i| Cow::Borrowed(EMBEDDED[i].1))
+                .map_err(|_| missing()),
+            Source::Memory(files) => files
+                .iter()
+                .find(|f| f.path == path)
+                .map(|f| Cow::Owned(f.bytes.clone()))
+                .ok_or_else(missing),
         }
     }
 }
 
-fn read_dir(root: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), SourceError> {
+fn list_dir(root: &Path) -> Result<(Vec<Entry>, Vec<Problem>), SourceError> {
     let shown = root.display().to_string();
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => SourceError::Missing(shown.clone()),
@@ -73,32 +110,13 @@ fn read_dir(root: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), SourceError>
     if !meta.is_dir() {
         return Err(SourceError::NotADir(shown));
     }
-    let (paths, mut problems) = find_markdown(root);
-    let results: Vec<Result<SourceFile, Problem>> = paths
-        .par_iter()
-        .map(|(abs, rel)| {
-            std::fs::read(abs)
-                .map(|bytes| SourceFile {
-                    path: rel.clone(),
-                    bytes,
-                })
-                .map_err(|e| Problem::error(rel, 1, format!("cannot read file: {e}")))
-        })
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(p) => problems.push(p),
-        }
-    }
-    Ok((files, problems))
+    Ok(find_markdown(root))
 }
 
 /// Walks `root` for `*.md` files, following symlinks but never looping (walkdir remembers the
 /// directories on the current path). Hidden folders such as `.git` are skipped.
-fn find_markdown(root: &Path) -> (Vec<(PathBuf, String)>, Vec<Problem>) {
-    let mut paths = Vec::new();
+fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
+    let mut entries = Vec::new();
     let mut problems = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -112,9 +130,19 @@ fn find_markdown(root: &Path) -> (Vec<(PathBuf, String)>, Vec<Problem>) {
                     .path()
                     .extension()
                     .is_some_and(|x| x.eq_ignore_ascii_case("md"));
-                if e.file_type().is_file() && is_md {
-                    let rel = relative(root, e.path());
-                    paths.push((e.path().to_path_buf(), rel));
+                if !(e.file_type().is_file() && is_md) {
+                    continue;
+                }
+                let path = relative(root, e.path());
+                match e.metadata() {
+                    Ok(m) => entries.push(Entry {
+                        path,
+                        size: m.len(),
+                        mtime_ns: mtime_ns(&m),
+                    }),
+                    Err(err) => {
+                        problems.push(Problem::error(&path, 1, format!("cannot read file: {err}")))
+                    }
                 }
             }
             Err(err) => {
@@ -130,7 +158,14 @@ fn find_markdown(root: &Path) -> (Vec<(PathBuf, String)>, Vec<Problem>) {
             }
         }
     }
-    (paths, problems)
+    (entries, problems)
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -146,10 +181,12 @@ mod tests {
 
     #[test]
     fn embedded_library_is_present() {
-        let (files, problems) = Source::Embedded.read().unwrap();
-        assert!(!files.is_empty());
+        let (entries, problems) = Source::Embedded.list().unwrap();
+        assert!(!entries.is_empty());
         assert!(problems.is_empty());
-        assert!(files.iter().all(|f| f.path.ends_with(".md")));
+        assert!(entries.iter().all(|f| f.path.ends_with(".md")));
+        let first = Source::Embedded.read(&entries[0].path).unwrap();
+        assert_eq!(first.len() as u64, entries[0].size);
     }
 
     #[test]
@@ -164,7 +201,7 @@ mod tests {
         std::fs::write(root.join(".git/hidden.md"), "x").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(root, root.join("a/b/loop")).unwrap();
-        let (files, problems) = Source::Dir(root.to_path_buf()).read().unwrap();
+        let (files, problems) = Source::Dir(root.to_path_buf()).list().unwrap();
         let mut names: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
         names.sort();
         assert_eq!(names, vec!["a/b/deep.MD", "top.md"]);
@@ -177,7 +214,7 @@ mod tests {
 
     #[test]
     fn missing_folder_is_a_clear_error() {
-        let e = Source::Dir("/no/such/place".into()).read().unwrap_err();
+        let e = Source::Dir("/no/such/place".into()).list().unwrap_err();
         assert_eq!(
             e.to_string(),
             "content folder `/no/such/place` does not exist: pass --content with a folder of .md articles"

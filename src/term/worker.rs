@@ -40,7 +40,7 @@ impl SearchWorker {
 }
 
 fn serve(library: &Library, rx: &Receiver<(u64, String)>, reply: impl Fn(Action) -> bool) {
-    let searcher = Searcher::default();
+    let mut searcher = Searcher::default();
     while let Ok(mut request) = rx.recv() {
         // Skip to the newest query: the older ones would be dropped by the app anyway.
         while let Ok(newer) = rx.try_recv() {

@@ -1,0 +1,164 @@
+//! Phase 2 of loading: one file into an article, on its own, so files parse in parallel and
+//! a broken one never affects the others.
+
+use serde::{Deserialize, Serialize};
+
+use super::library::{Article, ArticleId, RelatedLink};
+use super::problem::Problem;
+use super::source::Source;
+use super::{frontmatter, repair, split};
+
+/// What one file became: an article with its outgoing links and warnings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Parsed {
+    pub article: Article,
+    /// Every URL the body links to, before resolution (needed only to link the library).
+    pub outgoing: Vec<String>,
+    pub warnings: Vec<Problem>,
+}
+
+/// A parsed file, or the errors that keep it out of the library.
+pub type ParsedFile = Result<Parsed, Vec<Problem>>;
+
+/// Decodes, repairs, splits and validates one file and scans its body.
+pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
+    let text = split::decode(path, bytes).map_err(|p| vec![p])?;
+    let (text, repaired) = repair::repair_report(&text);
+    let parts = split::split(path, &text).map_err(|p| vec![p])?;
+    let (fm, mut warnings) = frontmatter::parse(path, parts.frontmatter, parts.frontmatter_line)?;
+    if repaired > 0 {
+        warnings.push(Problem::warning(
+            path,
+            1,
+            format!("repaired {repaired} mis-decoded characters (mojibake): re-export the file as UTF-8 to silence this"),
+        ));
+    }
+    let slug = fm.slug.clone().unwrap_or_else(|| file_stem(path));
+    let scan = scan_body(parts.body);
+    let related_links = split::related_links(parts.body)
+        .into_iter()
+        .map(|l| RelatedLink {
+            title: l.title,
+            url: l.url,
+            target: None,
+            line: l.line,
+        })
+        .collect();
+    let facet_text: String = fm
+        .facets
+        .values()
+        .flatten()
+        .map(|v| format!("{v} "))
+        .collect();
+    // Titles and descriptions are single lines (sanitized), so newlines separate the fields.
+    let haystack = format!("{}\n{facet_text}\n{}", fm.title, fm.description).to_lowercase();
+    let article = Article {
+        id: ArticleId(0),
+        slug,
+        title: fm.title,
+        description: fm.description,
+        date: fm.date,
+        updated: fm.updated,
+        facets: fm.facets,
+        canonical: fm.canonical,
+        draft: fm.draft,
+        archived: fm.archived,
+        path: path.to_owned(),
+        words: scan.words,
+        related_links,
+        links_to: Vec::new(),
+        body_line: parts.body_line,
+        facet_text: facet_text.into(),
+        haystack: haystack.into(),
+    };
+    Ok(Parsed {
+        article,
+        outgoing: scan.links,
+        warnings,
+    })
+}
+
+/// Reads an article's body again from its source, repaired, for rendering.
+pub fn read_body(source: &Source, path: &str) -> Result<String, Problem> {
+    let bytes = source
+        .read(path)
+        .map_err(|e| Problem::error(path, 1, format!("cannot read file: {e}")))?;
+    let text = split::decode(path, &bytes)?;
+    let text = repair::repair_mojibake(&text);
+    let parts = split::split(path, &text)?;
+    Ok(parts.body.to_owned())
+}
+
+fn file_stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_owned()
+}
+
+struct BodyScan {
+    words: usize,
+    links: Vec<String>,
+}
+
+/// One cheap pass over the body: words outside tags (for reading time) and link targets (for
+/// backlinks), without a full HTML parse, so loading stays fast on big libraries. The scan
+/// jumps from tag to tag with memchr and counts the words of the text between them.
+fn scan_body(body: &str) -> BodyScan {
+    let bytes = body.as_bytes();
+    let mut words = 0;
+    let mut links = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let tag = memchr::memchr(b'<', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        words += count_words(&body[pos..tag]);
+        if tag == bytes.len() {
+            break;
+        }
+        let end = memchr::memchr(b'>', &bytes[tag..]).map_or(bytes.len(), |i| tag + i);
+        if let Some(href) = tag_href(&body[tag..end]) {
+            links.push(href.to_owned());
+        }
+        pos = end + 1;
+    }
+    // Markdown links, as in the trailer's related list: `[title](url)`.
+    links.extend(
+        body.split("](")
+            .skip(1)
+            .filter_map(|s| s.split([')', ' ']).next())
+            .map(str::to_owned),
+    );
+    BodyScan { words, links }
+}
+
+/// Words in a run of text: `&nbsp;` separates words, a lone zero-width joiner is not one.
+fn count_words(text: &str) -> usize {
+    text.split_ascii_whitespace()
+        .flat_map(|t| t.split("&nbsp;"))
+        .filter(|w| !w.is_empty() && *w != "\u{200d}")
+        .count()
+}
+
+/// The `href` of an `<a ...` tag (the text from `<` to before `>`).
+fn tag_href(tag: &str) -> Option<&str> {
+    if !tag.starts_with("<a ") {
+        return None;
+    }
+    let start = tag.find("href=\"")? + 6;
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_counts_words_outside_tags_and_finds_links() {
+        let scan = scan_body(
+            "<p id=\"\">One two&nbsp;three</p><p>\u{200d}</p><a href=\"https://x/a\" id=\"\">four</a>\n- [Five](https://x/b)\n",
+        );
+        assert_eq!(scan.words, 6, "One, two, three, four, -, [Five](…)");
+        assert_eq!(scan.links, vec!["https://x/a", "https://x/b"]);
+    }
+}
