@@ -274,7 +274,7 @@ struct ArticleJson<'a> {
     facets: &'a std::collections::BTreeMap<String, Vec<String>>,
     draft: bool,
     archived: bool,
-    path: &'a str,
+    path: std::borrow::Cow<'a, str>,
     reading_minutes: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     score: Option<i64>,
@@ -295,7 +295,8 @@ impl<'a> ArticleJson<'a> {
             facets: &a.facets,
             draft: a.draft,
             archived: a.archived,
-            path: &a.path,
+            // The path is kept raw to read the file again; shown, it is sanitized like the rest.
+            path: sanitize::line(&a.path),
             reading_minutes: a.reading_minutes(),
             score: None,
             positions: None,

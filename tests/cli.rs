@@ -310,3 +310,37 @@ fn bundled_library_checks_clean() {
         .success()
         .stderr(predicate::str::contains(" 0 errors"));
 }
+
+#[test]
+fn control_characters_from_content_never_reach_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    // A hostile file name (it becomes the slug) and a title with escapes and a bidi override.
+    std::fs::write(
+        dir.path().join("evil\u{1b}[2J.md"),
+        "---\ntitle: \"Hi \\e]52;c;Zm9v\\a \u{202e}there\"\ndescription: \"\\e[31mred\"\n---\n<p>Body \u{1b}[5m &#x202e; text</p>\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["search", "hi"],
+        vec!["read", "evil[2J"],
+    ] {
+        let out = careerhub()
+            .args(&args)
+            .arg("--content")
+            .arg(dir.path())
+            .assert()
+            .success();
+        let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(
+            !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+            "{args:?}: {stdout:?}"
+        );
+        assert!(!stdout.contains('\u{202e}'), "{args:?}: {stdout:?}");
+        assert!(
+            !stdout.contains("\\u001b"),
+            "{args:?}: JSON escapes of ESC are still ESC: {stdout:?}"
+        );
+    }
+}

@@ -21,6 +21,9 @@ use super::source::{Source, SourceError, SourceFile};
 const WORDS_PER_MINUTE: usize = 230;
 /// Rendered documents kept in memory; opening an article renders it once.
 const DOCUMENT_CACHE: usize = 32;
+/// Least similarity (see [`similarity`]) for an article to count as similar: the same
+/// category and one more shared value, or three shared values.
+const MIN_SIMILARITY: usize = 3;
 /// Similar articles listed by [`Library::related`].
 const SIMILAR_LIMIT: usize = 5;
 
@@ -413,7 +416,7 @@ impl Library {
             .iter()
             .filter(|o| !seen.contains(o))
             .map(|&o| (similarity(article, self.get(o)), o))
-            .filter(|&(score, _)| score >= 2)
+            .filter(|&(score, _)| score >= MIN_SIMILARITY)
             .collect();
         // Stable sort keeps newest first among equal scores.
         similar.sort_by_key(|&(score, _)| std::cmp::Reverse(score));

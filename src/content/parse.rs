@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::library::{Article, ArticleId, RelatedLink};
 use super::problem::Problem;
 use super::source::Source;
-use super::{frontmatter, repair, split};
+use super::{frontmatter, repair, sanitize, split};
 
 /// What one file became: an article with its outgoing links and warnings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,7 +33,11 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
             format!("repaired {repaired} mis-decoded characters (mojibake): re-export the file as UTF-8 to silence this"),
         ));
     }
-    let slug = fm.slug.clone().unwrap_or_else(|| file_stem(path));
+    // A file name can hold anything, control characters included; the slug is shown.
+    let slug = fm
+        .slug
+        .clone()
+        .unwrap_or_else(|| sanitize::line(&file_stem(path)).into_owned());
     let scan = scan_body(parts.body);
     let related_links = split::related_links(parts.body)
         .into_iter()

@@ -164,14 +164,21 @@ fn slug_of(title: &str) -> String {
     slug.trim_matches('-').to_owned()
 }
 
-/// `n` synthetic article files from `seed`, as `blog/<slug>.md`.
+/// `n` synthetic article files from `seed`, as `blog/<slug>.md`, with seed-sized bodies
+/// (6–18 KB).
 pub fn library(n: usize, seed: u64) -> Vec<SourceFile> {
+    library_with_bodies(n, seed, 6..18)
+}
+
+/// Like [`library`] with bodies of `kb` kilobytes (a smaller range keeps 100k-article
+/// libraries in memory for benches).
+pub fn library_with_bodies(n: usize, seed: u64, kb: std::ops::Range<usize>) -> Vec<SourceFile> {
     let mut rng = Rng(seed);
     let titles: Vec<String> = (0..n).map(|i| title(&mut rng, i)).collect();
     let slugs: Vec<String> = titles.iter().map(|t| slug_of(t)).collect();
     (0..n)
         .map(|i| {
-            let text = article(&mut rng, i, &titles, &slugs);
+            let text = article(&mut rng, i, &titles, &slugs, &kb);
             SourceFile {
                 path: format!("blog/{}.md", slugs[i]),
                 bytes: text.into_bytes(),
@@ -189,7 +196,13 @@ pub fn write_library(dir: &std::path::Path, n: usize, seed: u64) -> std::io::Res
     Ok(())
 }
 
-fn article(rng: &mut Rng, i: usize, titles: &[String], slugs: &[String]) -> String {
+fn article(
+    rng: &mut Rng,
+    i: usize,
+    titles: &[String],
+    slugs: &[String],
+    kb: &std::ops::Range<usize>,
+) -> String {
     let n = titles.len();
     let (role_count, intent_count) = (1 + rng.below(2), 2 + rng.below(3));
     let roles = rng.some(ROLES, role_count);
@@ -228,7 +241,7 @@ fn article(rng: &mut Rng, i: usize, titles: &[String], slugs: &[String]) -> Stri
         let _ = writeln!(out, "    - {t}");
     }
     out.push_str("---\n");
-    body(rng, &mut out, slugs, n);
+    body(rng, &mut out, slugs, kb);
     out.push_str("\n\n---\n\n## Related articles\n\n");
     for _ in 0..3 + rng.below(3) {
         let j = rng.below(n);
@@ -241,9 +254,10 @@ fn article(rng: &mut Rng, i: usize, titles: &[String], slugs: &[String]) -> Stri
     out
 }
 
-/// A one-line Webflow body of 6–18 KB.
-fn body(rng: &mut Rng, out: &mut String, slugs: &[String], n: usize) {
-    let target = out.len() + 6 * 1024 + rng.below(12 * 1024);
+/// A one-line Webflow body of about `kb` kilobytes.
+fn body(rng: &mut Rng, out: &mut String, slugs: &[String], kb: &std::ops::Range<usize>) {
+    let n = slugs.len();
+    let target = out.len() + kb.start * 1024 + rng.below((kb.end - kb.start).max(1) * 1024);
     let mut section = 0;
     while out.len() < target {
         section += 1;
