@@ -14,8 +14,8 @@ use careerhub::term;
 fn main() -> ExitCode {
     let args = Cli::parse();
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    // Not locked for the whole run: the SSH server logs to stderr from other threads.
+    let mut err = std::io::stderr();
     let result = match &args.command {
         Some(command) => {
             let mut out = stdout.lock();

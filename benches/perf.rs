@@ -1,0 +1,281 @@
+//! careerhub's performance figures: `cargo bench --bench perf` prints the table that
+//! README.md's performance section quotes. A bench binary, not criterion: each figure is a
+//! median or p99 over repeated runs of the real code paths, on deterministic synthetic
+//! libraries (`careerhub::content::synth`).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use careerhub::app::{Action, App, AppOptions, Saved, update_now};
+use careerhub::content::search::{Query, Searcher};
+use careerhub::content::source::Source;
+use careerhub::content::{Library, LoadOptions, document, layout, parse, synth};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const QUERY: &str = "remote job";
+
+fn main() {
+    let work = std::env::temp_dir().join("careerhub-bench");
+    std::fs::create_dir_all(&work).unwrap();
+    // Keep the index cache of the bench away from the user's.
+    let cache = work.join("cache");
+    unsafe { std::env::set_var("XDG_CACHE_HOME", &cache) };
+    println!("| measure | size | figure |\n|---|---|---|");
+    for n in [1_000, 10_000] {
+        let dir = synthetic_dir(&work, n);
+        let _ = std::fs::remove_dir_all(&cache);
+        let cold =
+            time(|| Library::load(&Source::Dir(dir.clone()), LoadOptions::default()).unwrap());
+        let warm = median(5, || {
+            time(|| Library::load(&Source::Dir(dir.clone()), LoadOptions::default()).unwrap())
+        });
+        row("load + index, cold (no cache)", n, ms(cold));
+        row("load + index, unchanged (index cache)", n, ms(warm));
+        let lib = Library::load(&Source::Dir(dir.clone()), LoadOptions::default()).unwrap();
+        search_rows(&lib, n);
+        if n == 10_000 {
+            open_and_draw_rows(&lib);
+        }
+    }
+    let files = synth::library_with_bodies(100_000, 42, 1..3);
+    let t = Instant::now();
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    row(
+        "load + index from memory, 1–3 KB bodies",
+        100_000,
+        ms(t.elapsed()),
+    );
+    search_rows(&lib, 100_000);
+    drop(lib);
+    startup_rows(&work, &cache);
+    fzf_rows(&work);
+}
+
+fn row(what: &str, n: impl std::fmt::Display, figure: String) {
+    println!("| {what} | {n} | {figure} |");
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> Duration {
+    let t = Instant::now();
+    std::hint::black_box(f());
+    t.elapsed()
+}
+
+fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut v: Vec<Duration> = (0..runs).map(|_| f()).collect();
+    v.sort();
+    v[runs / 2]
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn synthetic_dir(work: &Path, n: usize) -> PathBuf {
+    let dir = work.join(format!("synth-{n}"));
+    if !dir.join("blog").exists() {
+        synth::write_library(&dir, n, 42).unwrap();
+    }
+    dir
+}
+
+/// Typing QUERY one character at a time, as the worker sees it: one searcher that narrows.
+fn search_rows(lib: &Library, n: usize) {
+    let mut samples = Vec::new();
+    for _ in 0..10 {
+        let mut searcher = Searcher::default();
+        for i in 1..=QUERY.len() {
+            let q = Query::parse(&QUERY[..i]);
+            samples.push(time(|| searcher.search(lib, &q, lib.by_date())));
+        }
+    }
+    samples.sort();
+    let figure = format!(
+        "p50 {} · p99 {}",
+        ms(percentile(&samples, 0.5)),
+        ms(percentile(&samples, 0.99))
+    );
+    row(
+        &format!("search per keystroke, typing `{QUERY}`"),
+        n,
+        figure,
+    );
+}
+
+fn open_and_draw_rows(lib: &Library) {
+    // The largest synthetic article is seed-sized (about 18 KB).
+    let article = lib.articles().iter().max_by_key(|a| a.words).unwrap();
+    let source = Source::Dir(std::env::temp_dir().join("careerhub-bench/synth-10000"));
+    let open = median(21, || {
+        time(|| {
+            let body = parse::read_body(&source, &article.path).unwrap();
+            layout::layout(&document::parse(&body).unwrap(), 96)
+        })
+    });
+    row(
+        &format!(
+            "open an article (read, render, wrap; {} words)",
+            article.words
+        ),
+        "1",
+        ms(open),
+    );
+    let lib = Arc::new(Library::load(&source, LoadOptions::default()).unwrap());
+    let mut app = App::new(
+        lib.clone(),
+        Saved::default(),
+        AppOptions {
+            color: true,
+            ..AppOptions::default()
+        },
+    );
+    update_now(&mut app, Action::Resize(200, 60));
+    let views: [(&str, Vec<Action>); 4] = [
+        ("library", vec![]),
+        ("facet panel", vec![Action::ToggleFacets]),
+        ("reader", vec![Action::Cancel, Action::Open]),
+        ("help over reader", vec![Action::ToggleHelp]),
+    ];
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    for (name, actions) in views {
+        for a in actions {
+            update_now(&mut app, a);
+        }
+        let draw = median(51, || {
+            // A fresh buffer each time so every frame draws every cell, as after a resize.
+            terminal.clear().unwrap();
+            time(|| terminal.draw(|f| careerhub::ui::render(&app, f)).unwrap())
+        });
+        row(&format!("frame draw at 200×60: {name}"), "10000", ms(draw));
+    }
+}
+
+/// Launch → first frame of the real binary in a pseudo-terminal, and its memory then.
+fn startup_rows(work: &Path, cache: &Path) {
+    let dir = synthetic_dir(work, 10_000);
+    let embedded = median(5, || first_frame(&[]).0);
+    row("launch → first frame, built-in library", "38", ms(embedded));
+    let _ = std::fs::remove_dir_all(cache);
+    let (cold, _) = first_frame(&["--content", dir.to_str().unwrap()]);
+    row("launch → first frame, cold", "10000", ms(cold));
+    let mut rss = 0;
+    let warm = median(5, || {
+        let (t, r) = first_frame(&["--content", dir.to_str().unwrap()]);
+        rss = r;
+        t
+    });
+    row(
+        "launch → first frame, unchanged (index cache)",
+        "10000",
+        ms(warm),
+    );
+    row(
+        "resident memory with the library open",
+        "10000",
+        format!("{:.1} MB", rss as f64 / 1024.0),
+    );
+}
+
+/// Starts careerhub in a pty; returns the time to the first frame and its VmRSS (kB).
+fn first_frame(args: &[&str]) -> (Duration, u64) {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_careerhub"));
+    cmd.args(args);
+    cmd.env("HOME", std::env::temp_dir().join("careerhub-bench/home"));
+    let start = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let s = seen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            s.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    // The status line, drawn last, ends with "N of M articles".
+    while !seen.lock().unwrap().contains(" articles") {
+        assert!(start.elapsed() < Duration::from_secs(30), "no first frame");
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    let elapsed = start.elapsed();
+    let pid = child.process_id().unwrap();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0);
+    let _ = child.kill();
+    let _ = child.wait();
+    (elapsed, rss)
+}
+
+/// The same strings through `fzf --filter`, whole process, if fzf is installed.
+fn fzf_rows(work: &Path) {
+    let Ok(status) = std::process::Command::new("fzf").arg("--version").output() else {
+        row(
+            "fzf --filter (not installed: apt-get install fzf)",
+            "10000",
+            "-".into(),
+        );
+        return;
+    };
+    let version = String::from_utf8_lossy(&status.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or("?")
+        .to_owned();
+    let dir = synthetic_dir(work, 10_000);
+    let lib = Library::load(&Source::Dir(dir), LoadOptions::default()).unwrap();
+    let lines: String = lib
+        .articles()
+        .iter()
+        .map(|a| format!("{} {} {}\n", a.title, a.facet_text(), a.description))
+        .collect();
+    let file = work.join("fzf-input.txt");
+    std::fs::write(&file, lines).unwrap();
+    let fzf = median(5, || {
+        time(|| {
+            std::process::Command::new("fzf")
+                .args(["--filter", QUERY])
+                .stdin(std::fs::File::open(&file).unwrap())
+                .output()
+                .unwrap()
+        })
+    });
+    let ours = median(5, || {
+        let q = Query::parse(QUERY);
+        time(|| Searcher::default().search(&lib, &q, lib.by_date()))
+    });
+    row(
+        &format!("fzf {version} --filter `{QUERY}`, whole process"),
+        "10000",
+        ms(fzf),
+    );
+    row(
+        &format!("careerhub search `{QUERY}`, one query, in process"),
+        "10000",
+        ms(ours),
+    );
+}

@@ -1,0 +1,182 @@
+//! Flags of `careerhub serve`, with humane durations (`20s`, `15m`, `4h`, `1h30m`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::app::Theme;
+
+/// Flags of `careerhub serve`. Every hardening control of the SSH server is one of them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`0.0.0.0:2222` to accept connections from other machines).
+    #[arg(long, default_value = "127.0.0.1:2222", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Host key file (OpenSSH format); an ed25519 key is generated there on first start.
+    /// Default: `ssh_host_ed25519_key` in the data dir.
+    #[arg(long, value_name = "PATH")]
+    pub host_key: Option<PathBuf>,
+    /// Only admit the keys in this OpenSSH `authorized_keys` file, and keep bookmarks,
+    /// positions and history per key. Without it the server is open and state is per session.
+    #[arg(long, value_name = "FILE")]
+    pub authorized_keys: Option<PathBuf>,
+    /// Where per-key state is kept with `--authorized-keys`. Default: `users/` in the data dir.
+    #[arg(long, value_name = "DIR")]
+    pub users_dir: Option<PathBuf>,
+    /// Time from TCP accept to a running reader; slower clients are disconnected.
+    #[arg(long, default_value = "20s", value_parser = parse_duration, value_name = "DURATION")]
+    pub login_grace: Duration,
+    /// Disconnect after this long without a keystroke (`off` never does).
+    #[arg(long, default_value = "15m", value_parser = parse_optional_duration, value_name = "DURATION")]
+    pub idle_timeout: OptionalDuration,
+    /// Longest a session may last (`off` for no limit).
+    #[arg(long, default_value = "4h", value_parser = parse_optional_duration, value_name = "DURATION")]
+    pub max_session: OptionalDuration,
+    /// Send an SSH keepalive after this long without hearing from the client.
+    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
+    pub keepalive: Duration,
+    /// Disconnect after this many unanswered keepalives.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub keepalive_max: usize,
+    /// Connections open at once, in total.
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub max_connections: usize,
+    /// Connections open at once from one IP address.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub max_per_ip: usize,
+    /// Connections open at once that have not authenticated yet.
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    pub max_unauthenticated: usize,
+    /// Input bytes per second a session may send (bursts of 4 s worth are allowed); more is
+    /// dropped.
+    #[arg(long, default_value_t = 16 * 1024, value_name = "BYTES")]
+    pub input_rate: u32,
+    /// Colour theme of the readers.
+    #[arg(long, value_enum, default_value_t = Theme::Dark)]
+    pub theme: Theme,
+    /// Send no colours.
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+impl ServeArgs {
+    /// Parses `serve` flags from words, as on the command line (for tests and benches).
+    pub fn from_flags<I, S>(flags: I) -> Result<ServeArgs, clap::Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{FromArgMatches, Parser};
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        let words = std::iter::once(std::ffi::OsString::from("serve"))
+            .chain(flags.into_iter().map(Into::into));
+        let matches = <Wrapper as clap::CommandFactory>::command().try_get_matches_from(words)?;
+        Ok(Wrapper::from_arg_matches(&matches)?.serve)
+    }
+}
+
+/// A duration that may be switched off (`off`, `none` or `0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionalDuration(pub Option<Duration>);
+
+/// Parses `300ms`, `20s`, `15m`, `4h`, `1d` and sums such as `1h30m`. A bare number is
+/// seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("empty duration: write e.g. 20s, 15m or 4h".into());
+    }
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit_len = rest[digits..]
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len() - digits);
+        let (number, unit) = (&rest[..digits], &rest[digits..digits + unit_len]);
+        let n: u64 = number
+            .parse()
+            .map_err(|_| format!("`{text}` is not a duration: write e.g. 20s, 15m or 4h"))?;
+        let part = match unit {
+            "ms" => Duration::from_millis(n),
+            "s" | "sec" => Duration::from_secs(n),
+            "m" | "min" => Duration::from_secs(n.saturating_mul(60)),
+            "h" => Duration::from_secs(n.saturating_mul(3600)),
+            "d" => Duration::from_secs(n.saturating_mul(86_400)),
+            _ => {
+                return Err(format!(
+                    "unknown unit `{unit}` in `{text}`: use ms, s, m, h or d"
+                ));
+            }
+        };
+        total = total.saturating_add(part);
+        rest = &rest[digits + unit_len..];
+    }
+    Ok(total)
+}
+
+/// Like [`parse_duration`], but `off`, `none` and `0` mean no limit.
+pub fn parse_optional_duration(text: &str) -> Result<OptionalDuration, String> {
+    match text.trim() {
+        "off" | "none" | "0" => Ok(OptionalDuration(None)),
+        other => parse_duration(other).map(|d| OptionalDuration((!d.is_zero()).then_some(d))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(parse_duration("20s"), Ok(Duration::from_secs(20)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("4h"), Ok(Duration::from_secs(14_400)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5y").is_err());
+        assert!(parse_duration("").is_err());
+        assert_eq!(parse_optional_duration("off"), Ok(OptionalDuration(None)));
+        assert_eq!(
+            parse_optional_duration("2m"),
+            Ok(OptionalDuration(Some(Duration::from_secs(120))))
+        );
+    }
+
+    #[test]
+    fn defaults_match_the_hardening_table() {
+        let args = ServeArgs::from_flags(Vec::<String>::new()).unwrap();
+        assert_eq!(args.login_grace, Duration::from_secs(20));
+        assert_eq!(
+            args.idle_timeout,
+            OptionalDuration(Some(Duration::from_secs(900)))
+        );
+        assert_eq!(
+            args.max_session,
+            OptionalDuration(Some(Duration::from_secs(4 * 3600)))
+        );
+        assert_eq!(
+            (args.keepalive, args.keepalive_max),
+            (Duration::from_secs(30), 3)
+        );
+        assert_eq!(
+            (
+                args.max_connections,
+                args.max_per_ip,
+                args.max_unauthenticated
+            ),
+            (256, 8, 32)
+        );
+    }
+}

@@ -1,0 +1,949 @@
+//! The SSH server: our own accept loop, connection caps, timers, and the russh handler.
+//!
+//! We run our own accept loop instead of russh's `run_on_socket` because it lets us set
+//! TCP_NODELAY ourselves (russh applies its setting only in its own loop; without it the first
+//! frame waits ~40 ms for Nagle), refuse connections over the caps before any SSH work, and
+//! keep a way to close each socket from a timer: `run_stream` waits for the client's banner
+//! and ignores disconnects during key exchange, so the login grace shuts the socket down
+//! underneath it instead of asking politely.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use russh::keys::{HashAlg, PrivateKey, PublicKey};
+use russh::server::{Auth, Msg, PublicKeyOffer, Session as SshSession, VerifiedPublicKey};
+use russh::{Channel, ChannelId, ChannelOpenFailure, ChannelWriteHalf, MethodKind, MethodSet, Pty};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinSet;
+
+use super::config::ServeArgs;
+use super::shell::{self, Chunk, End, Stops, Timers, Wiring};
+use super::users::{self, Allowlist};
+use crate::app::{App, AppOptions};
+use crate::content::{Library, sanitize};
+use crate::store::Store;
+
+/// Printed to a client that asked for a shell without a terminal.
+pub const NEED_PTY: &str = "careerhub needs a terminal: connect with ssh -t";
+/// Size used when the client reports 0×0 (`ssh -tt` without a local terminal).
+const DEFAULT_SIZE: (u16, u16) = (80, 24);
+/// Sizes are clamped to this: ratatui allocates two buffers of the whole screen, and
+/// 65535×65535 cells would abort the process.
+const COLS: (u16, u16) = (20, 500);
+const ROWS: (u16, u16) = (5, 200);
+/// Input chunks queued for a session; more are dropped (a person never gets near this).
+const INPUT_QUEUE: usize = 64;
+/// Bursts of input allowed, in seconds of the `--input-rate`.
+const BURST_SECONDS: u32 = 4;
+/// Time given to connections to say goodbye when the server stops.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// Time a finished connection gets to hang up by itself before its socket is shut.
+const HANGUP_GRACE: Duration = Duration::from_secs(2);
+
+/// What every connection shares: the library (loaded once), settings, caps.
+struct Shared {
+    library: Arc<Library>,
+    config: Arc<russh::server::Config>,
+    login_grace: Duration,
+    timers: Timers,
+    input_rate: u32,
+    app_options: AppOptions,
+    allowlist: Option<Allowlist>,
+    users_dir: Option<PathBuf>,
+    tracker: Arc<Tracker>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// A bound server, ready to [`Server::run`].
+pub struct Server {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: ShutdownHandle,
+}
+
+/// Asks a running server to stop: readers are told the server is going away, then closed.
+#[derive(Debug, Clone)]
+pub struct ShutdownHandle(Arc<watch::Sender<bool>>);
+
+impl ShutdownHandle {
+    /// Starts the graceful shutdown; [`Server::run`] returns when it is done.
+    pub fn shutdown(&self) {
+        self.0.send_replace(true);
+    }
+}
+
+impl Server {
+    /// Binds the listening socket with this host key. The library is shared by all sessions.
+    pub async fn bind(
+        library: Arc<Library>,
+        args: &ServeArgs,
+        host_key: PrivateKey,
+    ) -> Result<Server, String> {
+        let allowlist = args
+            .authorized_keys
+            .as_deref()
+            .map(Allowlist::load)
+            .transpose()?;
+        let users_dir = allowlist
+            .as_ref()
+            .and_then(|_| users::users_dir(args.users_dir.as_deref()));
+        let listener = TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+        let (tx, rx) = watch::channel(false);
+        let shared = Shared {
+            library,
+            config: Arc::new(russh_config(args, host_key, allowlist.is_some())),
+            login_grace: args.login_grace,
+            timers: Timers {
+                idle: args.idle_timeout.0,
+                max_session: args.max_session.0,
+            },
+            input_rate: args.input_rate.max(1),
+            app_options: AppOptions {
+                theme: args.theme,
+                color: !args.no_color,
+                can_open_browser: false,
+            },
+            allowlist,
+            users_dir,
+            tracker: Arc::new(Tracker::new(args)),
+            shutdown: rx,
+        };
+        Ok(Server {
+            listener,
+            shared: Arc::new(shared),
+            shutdown: ShutdownHandle(Arc::new(tx)),
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// A handle that stops the server.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// Where users' state is kept, if per-key state is on.
+    pub fn users_dir(&self) -> Option<&std::path::Path> {
+        self.shared.users_dir.as_deref()
+    }
+
+    /// Accepts connections until shutdown, then gives readers time to say goodbye.
+    pub async fn run(self) {
+        let mut tasks = JoinSet::new();
+        let mut shutdown = self.shared.shutdown.clone();
+        loop {
+            tokio::select! {
+                _ = shell::wait_true(&mut shutdown) => break,
+                Some(_) = tasks.join_next() => {}
+                accepted = self.listener.accept() => match accepted {
+                    Ok((socket, peer)) => self.admit(&mut tasks, socket, peer),
+                    Err(e) => {
+                        // Usually out of file descriptors: back off instead of spinning.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                },
+            }
+        }
+        drop(self.listener);
+        let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+            while tasks.join_next().await.is_some() {}
+        });
+        if drained.await.is_err() {
+            tracing::warn!(
+                left = tasks.len(),
+                "connections still open after the shutdown grace; closing them"
+            );
+            tasks.shutdown().await;
+        }
+    }
+
+    fn admit(&self, tasks: &mut JoinSet<()>, socket: TcpStream, peer: SocketAddr) {
+        match self.shared.tracker.admit(peer.ip()) {
+            Ok(permit) => {
+                tasks.spawn(connection(self.shared.clone(), socket, peer, permit));
+            }
+            Err(cap) => {
+                tracing::info!(%peer, reason = cap, "connection refused");
+                drop(socket);
+            }
+        }
+    }
+}
+
+fn russh_config(args: &ServeArgs, key: PrivateKey, publickey: bool) -> russh::server::Config {
+    let method = if publickey {
+        MethodKind::PublicKey
+    } else {
+        MethodKind::None
+    };
+    russh::server::Config {
+        server_id: russh::SshId::Standard(
+            format!("SSH-2.0-careerhub_{}", env!("CARGO_PKG_VERSION")).into(),
+        ),
+        methods: MethodSet::from(&[method][..]),
+        // OpenSSH probes with `none` first: answer that at once, keep failures slow.
+        auth_rejection_time_initial: Some(Duration::ZERO),
+        max_auth_attempts: 6,
+        keys: vec![key],
+        // russh's inactivity timer is reset by our own output, so it cannot measure idleness;
+        // the session measures that from keystrokes, and the login grace covers handshakes.
+        inactivity_timeout: None,
+        keepalive_interval: Some(args.keepalive),
+        keepalive_max: args.keepalive_max,
+        nodelay: true,
+        preferred: russh::Preferred {
+            compression: std::borrow::Cow::Borrowed(&[russh::compression::NONE]),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Connection caps
+
+/// Counts open connections, in total, per IP and not yet authenticated.
+#[derive(Debug)]
+struct Tracker {
+    max_total: usize,
+    max_per_ip: usize,
+    max_unauthenticated: usize,
+    counts: Mutex<Counts>,
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    total: usize,
+    unauthenticated: usize,
+    per_ip: HashMap<IpAddr, usize>,
+}
+
+/// One admitted connection; dropping it frees its place.
+#[derive(Debug)]
+struct Permit {
+    tracker: Arc<Tracker>,
+    ip: IpAddr,
+    authenticated: AtomicBool,
+}
+
+impl Tracker {
+    fn new(args: &ServeArgs) -> Tracker {
+        Tracker {
+            max_total: args.max_connections,
+            max_per_ip: args.max_per_ip,
+            max_unauthenticated: args.max_unauthenticated,
+            counts: Mutex::new(Counts::default()),
+        }
+    }
+
+    fn counts(&self) -> MutexGuard<'_, Counts> {
+        // The counts stay consistent even if a holder panicked: every update is one statement.
+        self.counts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Arc<Permit>, &'static str> {
+        let mut c = self.counts();
+        let from_ip = c.per_ip.get(&ip).copied().unwrap_or(0);
+        if c.total >= self.max_total {
+            return Err("too many connections");
+        }
+        if from_ip >= self.max_per_ip {
+            return Err("too many connections from this address");
+        }
+        if c.unauthenticated >= self.max_unauthenticated {
+            return Err("too many unauthenticated connections");
+        }
+        c.total += 1;
+        c.unauthenticated += 1;
+        c.per_ip.insert(ip, from_ip + 1);
+        Ok(Arc::new(Permit {
+            tracker: self.clone(),
+            ip,
+            authenticated: AtomicBool::new(false),
+        }))
+    }
+}
+
+impl Permit {
+    fn authenticated(&self) {
+        if !self.authenticated.swap(true, Ordering::SeqCst) {
+            let mut c = self.tracker.counts();
+            c.unauthenticated = c.unauthenticated.saturating_sub(1);
+        }
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut c = self.tracker.counts();
+        c.total = c.total.saturating_sub(1);
+        if !*self.authenticated.get_mut() {
+            c.unauthenticated = c.unauthenticated.saturating_sub(1);
+        }
+        if let Some(n) = c.per_ip.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                c.per_ip.remove(&self.ip);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// One connection
+
+/// What the log line of a connection reports.
+#[derive(Debug, Default)]
+struct ConnInfo {
+    user: Option<String>,
+    key: Option<String>,
+    term: Option<String>,
+    size: Option<(u16, u16)>,
+    client: Option<String>,
+    /// Why it ended, when the handler knows better than the connection task.
+    note: Option<&'static str>,
+}
+
+type Info = Arc<Mutex<ConnInfo>>;
+
+fn info(info: &Info) -> MutexGuard<'_, ConnInfo> {
+    info.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Text from the client, made safe and short for the log.
+fn loggable(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    sanitize::clip(&sanitize::line(&text), 80).into_owned()
+}
+
+/// Sent by the handler when the client asks for a shell.
+enum Start {
+    /// Run the reader on this channel.
+    Reader(Box<ReaderStart>),
+    /// The shell was refused (no pty); the client has been told.
+    Refused,
+}
+
+/// What the reader needs from the handler.
+struct ReaderStart {
+    writer: ChannelWriteHalf<Msg>,
+    key: Option<PublicKey>,
+}
+
+/// Shuts a socket down from outside while russh owns it.
+struct Killer(std::net::TcpStream);
+
+impl Killer {
+    /// Splits off a duplicate of the socket's descriptor: `shutdown(2)` on it ends the
+    /// connection for whoever holds the other one.
+    fn split(socket: TcpStream) -> std::io::Result<(TcpStream, Killer)> {
+        let std = socket.into_std()?;
+        let dup = std.try_clone()?;
+        Ok((TcpStream::from_std(std)?, Killer(dup)))
+    }
+
+    fn kill(&self) {
+        let _ = self.0.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+async fn connection(shared: Arc<Shared>, socket: TcpStream, peer: SocketAddr, permit: Arc<Permit>) {
+    let started = Instant::now();
+    // Without NODELAY, Nagle holds the first frame back until the client's delayed ACK.
+    let _ = socket.set_nodelay(true);
+    let (socket, killer) = match Killer::split(socket) {
+        Ok(pair) => pair,
+        Err(e) => {
+            tracing::warn!(%peer, error = %e, "cannot set up connection");
+            return;
+        }
+    };
+    let conn_info = Info::default();
+    let (start_tx, start_rx) = oneshot::channel();
+    let (input_tx, input_rx) = mpsc::channel(INPUT_QUEUE);
+    let (size_tx, size_rx) = watch::channel(DEFAULT_SIZE);
+    let (closed_tx, closed_rx) = watch::channel(false);
+    let handler = Handler {
+        shared: shared.clone(),
+        info: conn_info.clone(),
+        permit,
+        key: None,
+        channel: None,
+        writer: None,
+        pty: false,
+        start: Some(start_tx),
+        input: input_tx,
+        size: size_tx,
+        closed: closed_tx,
+        bucket: Bucket::new(shared.input_rate),
+        gap: false,
+    };
+    let config = shared.config.clone();
+    let mut conn = Box::pin(async move {
+        let running = russh::server::run_stream(config, socket, handler).await?;
+        running.await
+    });
+    let mut shutdown = shared.shutdown.clone();
+    let grace = tokio::time::sleep(shared.login_grace);
+    let start = tokio::select! {
+        r = &mut conn => Err(match r { Ok(()) => "client disconnected before the reader started", Err(_) => "handshake failed" }),
+        s = start_rx => Ok(s),
+        _ = grace => Err("login grace expired"),
+        _ = shell::wait_true(&mut shutdown) => Err("server shutdown"),
+    };
+    let reason = match start {
+        // Timers and shutdown before the shell: nothing to say goodbye to, close at once.
+        Err(reason) => {
+            killer.kill();
+            reason
+        }
+        Ok(Ok(Start::Reader(start))) => {
+            let ReaderStart { writer, key } = *start;
+            let wiring = Wiring {
+                writer,
+                input: input_rx,
+                size: size_rx,
+                stops: Stops {
+                    closed: closed_rx,
+                    shutdown: shared.shutdown.clone(),
+                },
+            };
+            let session = reader(&shared, key.as_ref(), wiring);
+            tokio::select! {
+                // The channel is closed. The client hangs up by itself (a DISCONNECT from us
+                // would make OpenSSH exit with 255 instead of the exit status); the hang-up
+                // grace below makes sure.
+                end = session => end.describe(),
+                _ = &mut conn => "client disconnected",
+            }
+        }
+        Ok(Ok(Start::Refused)) => "shell without a terminal",
+        Ok(Err(_)) => "client disconnected before the reader started",
+    };
+    if tokio::time::timeout(HANGUP_GRACE, &mut conn).await.is_err() {
+        killer.kill();
+        let _ = tokio::time::timeout(HANGUP_GRACE, conn).await;
+    }
+    log_end(&conn_info, peer, started, reason);
+}
+
+/// Builds the app with the user's saved state and runs it.
+async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End {
+    let store = match (key, &shared.users_dir) {
+        (Some(key), Some(dir)) => users::store_for(dir, key),
+        _ => Store::memory(),
+    };
+    let (saved, warning) = store.load();
+    let mut app = App::new(shared.library.clone(), saved, shared.app_options);
+    app.message = warning;
+    shell::run(app, store, wiring, shared.timers).await
+}
+
+fn log_end(conn_info: &Info, peer: SocketAddr, started: Instant, reason: &'static str) {
+    let i = info(conn_info);
+    let size = i.size.map(|(w, h)| format!("{w}x{h}"));
+    tracing::info!(
+        %peer,
+        user = i.user.as_deref().unwrap_or("-"),
+        key = i.key.as_deref().unwrap_or("-"),
+        term = i.term.as_deref().unwrap_or("-"),
+        size = size.as_deref().unwrap_or("-"),
+        client = i.client.as_deref().unwrap_or("-"),
+        duration_ms = started.elapsed().as_millis() as u64,
+        reason = i.note.unwrap_or(reason),
+        "connection closed"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Input rate cap
+
+/// A token bucket over input bytes: `rate` a second, bursts of `BURST_SECONDS` worth.
+#[derive(Debug)]
+struct Bucket {
+    rate: f64,
+    capacity: f64,
+    tokens: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    fn new(rate: u32) -> Bucket {
+        let capacity = f64::from(rate) * f64::from(BURST_SECONDS);
+        Bucket {
+            rate: f64::from(rate),
+            capacity,
+            tokens: capacity,
+            last: Instant::now(),
+        }
+    }
+
+    /// Takes `n` bytes' worth if available.
+    fn take(&mut self, n: usize) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.last).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + refill).min(self.capacity);
+        self.last = now;
+        if self.tokens >= n as f64 {
+            self.tokens -= n as f64;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The russh handler
+
+/// Clamps a pty size; 0 means "unknown" (`ssh -tt` without a local terminal).
+pub fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
+    let pick = |v: u32, default: u16, (lo, hi): (u16, u16)| {
+        if v == 0 {
+            default
+        } else {
+            v.clamp(u32::from(lo), u32::from(hi)) as u16
+        }
+    };
+    (
+        pick(cols, DEFAULT_SIZE.0, COLS),
+        pick(rows, DEFAULT_SIZE.1, ROWS),
+    )
+}
+
+struct Handler {
+    shared: Arc<Shared>,
+    info: Info,
+    permit: Arc<Permit>,
+    /// The verified key, with `--authorized-keys`.
+    key: Option<PublicKey>,
+    /// The one session channel.
+    channel: Option<ChannelId>,
+    writer: Option<ChannelWriteHalf<Msg>>,
+    pty: bool,
+    start: Option<oneshot::Sender<Start>>,
+    input: mpsc::Sender<Chunk>,
+    size: watch::Sender<(u16, u16)>,
+    closed: watch::Sender<bool>,
+    bucket: Bucket,
+    /// Input was dropped since the last chunk delivered.
+    gap: bool,
+}
+
+impl Handler {
+    fn ours(&self, channel: ChannelId) -> bool {
+        self.channel == Some(channel)
+    }
+
+    fn started(&self) -> bool {
+        self.start.is_none()
+    }
+
+    fn admitted(&self, key: &PublicKey) -> bool {
+        self.shared
+            .allowlist
+            .as_ref()
+            .is_some_and(|list| list.admits(key))
+    }
+
+    fn note_user(&self, user: &str) {
+        info(&self.info).user = Some(loggable(user.as_bytes()));
+    }
+
+    /// Refuses a channel request with an explicit failure, so the client never hangs.
+    fn refuse(
+        &self,
+        channel: ChannelId,
+        session: &mut SshSession,
+        what: &str,
+    ) -> Result<(), russh::Error> {
+        tracing::debug!(request = what, "refused");
+        let note = match what {
+            "exec" => Some("exec refused"),
+            "subsystem" => Some("subsystem refused"),
+            _ => None,
+        };
+        if note.is_some() && !self.started() {
+            info(&self.info).note = note;
+        }
+        session.channel_failure(channel)
+    }
+
+    /// Tells a client without a pty why, and ends the channel with exit status 1.
+    fn refuse_shell(
+        &mut self,
+        channel: ChannelId,
+        session: &mut SshSession,
+    ) -> Result<(), russh::Error> {
+        session.channel_success(channel)?;
+        let text = format!("{}\r\n", sanitize::line(NEED_PTY));
+        session.data(channel, text.into_bytes())?;
+        session.exit_status_request(channel, 1)?;
+        session.eof(channel)?;
+        session.close(channel)?;
+        info(&self.info).note = Some("shell without a terminal");
+        if let Some(tx) = self.start.take() {
+            let _ = tx.send(Start::Refused);
+        }
+        Ok(())
+    }
+}
+
+/// Every channel type but `session` is refused the same way.
+async fn reject_open(
+    reply: russh::server::ChannelOpenHandle,
+    what: &str,
+) -> Result<(), russh::Error> {
+    tracing::debug!(channel = what, "channel refused");
+    reply
+        .reject(ChannelOpenFailure::AdministrativelyProhibited)
+        .await;
+    Ok(())
+}
+
+impl russh::server::Handler for Handler {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        self.note_user(user);
+        if self.shared.allowlist.is_none() {
+            return Ok(Auth::Accept);
+        }
+        Ok(Auth::Reject {
+            proceed_with_methods: Some(MethodSet::from(&[MethodKind::PublicKey][..])),
+            partial_success: false,
+        })
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        self.note_user(user);
+        Ok(if self.admitted(offer.public_key) {
+            Auth::Accept
+        } else {
+            Auth::reject()
+        })
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        self.note_user(user);
+        if !self.admitted(key.public_key) {
+            return Ok(Auth::reject());
+        }
+        info(&self.info).key = Some(key.public_key.fingerprint(HashAlg::Sha256).to_string());
+        self.key = Some(key.public_key.clone());
+        Ok(Auth::Accept)
+    }
+
+    async fn auth_succeeded(&mut self, session: &mut SshSession) -> Result<(), Self::Error> {
+        self.permit.authenticated();
+        info(&self.info).client = Some(loggable(session.remote_sshid()));
+        Ok(())
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        if self.channel.is_some() {
+            return reject_open(reply, "second session").await;
+        }
+        self.channel = Some(channel.id());
+        // Input arrives through `data` below; the read half would only buffer copies.
+        let (_read, write) = channel.split();
+        self.writer = Some(write);
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn channel_open_x11(
+        &mut self,
+        _channel: Channel<Msg>,
+        _address: &str,
+        _port: u32,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        reject_open(reply, "x11").await
+    }
+
+    async fn channel_open_direct_tcpip(
+        &mut self,
+        _channel: Channel<Msg>,
+        _host: &str,
+        _port: u32,
+        _from: &str,
+        _from_port: u32,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        reject_open(reply, "direct-tcpip").await
+    }
+
+    async fn channel_open_forwarded_tcpip(
+        &mut self,
+        _channel: Channel<Msg>,
+        _host: &str,
+        _port: u32,
+        _from: &str,
+        _from_port: u32,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        reject_open(reply, "forwarded-tcpip").await
+    }
+
+    async fn channel_open_direct_streamlocal(
+        &mut self,
+        _channel: Channel<Msg>,
+        _path: &str,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        reject_open(reply, "direct-streamlocal").await
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        term: &str,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(Pty, u32)],
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        if !self.ours(channel) || self.pty || self.started() {
+            return self.refuse(channel, session, "pty-req");
+        }
+        self.pty = true;
+        let size = clamp_size(cols, rows);
+        self.size.send_replace(size);
+        let mut i = info(&self.info);
+        i.term = Some(loggable(term.as_bytes()));
+        i.size = Some(size);
+        drop(i);
+        session.channel_success(channel)
+    }
+
+    async fn window_change_request(
+        &mut self,
+        channel: ChannelId,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        if !self.ours(channel) || !self.pty {
+            return self.refuse(channel, session, "window-change");
+        }
+        let size = clamp_size(cols, rows);
+        self.size.send_replace(size);
+        info(&self.info).size = Some(size);
+        session.channel_success(channel)
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        if !self.ours(channel) || self.started() {
+            return self.refuse(channel, session, "shell");
+        }
+        if !self.pty {
+            return self.refuse_shell(channel, session);
+        }
+        let (Some(writer), Some(tx)) = (self.writer.take(), self.start.take()) else {
+            return self.refuse(channel, session, "shell");
+        };
+        session.channel_success(channel)?;
+        // An earlier refused request does not describe how this connection ends.
+        info(&self.info).note = None;
+        let start = ReaderStart {
+            writer,
+            key: self.key.clone(),
+        };
+        let _ = tx.send(Start::Reader(Box::new(start)));
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        _data: &[u8],
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        self.refuse(channel, session, "exec")
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        self.refuse(channel, session, "subsystem")
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        _value: &str,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        self.refuse(channel, session, "env")
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single: bool,
+        _protocol: &str,
+        _cookie: &str,
+        _screen: u32,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        self.refuse(channel, session, "x11-req")
+    }
+
+    /// russh sends the failure reply itself when this returns false.
+    async fn agent_request(
+        &mut self,
+        _channel: ChannelId,
+        _session: &mut SshSession,
+    ) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+
+    /// Global requests: russh replies with REQUEST_FAILURE when these return false.
+    async fn tcpip_forward(
+        &mut self,
+        _address: &str,
+        _port: &mut u32,
+        _session: &mut SshSession,
+    ) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+
+    async fn cancel_tcpip_forward(
+        &mut self,
+        _address: &str,
+        _port: u32,
+        _session: &mut SshSession,
+    ) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+
+    async fn streamlocal_forward(
+        &mut self,
+        _path: &str,
+        _session: &mut SshSession,
+    ) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+
+    async fn cancel_streamlocal_forward(
+        &mut self,
+        _path: &str,
+        _session: &mut SshSession,
+    ) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+
+    async fn data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        if !self.ours(channel) || !self.started() || data.is_empty() {
+            return Ok(());
+        }
+        // Never wait here: this runs on the connection's SSH loop, and a blocked loop could
+        // not send the frames the session is waiting to write. Excess input is dropped.
+        if !self.bucket.take(data.len()) {
+            self.gap = true;
+            return Ok(());
+        }
+        let chunk = Chunk {
+            bytes: data.to_vec(),
+            gap: self.gap,
+        };
+        self.gap = self.input.try_send(chunk).is_err();
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        channel: ChannelId,
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        if self.ours(channel) {
+            self.closed.send_replace(true);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_clamped_and_zero_means_default() {
+        assert_eq!(clamp_size(0, 0), (80, 24));
+        assert_eq!(clamp_size(65535, 65535), (500, 200));
+        assert_eq!(clamp_size(1, 1), (20, 5));
+        assert_eq!(clamp_size(120, 40), (120, 40));
+        assert_eq!(clamp_size(u32::MAX, 0), (500, 24));
+    }
+
+    #[test]
+    fn bucket_allows_bursts_then_the_rate() {
+        let mut b = Bucket::new(100);
+        assert!(b.take(400));
+        assert!(!b.take(50));
+    }
+
+    #[test]
+    fn tracker_caps_per_ip_and_frees_on_drop() {
+        let args = ServeArgs::from_flags(["--max-per-ip", "1", "--max-connections", "2"]).unwrap();
+        let t = Arc::new(Tracker::new(&args));
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        let first = t.admit(a).unwrap();
+        assert!(t.admit(a).is_err());
+        let second = t.admit(b).unwrap();
+        second.authenticated();
+        assert!(t.admit("10.0.0.3".parse().unwrap()).is_err());
+        drop(first);
+        assert!(t.admit(a).is_ok());
+        drop(second);
+        assert_eq!(t.counts().unauthenticated, 0);
+        assert!(t.counts().per_ip.is_empty());
+    }
+}

@@ -1,0 +1,514 @@
+//! `careerhub serve` end to end: the server runs in-process on 127.0.0.1:0 with a temporary
+//! host key; a russh client drives it and `vt100` plays the client's screen. No OpenSSH
+//! binary is needed. Every wait polls with a deadline; nothing sleeps longer than needed.
+
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use careerhub::content::search::{Query, Searcher};
+use careerhub::content::source::Source;
+use careerhub::content::{Library, LoadOptions};
+use careerhub::term::ssh::server::NEED_PTY;
+use careerhub::term::ssh::{ServeArgs, Server, ShutdownHandle, hostkey};
+use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
+use russh::{ChannelMsg, client};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout};
+
+/// The embedded library, loaded once for the whole file (as the server does).
+static LIBRARY: LazyLock<Arc<Library>> = LazyLock::new(|| {
+    Arc::new(Library::load(&Source::Embedded, LoadOptions::default()).expect("embedded library"))
+});
+
+const WAIT: Duration = Duration::from_secs(10);
+
+struct TestServer {
+    addr: std::net::SocketAddr,
+    shutdown: ShutdownHandle,
+    task: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(flags: &[&str]) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, _) = hostkey::load_or_create(&dir.path().join("host_key")).unwrap();
+    let mut words = vec!["--listen", "127.0.0.1:0"];
+    words.extend_from_slice(flags);
+    let args = ServeArgs::from_flags(words).unwrap();
+    let server = Server::bind(LIBRARY.clone(), &args, key).await.unwrap();
+    let addr = server.local_addr().unwrap();
+    let shutdown = server.shutdown_handle();
+    let task = tokio::spawn(server.run());
+    TestServer {
+        addr,
+        shutdown,
+        task,
+        _dir: dir,
+    }
+}
+
+struct Client;
+
+impl client::Handler for Client {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+async fn connect(addr: std::net::SocketAddr) -> client::Handle<Client> {
+    let config = Arc::new(client::Config::default());
+    timeout(WAIT, client::connect(config, addr, Client))
+        .await
+        .expect("connect in time")
+        .expect("connect")
+}
+
+async fn connect_open(addr: std::net::SocketAddr) -> client::Handle<Client> {
+    let mut handle = connect(addr).await;
+    let auth = handle.authenticate_none("reader").await.unwrap();
+    assert!(auth.success(), "open server admits `none`");
+    handle
+}
+
+/// A reader session as the client sees it.
+struct Term {
+    channel: russh::Channel<client::Msg>,
+    screen: vt100::Parser,
+    exit: Option<u32>,
+    closed: bool,
+    replies: Vec<bool>,
+}
+
+impl Term {
+    async fn open(handle: &client::Handle<Client>, cols: u32, rows: u32) -> Term {
+        let channel = handle.channel_open_session().await.unwrap();
+        channel
+            .request_pty(true, "xterm-256color", cols, rows, 0, 0, &[])
+            .await
+            .unwrap();
+        channel.request_shell(true).await.unwrap();
+        let (c, r) = (cols.clamp(20, 500) as u16, rows.clamp(5, 200) as u16);
+        let (c, r) = if cols == 0 { (80, 24) } else { (c, r) };
+        Term {
+            channel,
+            screen: vt100::Parser::new(r, c, 0),
+            exit: None,
+            closed: false,
+            replies: Vec::new(),
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    async fn send(&self, bytes: &[u8]) {
+        self.channel.data(bytes).await.unwrap();
+    }
+
+    /// Reads channel messages until `done` holds, or panics after the deadline.
+    async fn until(&mut self, what: &str, done: impl Fn(&Term) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        while !done(self) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match timeout(left, self.channel.wait()).await {
+                Ok(Some(msg)) => self.handle(msg),
+                Ok(None) => {
+                    self.closed = true;
+                    assert!(
+                        done(self),
+                        "channel ended before {what}; screen:\n{}",
+                        self.text()
+                    );
+                    return;
+                }
+                Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.text()),
+            }
+        }
+    }
+
+    fn handle(&mut self, msg: ChannelMsg) {
+        match msg {
+            ChannelMsg::Data { data } => self.screen.process(&data),
+            ChannelMsg::ExitStatus { exit_status } => self.exit = Some(exit_status),
+            ChannelMsg::Close => self.closed = true,
+            ChannelMsg::Success => self.replies.push(true),
+            ChannelMsg::Failure => self.replies.push(false),
+            _ => {}
+        }
+    }
+
+    async fn shows(&mut self, text: &str) {
+        self.until(&format!("`{text}` on screen"), |t| t.text().contains(text))
+            .await;
+    }
+
+    async fn ends_with_status(&mut self, status: u32) {
+        self.until("exit status and close", |t| t.exit.is_some() && t.closed)
+            .await;
+        assert_eq!(self.exit, Some(status));
+    }
+}
+
+fn title(i: usize) -> String {
+    let lib = &*LIBRARY;
+    lib.get(lib.by_date()[i]).title.clone()
+}
+
+/// The first words of a title, short enough to be on screen whatever the layout.
+fn head(title: &str) -> String {
+    title
+        .chars()
+        .take(18)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+#[tokio::test]
+async fn reader_over_ssh_search_open_resize_and_quit() {
+    let server = start(&[]).await;
+    let handle = connect_open(server.addr).await;
+    let started = Instant::now();
+    let mut term = Term::open(&handle, 100, 30).await;
+    let first = title(0);
+    term.shows(&head(&first)).await;
+    eprintln!("first frame after {:?}", started.elapsed());
+    assert!(term.screen.screen().alternate_screen());
+
+    // Search for a word of the second-newest title, then open the top hit.
+    let target = title(1);
+    let word = target
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .unwrap()
+        .to_string();
+    term.send(b"/").await;
+    term.send(word.as_bytes()).await;
+    term.shows(&word).await;
+    // Enter opens the top hit: the reader shows its title and the reader's key hints.
+    let hits = Searcher::default().search(&LIBRARY, &Query::parse(&word), LIBRARY.by_date());
+    let opened = head(&LIBRARY.get(hits[0].id).title);
+    let newest = head(&title(0));
+    term.until("search results", |t| !t.text().contains(&newest))
+        .await;
+    term.send(b"\r").await;
+    term.until("the article in the reader", |t| {
+        let text = t.text();
+        text.lines().next().is_some_and(|l| l.contains(&opened)) && text.contains("contents")
+    })
+    .await;
+
+    // Resize: the next frame uses the new size.
+    term.channel.window_change(120, 40, 0, 0).await.unwrap();
+    term.screen.screen_mut().set_size(40, 120);
+    term.until("a frame at 120x40", |t| {
+        let rows: Vec<String> = t.screen.screen().rows(0, 120).collect();
+        rows.len() == 40 && rows[39].trim().len() > 1
+    })
+    .await;
+
+    // q leaves the reader, a second q quits: terminal restored, status 0.
+    term.send(b"q").await;
+    term.until("back in the library", |t| !t.text().contains("contents"))
+        .await;
+    term.send(b"q").await;
+    term.ends_with_status(0).await;
+    assert!(
+        !term.screen.screen().alternate_screen(),
+        "alternate screen left"
+    );
+    assert!(!term.screen.screen().hide_cursor(), "cursor shown");
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn ctrl_c_byte_quits_and_split_sequences_decode() {
+    let server = start(&[]).await;
+    let handle = connect_open(server.addr).await;
+    let mut term = Term::open(&handle, 100, 30).await;
+    term.shows(&head(&title(0))).await;
+    // Down arrow split into three packets, then Enter: the second article opens. Were the
+    // ESC taken alone, `B` would open the bookmarks view instead.
+    for part in [&b"\x1b"[..], b"[", b"B"] {
+        term.send(part).await;
+    }
+    term.send(b"\r").await;
+    let second = head(&title(1));
+    term.until("second article open", |t| {
+        t.text().contains(&second) && !t.text().contains(&head(&title(0)))
+    })
+    .await;
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+    assert!(!term.screen.screen().alternate_screen());
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn every_other_request_is_refused_with_a_reply() {
+    let server = start(&[]).await;
+    let handle = connect_open(server.addr).await;
+    let channel = handle.channel_open_session().await.unwrap();
+    let mut term = Term {
+        channel,
+        screen: vt100::Parser::new(24, 80, 0),
+        exit: None,
+        closed: false,
+        replies: Vec::new(),
+    };
+    term.channel.exec(true, "cat /etc/passwd").await.unwrap();
+    term.channel.request_subsystem(true, "sftp").await.unwrap();
+    term.channel
+        .set_env(true, "LD_PRELOAD", "/tmp/x.so")
+        .await
+        .unwrap();
+    term.channel
+        .request_x11(true, false, "MIT-MAGIC-COOKIE-1", "abcd", 0)
+        .await
+        .unwrap();
+    term.channel.agent_forward(true).await.unwrap();
+    term.until("five replies", |t| t.replies.len() >= 5).await;
+    assert_eq!(
+        term.replies,
+        vec![false; 5],
+        "exec, subsystem, env, x11, agent all refused"
+    );
+
+    let forward = timeout(WAIT, handle.tcpip_forward("127.0.0.1", 0))
+        .await
+        .expect("a reply, not a hang");
+    assert!(forward.is_err(), "remote forwarding refused");
+    let direct = timeout(
+        WAIT,
+        handle.channel_open_direct_tcpip("127.0.0.1", 22, "127.0.0.1", 5000),
+    )
+    .await
+    .unwrap();
+    assert!(direct.is_err(), "local forwarding refused");
+    let local = timeout(
+        WAIT,
+        handle.channel_open_direct_streamlocal("/var/run/docker.sock"),
+    )
+    .await
+    .unwrap();
+    assert!(local.is_err(), "socket forwarding refused");
+    let second = timeout(WAIT, handle.channel_open_session()).await.unwrap();
+    assert!(second.is_err(), "one session channel per connection");
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn shell_without_pty_explains_and_exits_1() {
+    let server = start(&[]).await;
+    let handle = connect_open(server.addr).await;
+    let channel = handle.channel_open_session().await.unwrap();
+    channel.request_shell(true).await.unwrap();
+    let mut term = Term {
+        channel,
+        screen: vt100::Parser::new(24, 80, 0),
+        exit: None,
+        closed: false,
+        replies: Vec::new(),
+    };
+    term.ends_with_status(1).await;
+    assert!(term.text().contains(NEED_PTY), "{}", term.text());
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn idle_timeout_closes_the_session() {
+    let server = start(&["--idle-timeout", "700ms"]).await;
+    let handle = connect_open(server.addr).await;
+    let started = Instant::now();
+    let mut term = Term::open(&handle, 80, 24).await;
+    term.shows(&head(&title(0))).await;
+    term.send(b"j").await;
+    term.ends_with_status(0).await;
+    assert!(started.elapsed() >= Duration::from_millis(700));
+    assert!(
+        term.text().contains("without keystrokes"),
+        "{}",
+        term.text()
+    );
+    assert!(!term.screen.screen().alternate_screen());
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn shutdown_tells_readers_the_server_is_going_away() {
+    let server = start(&[]).await;
+    let handle = connect_open(server.addr).await;
+    let mut term = Term::open(&handle, 80, 24).await;
+    term.shows(&head(&title(0))).await;
+    server.shutdown.shutdown();
+    term.ends_with_status(0).await;
+    assert!(
+        term.text().contains("server is going away"),
+        "{}",
+        term.text()
+    );
+    timeout(WAIT, server.task)
+        .await
+        .expect("server stops")
+        .unwrap();
+}
+
+fn client_key() -> PrivateKey {
+    PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap()
+}
+
+async fn auth_with(addr: std::net::SocketAddr, key: &PrivateKey) -> (client::Handle<Client>, bool) {
+    let mut handle = connect(addr).await;
+    let none = handle.authenticate_none("reader").await.unwrap();
+    assert!(
+        !none.success(),
+        "`none` is not offered with --authorized-keys"
+    );
+    let key = PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None);
+    let ok = handle
+        .authenticate_publickey("reader", key)
+        .await
+        .unwrap()
+        .success();
+    (handle, ok)
+}
+
+#[tokio::test]
+async fn allowlist_admits_the_listed_key_only_and_keeps_its_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let (alice, mallory) = (client_key(), client_key());
+    let file = dir.path().join("authorized_keys");
+    std::fs::write(
+        &file,
+        format!("# readers\n{}\n", alice.public_key().to_openssh().unwrap()),
+    )
+    .unwrap();
+    let users = dir.path().join("users");
+    let server = start(&[
+        "--authorized-keys",
+        file.to_str().unwrap(),
+        "--users-dir",
+        users.to_str().unwrap(),
+    ])
+    .await;
+    let (_, admitted) = auth_with(server.addr, &mallory).await;
+    assert!(!admitted, "unlisted key refused");
+    let (handle, admitted) = auth_with(server.addr, &alice).await;
+    assert!(admitted, "listed key admitted");
+
+    // A bookmark made over SSH lands in the key's own state file.
+    let mut term = Term::open(&handle, 100, 30).await;
+    term.shows(&head(&title(0))).await;
+    term.send(b"m").await;
+    term.until("state saved", |_| state_files(&users) == 1)
+        .await;
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+    server.shutdown.shutdown();
+}
+
+fn state_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))
+            })
+            .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Reads until EOF or error; returns what came and how long it took.
+async fn read_to_close(stream: &mut TcpStream) -> (Vec<u8>, Duration) {
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match timeout(WAIT, stream.read(&mut buf))
+            .await
+            .expect("closed in time")
+        {
+            Ok(0) | Err(_) => return (got, started.elapsed()),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_handshake_is_closed_by_the_login_timer() {
+    let server = start(&["--login-grace", "500ms"]).await;
+    // A client that sends its banner and then nothing.
+    let mut stalled = TcpStream::connect(server.addr).await.unwrap();
+    stalled.write_all(b"SSH-2.0-stall\r\n").await.unwrap();
+    let (got, took) = read_to_close(&mut stalled).await;
+    assert!(got.starts_with(b"SSH-2.0-careerhub"));
+    assert!(took < Duration::from_secs(3), "closed after {took:?}");
+    // One that never even sends a banner.
+    let mut silent = TcpStream::connect(server.addr).await.unwrap();
+    let (_, took) = read_to_close(&mut silent).await;
+    assert!(took < Duration::from_secs(3), "closed after {took:?}");
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn the_per_ip_cap_refuses_the_extra_connection() {
+    let server = start(&["--max-per-ip", "2"]).await;
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut s = TcpStream::connect(server.addr).await.unwrap();
+        let mut banner = [0u8; 8];
+        s.read_exact(&mut banner).await.unwrap();
+        assert_eq!(&banner, b"SSH-2.0-");
+        held.push(s);
+    }
+    let mut extra = TcpStream::connect(server.addr).await.unwrap();
+    let (got, _) = read_to_close(&mut extra).await;
+    assert!(got.is_empty(), "refused before any SSH: {got:?}");
+    // Freed places are reused.
+    drop(held.pop());
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let mut s = TcpStream::connect(server.addr).await.unwrap();
+        let mut banner = [0u8; 8];
+        if timeout(Duration::from_secs(1), s.read_exact(&mut banner))
+            .await
+            .is_ok_and(|r| r.is_ok())
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "place never freed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn a_giant_pty_is_clamped_and_the_server_survives() {
+    let server = start(&[]).await;
+    let handle = connect_open(server.addr).await;
+    let mut term = Term::open(&handle, 65535, 65535).await;
+    assert_eq!(term.screen.screen().size(), (200, 500));
+    term.shows(&head(&title(0))).await;
+    term.channel
+        .window_change(u32::MAX, u32::MAX, 0, 0)
+        .await
+        .unwrap();
+    term.send(b"j").await;
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+    // Still serving.
+    let handle = connect_open(server.addr).await;
+    let mut term = Term::open(&handle, 0, 0).await;
+    assert_eq!(term.screen.screen().size(), (24, 80));
+    term.shows(&head(&title(0))).await;
+    server.shutdown.shutdown();
+}
