@@ -196,7 +196,10 @@ fn first_frame(args: &[&str]) -> (Duration, u64) {
         .unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_careerhub"));
     cmd.args(args);
-    cmd.env("HOME", std::env::temp_dir().join("careerhub-bench/home"));
+    let home = std::env::temp_dir().join("careerhub-bench/home");
+    std::fs::create_dir_all(&home).unwrap();
+    cmd.cwd(&home);
+    cmd.env("HOME", &home);
     let start = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).unwrap();
     let mut reader = pair.master.try_clone_reader().unwrap();

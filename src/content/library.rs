@@ -4,7 +4,11 @@
 //! (parallel), parse each file on its own (parallel), then link them (sequential): ids, slug
 //! and canonical maps, duplicate detection, related links and backlinks.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+// Fx hashing: linking a big library does hundreds of thousands of lookups, and the keys are
+// the library's own slugs and URLs, loaded by the person who runs careerhub.
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -227,7 +231,7 @@ impl Library {
         problems: Vec<Problem>,
         options: LoadOptions,
     ) -> Library {
-        let source = Source::Memory(Arc::new(files));
+        let source = Source::memory(files);
         let mut lib = Self::load(&source, options).expect("memory sources always list");
         lib.problems.extend(problems);
         lib.problems
@@ -263,8 +267,8 @@ impl Library {
             source,
             articles: Vec::new(),
             by_date: Vec::new(),
-            by_slug: HashMap::new(),
-            by_canonical: HashMap::new(),
+            by_slug: HashMap::default(),
+            by_canonical: HashMap::default(),
             backlinks: Vec::new(),
             problems: Vec::new(),
             skipped,
@@ -303,23 +307,24 @@ impl Library {
             self.articles.push(article);
             outgoing.push(links);
         }
+        // Resolving every link is read-only work on the maps: spread it over the cores, then
+        // write the results back in order.
+        let resolved: Vec<(Vec<Option<ArticleId>>, Vec<ArticleId>)> = outgoing
+            .par_iter()
+            .enumerate()
+            .map_init(String::new, |buf, (i, urls)| {
+                self.resolve_links(ArticleId(i as u32), urls, buf)
+            })
+            .collect();
         self.backlinks = vec![Vec::new(); self.articles.len()];
-        for (i, urls) in outgoing.iter().enumerate() {
-            let id = ArticleId(i as u32);
-            let mut related = std::mem::take(&mut self.articles[i].related_links);
-            for link in &mut related {
-                link.target = self.resolve_url(&link.url);
-            }
-            let mut links_to: Vec<ArticleId> = related.iter().filter_map(|l| l.target).collect();
-            links_to.extend(urls.iter().filter_map(|u| self.resolve_url(u)));
-            links_to.retain(|&t| t != id);
-            let mut seen = HashSet::new();
-            links_to.retain(|t| seen.insert(*t));
+        for (i, (targets, links_to)) in resolved.into_iter().enumerate() {
             for &t in &links_to {
-                self.backlinks[t.idx()].push(id);
+                self.backlinks[t.idx()].push(ArticleId(i as u32));
             }
             let article = &mut self.articles[i];
-            article.related_links = related;
+            for (link, target) in article.related_links.iter_mut().zip(targets) {
+                link.target = target;
+            }
             article.links_to = links_to;
         }
         let mut by_date: Vec<ArticleId> = self.articles.iter().map(|a| a.id).collect();
@@ -328,6 +333,32 @@ impl Library {
             b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
         });
         self.by_date = by_date;
+    }
+
+    /// The targets of article `id`'s related links, and every library article it links to
+    /// (related section first, then the body, without repeats or itself).
+    fn resolve_links(
+        &self,
+        id: ArticleId,
+        urls: &[String],
+        buf: &mut String,
+    ) -> (Vec<Option<ArticleId>>, Vec<ArticleId>) {
+        let related = &self.get(id).related_links;
+        let targets: Vec<Option<ArticleId>> = related
+            .iter()
+            .map(|l| self.resolve_with(&l.url, buf))
+            .collect();
+        let mut links_to: Vec<ArticleId> = targets.iter().flatten().copied().collect();
+        links_to.extend(urls.iter().filter_map(|u| self.resolve_with(u, buf)));
+        links_to.retain(|&t| t != id);
+        // Keep first-mention order while dropping repeats; lists are short.
+        let mut seen = Vec::with_capacity(links_to.len());
+        links_to.retain(|t| {
+            let new = !seen.contains(t);
+            seen.push(*t);
+            new
+        });
+        (targets, links_to)
     }
 
     /// Every article, in id order.
@@ -378,14 +409,20 @@ impl Library {
     /// The library article a URL points to: by canonical URL, else by the URL's last path
     /// segment as a slug.
     pub fn resolve_url(&self, url: &str) -> Option<ArticleId> {
+        self.resolve_with(url, &mut String::new())
+    }
+
+    /// [`Library::resolve_url`] with a scratch buffer, so linking a big library does not
+    /// allocate for each of its links.
+    fn resolve_with(&self, url: &str, buf: &mut String) -> Option<ArticleId> {
         if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
             return None;
         }
-        let normal = normalize_url(url);
-        if let Some(&id) = self.by_canonical.get(&normal) {
+        normalize_into(url, buf);
+        if let Some(&id) = self.by_canonical.get(buf.as_str()) {
             return Some(id);
         }
-        let last = normal.rsplit('/').next().unwrap_or_default();
+        let last = buf.rsplit('/').next().unwrap_or_default();
         let last = last.strip_suffix(".html").unwrap_or(last);
         self.by_slug.get(last).copied()
     }
@@ -561,6 +598,13 @@ fn similarity(a: &Article, b: &Article) -> usize {
 /// Lower-cases scheme and host and drops `www.`, query, fragment and trailing slash, so that
 /// the same page written two ways compares equal.
 fn normalize_url(url: &str) -> String {
+    let mut out = String::new();
+    normalize_into(url, &mut out);
+    out
+}
+
+/// [`normalize_url`] into a reused buffer.
+fn normalize_into(url: &str, out: &mut String) {
     let url = url
         .split(['#', '?'])
         .next()
@@ -568,9 +612,15 @@ fn normalize_url(url: &str) -> String {
         .trim_end_matches('/');
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = host.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    format!("{host}/{path}")
+    let host = if host.len() >= 4 && host[..4].eq_ignore_ascii_case("www.") {
+        &host[4..]
+    } else {
+        host
+    };
+    out.clear();
+    out.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+    out.push('/');
+    out.push_str(path);
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ const TYPO_DIVISOR: i64 = 2;
 /// subsequence, so a long description "matches" almost any short word with scattered letters;
 /// those weak matches are noise, not results.
 const MIN_SCORE_PER_CHAR: i64 = 15;
+/// Typo forgiveness runs only when the exact and fuzzy passes found fewer hits than this.
+const TYPO_RESCUE_BELOW: usize = 10;
 /// Shorter words match only as substrings: scattered matches of one or two letters are noise.
 const FUZZY_MIN_LEN: usize = 3;
 /// Substring matches score this much a character, about what skim gives a contiguous run.
@@ -159,12 +161,18 @@ impl Searcher {
         } else {
             pool.iter().copied().filter(passes).collect()
         };
-        let score = |&id: &ArticleId| self.score(library.get(id), &words);
-        let mut hits: Vec<Hit> = if survivors.len() >= PARALLEL_FROM {
-            survivors.par_iter().filter_map(score).collect()
-        } else {
-            survivors.iter().filter_map(score).collect()
-        };
+        let mut hits = self.score_all(library, &survivors, &words, false);
+        if hits.len() < TYPO_RESCUE_BELOW && words.iter().any(|w| !w.typos.is_empty()) {
+            // Too few exact or fuzzy hits: maybe a typo. Forgiving one is costly, so it only
+            // runs when it can help, over the articles that did not match already.
+            let matched: std::collections::HashSet<ArticleId> = hits.iter().map(|h| h.id).collect();
+            let rest: Vec<ArticleId> = survivors
+                .iter()
+                .copied()
+                .filter(|id| !matched.contains(id))
+                .collect();
+            hits.extend(self.score_all(library, &rest, &words, true));
+        }
         hits.sort_by_key(|h| std::cmp::Reverse(h.score));
         self.last = Some(Narrowing {
             key,
@@ -175,18 +183,38 @@ impl Searcher {
         hits
     }
 
+    /// Scores `ids` on every core when there are many.
+    fn score_all(
+        &self,
+        library: &Library,
+        ids: &[ArticleId],
+        words: &[Word],
+        typos: bool,
+    ) -> Vec<Hit> {
+        let score = |&id: &ArticleId| self.score(library.get(id), words, typos);
+        if ids.len() >= PARALLEL_FROM {
+            ids.par_iter().filter_map(score).collect()
+        } else {
+            ids.iter().filter_map(score).collect()
+        }
+    }
+
     /// Scores one article against every word; `None` when some word matches nowhere.
     ///
     /// Each word is tried from cheapest to dearest: as a substring of a field (most typing is
     /// a prefix of a real word, and a contiguous match is the best a fuzzy match can be),
     /// then fuzzily with skim on the fields that hold its letters in order, then with one
     /// letter forgiven. Skim, the costly step, only runs for the few articles that need it.
-    fn score(&self, article: &Article, words: &[Word]) -> Option<Hit> {
+    fn score(&self, article: &Article, words: &[Word], forgive_typos: bool) -> Option<Hit> {
         let mut total = 0;
         for word in words {
             total += substring_score(article, &word.lower)
                 .or_else(|| self.fuzzy_score(article, word))
-                .or_else(|| self.typo_score(article, word))?;
+                .or_else(|| {
+                    forgive_typos
+                        .then(|| self.typo_score(article, word))
+                        .flatten()
+                })?;
         }
         Some(Hit {
             id: article.id,
@@ -360,16 +388,22 @@ fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
 /// match prefixes as early as possible and suffixes as late as possible, then look for a gap
 /// where the prefix before a byte ends before the suffix after it starts.
 fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
+    const MAX: usize = 64;
     let n = needle.len();
-    // prefix_end[i]: hay position just after greedily matching needle[..i] (None if it fails).
-    let mut prefix_end = vec![None; n + 1];
-    prefix_end[0] = Some(0);
+    if n > MAX {
+        // Too long to track on the stack; passing is always safe for a prefilter.
+        return true;
+    }
+    // prefix_end[i]: hay position just after greedily matching needle[..i]; usize::MAX when
+    // that prefix does not match. A fixed array: this runs for every article on a keystroke.
+    let mut prefix_end = [usize::MAX; MAX + 1];
+    prefix_end[0] = 0;
     let mut pos = 0;
     for i in 0..n {
         match hay[pos..].iter().position(|&h| h == needle[i]) {
             Some(j) => {
                 pos += j + 1;
-                prefix_end[i + 1] = Some(pos);
+                prefix_end[i + 1] = pos;
             }
             None => break,
         }
@@ -378,7 +412,7 @@ fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
     let mut suffix_start = hay.len();
     for k in (0..n).rev() {
         // Skip needle[k]: needle[..k] must end at or before where needle[k+1..] starts.
-        if prefix_end[k].is_some_and(|end| end <= suffix_start) {
+        if prefix_end[k] <= suffix_start {
             return true;
         }
         match hay[..suffix_start].iter().rposition(|&h| h == needle[k]) {
@@ -507,5 +541,62 @@ mod tests {
     #[test]
     fn facet_values_are_searchable() {
         assert_eq!(slugs(&lib(), "negotiation"), vec!["b"]);
+    }
+
+    #[test]
+    fn one_skip_subsequence_agrees_with_brute_force() {
+        let brute = |needle: &[u8], hay: &[u8]| {
+            is_subsequence(needle, hay)
+                || (0..needle.len()).any(|skip| {
+                    let shorter: Vec<u8> = needle
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, _)| i != skip)
+                        .map(|(_, &b)| b)
+                        .collect();
+                    is_subsequence(&shorter, hay)
+                })
+        };
+        // Every needle and haystack over a two-letter alphabet up to length 6 and 7.
+        let all = |len: usize| {
+            (0..1u32 << len).map(move |bits| {
+                (0..len)
+                    .map(|i| if bits >> i & 1 == 1 { b'a' } else { b'b' })
+                    .collect::<Vec<u8>>()
+            })
+        };
+        for nl in 1..=6 {
+            for needle in all(nl) {
+                for hl in 0..=7 {
+                    for hay in all(hl) {
+                        assert_eq!(
+                            is_subsequence_but_one(&needle, &hay) || is_subsequence(&needle, &hay),
+                            brute(&needle, &hay),
+                            "{needle:?} in {hay:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn narrowing_gives_the_same_results_as_a_fresh_search() {
+        let lib = lib();
+        let mut narrowing = Searcher::default();
+        for q in [
+            "i",
+            "in",
+            "int",
+            "inte",
+            "interv",
+            "interview",
+            "interview e",
+            "interview en",
+        ] {
+            let narrowed = narrowing.search(&lib, &Query::parse(q), lib.by_date());
+            let fresh = Searcher::default().search(&lib, &Query::parse(q), lib.by_date());
+            assert_eq!(narrowed, fresh, "{q}");
+        }
     }
 }

@@ -117,10 +117,17 @@ fn facet_lines<'a>(view: &View, article: &'a Article) -> Vec<Line<'a>> {
         .collect()
 }
 
-/// `3 related articles · linked from 2`.
+/// `3 related articles · linked from 2`: the article's own related links that resolve, and
+/// its backlinks. Both are O(1) per frame; similar articles (a scan of the whole library)
+/// are left to the related panel, which computes them once when it opens.
 fn related_counts(view: &View, id: ArticleId) -> String {
     let lib = &view.app.library;
-    let related = lib.related(id).len();
+    let related = lib
+        .get(id)
+        .related_links
+        .iter()
+        .filter(|l| l.target.is_some())
+        .count();
     let backlinks = lib.backlinks(id).len();
     let plural = if related == 1 { "" } else { "s" };
     let mut out = format!("{related} related article{plural}");
