@@ -102,10 +102,9 @@ impl Source {
                 .map(|i| Cow::Borrowed(EMBEDDED[i].1))
                 .map_err(|_| missing()),
             Source::Memory(files) => files
-                .iter()
-                .find(|f| f.path == path)
-                .map(|f| Cow::Owned(f.bytes.clone()))
-                .ok_or_else(missing),
+                .binary_search_by(|f| f.path.as_str().cmp(path))
+                .map(|i| Cow::Owned(files[i].bytes.clone()))
+                .map_err(|_| missing()),
         }
     }
 }
