@@ -10,6 +10,7 @@
 //! - [`app`]: the interactive reader as plain data: state, actions, `update`, key mapping.
 //! - [`store`]: bookmarks, reading positions and history on disk.
 //! - [`term`]: adapters that run the app on a local terminal or over SSH.
+//! - [`xdg`]: where careerhub keeps its files.
 //! - [`ui`]: the views, `render(&App, &mut Frame)`; they draw state and never change it.
 
 pub mod app;
@@ -18,3 +19,4 @@ pub mod content;
 pub mod store;
 pub mod term;
 pub mod ui;
+pub mod xdg;

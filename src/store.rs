@@ -100,16 +100,7 @@ impl Store {
 
 /// `$XDG_DATA_HOME/careerhub`, else `$HOME/.local/share/careerhub`.
 pub fn data_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/share"))
-        })?;
-    Some(base.join("careerhub"))
+    crate::xdg::careerhub_dir("XDG_DATA_HOME", ".local/share")
 }
 
 #[cfg(test)]

@@ -201,7 +201,7 @@ fn fill_positions(app: &mut App) {
 }
 
 /// The first visible row that keeps `selected` on screen, moving as little as possible.
-fn scroll_into_view(offset: usize, selected: usize, rows: usize) -> usize {
+pub fn scroll_into_view(offset: usize, selected: usize, rows: usize) -> usize {
     if selected < offset {
         selected
     } else if selected >= offset + rows {

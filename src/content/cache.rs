@@ -180,15 +180,7 @@ fn build_id() -> String {
 
 /// `$XDG_CACHE_HOME/careerhub`, else `$HOME/.cache/careerhub`.
 pub fn cache_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|h| !h.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache"))
-        })?;
-    Some(base.join("careerhub"))
+    crate::xdg::careerhub_dir("XDG_CACHE_HOME", ".cache")
 }
 
 #[cfg(test)]

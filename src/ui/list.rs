@@ -276,13 +276,7 @@ fn visible_offset(offset: usize, selected: usize, rows: usize, len: usize) -> us
     let rows = rows.max(1);
     let selected = selected.min(len.saturating_sub(1));
     let offset = offset.min(len.saturating_sub(1));
-    if selected < offset {
-        selected
-    } else if selected >= offset + rows {
-        selected + 1 - rows
-    } else {
-        offset
-    }
+    crate::app::update::scroll_into_view(offset, selected, rows)
 }
 
 /// One row: star, title with matched characters, category, date, reading time, progress.
