@@ -190,6 +190,9 @@ fn ctrl_c_quits_from_the_search_line() {
 fn resize_reflows_at_once() {
     let mut tui = Tui::start(&[]);
     tui.wait_for("Networking Messages That Get Replies");
+    // Resize the screen model first, so every byte drawn after the resize is read at the new
+    // size (the other order races with the reader thread).
+    tui.screen.lock().unwrap().screen_mut().set_size(8, 30);
     tui.pair
         .master
         .resize(PtySize {
@@ -199,7 +202,6 @@ fn resize_reflows_at_once() {
             pixel_height: 0,
         })
         .unwrap();
-    tui.screen.lock().unwrap().screen_mut().set_size(8, 30);
     tui.wait_for("too small");
     tui.send("q");
     assert!(tui.wait_exit().success());
