@@ -13,13 +13,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use bincode::Options;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::parse::ParsedFile;
 use super::source::Entry;
 
 /// Bumped whenever the cached types change shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+/// Rows per independently decodable chunk, so a big cache decodes on every core.
+const CHUNK_ROWS: usize = 512;
 /// A cache file larger than this is not read (it cannot be ours for a sane library).
 const MAX_CACHE_BYTES: u64 = 2 << 30;
 
@@ -107,18 +110,28 @@ impl IndexCache {
             .zip(parsed)
             .filter(|(e, _)| e.mtime_ns != 0)
             .collect();
+        let opts = options(u64::MAX);
+        let chunks: Vec<Vec<u8>> = rows
+            .par_chunks(CHUNK_ROWS)
+            .map(|chunk| {
+                let chunk: Vec<(&String, u64, u128, &ParsedFile)> = chunk
+                    .iter()
+                    .map(|(e, p)| (&e.path, e.size, e.mtime_ns, *p))
+                    .collect();
+                opts.serialize(&chunk).map_err(std::io::Error::other)
+            })
+            .collect::<std::io::Result<_>>()?;
         let tmp = dir.join(format!(".index.{}.tmp", std::process::id()));
         let result = (|| {
             let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            let opts = options(u64::MAX);
             opts.serialize_into(&mut out, &header)
                 .map_err(std::io::Error::other)?;
-            opts.serialize_into(&mut out, &(rows.len() as u64))
+            opts.serialize_into(&mut out, &(chunks.len() as u64))
                 .map_err(std::io::Error::other)?;
-            for (e, p) in rows {
-                let row = (&e.path, e.size, e.mtime_ns, p);
-                opts.serialize_into(&mut out, &row)
+            for chunk in &chunks {
+                opts.serialize_into(&mut out, &(chunk.len() as u64))
                     .map_err(std::io::Error::other)?;
+                out.write_all(chunk)?;
             }
             out.flush()?;
             std::fs::rename(&tmp, file)
@@ -148,11 +161,27 @@ fn read(file: &Path, root: &str) -> Option<HashMap<String, CachedEntry>> {
     if header.format != FORMAT || header.build != build_id() || header.root != root {
         return None;
     }
+    // Split the chunks out sequentially (each is length-prefixed), then decode them in
+    // parallel; any bad length or bad chunk drops the whole cache.
     let count: u64 = opts.deserialize_from(&mut reader).ok()?;
-    let mut entries = HashMap::with_capacity(count.min(1 << 20) as usize);
+    let mut chunks = Vec::new();
     for _ in 0..count {
-        let (path, size, mtime_ns, parsed): (String, u64, u128, ParsedFile) =
-            opts.deserialize_from(&mut reader).ok()?;
+        let len: u64 = opts.deserialize_from(&mut reader).ok()?;
+        let len = usize::try_from(len).ok().filter(|&l| l <= reader.len())?;
+        let (chunk, rest) = reader.split_at(len);
+        chunks.push(chunk);
+        reader = rest;
+    }
+    type Row = (String, u64, u128, ParsedFile);
+    let decoded: Vec<Vec<Row>> = chunks
+        .par_iter()
+        .map(|c| opts.deserialize(c).ok())
+        .collect::<Option<_>>()?;
+    let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
+    for (path, size, mtime_ns, mut parsed) in decoded.into_iter().flatten() {
+        if let Ok(p) = &mut parsed {
+            p.article.refresh_search_text();
+        }
         entries.insert(
             path,
             CachedEntry {

@@ -74,9 +74,11 @@ pub struct Article {
     pub links_to: Vec<ArticleId>,
     /// File line where the body starts, for problems found when rendering it.
     pub body_line: usize,
-    /// Facet values joined by spaces: the facets field for search.
+    /// Facet values joined by spaces: the facets field for search. Derived, so not cached.
+    #[serde(skip)]
     pub(crate) facet_text: Box<str>,
-    /// Title, facets and description lower-cased: the text search prefilters on.
+    /// Title, facets and description lower-cased: the text search prefilters on. Derived.
+    #[serde(skip)]
     pub(crate) haystack: Box<str>,
 }
 
@@ -107,6 +109,21 @@ impl Article {
     /// Estimated reading time, at least one minute.
     pub fn reading_minutes(&self) -> usize {
         self.words.div_ceil(WORDS_PER_MINUTE).max(1)
+    }
+
+    /// Recomputes the derived search fields from title, facets and description.
+    pub(crate) fn refresh_search_text(&mut self) {
+        let facet_text: String = self
+            .facets
+            .values()
+            .flatten()
+            .map(|v| format!("{v} "))
+            .collect();
+        // Titles and descriptions are single lines (sanitized): newlines separate the fields.
+        self.haystack = format!("{}\n{facet_text}\n{}", self.title, self.description)
+            .to_lowercase()
+            .into();
+        self.facet_text = facet_text.into();
     }
 
     /// Facet values joined by spaces, for matching.

@@ -48,15 +48,7 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
             line: l.line,
         })
         .collect();
-    let facet_text: String = fm
-        .facets
-        .values()
-        .flatten()
-        .map(|v| format!("{v} "))
-        .collect();
-    // Titles and descriptions are single lines (sanitized), so newlines separate the fields.
-    let haystack = format!("{}\n{facet_text}\n{}", fm.title, fm.description).to_lowercase();
-    let article = Article {
+    let mut article = Article {
         id: ArticleId(0),
         slug,
         title: fm.title,
@@ -72,9 +64,10 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
         related_links,
         links_to: Vec::new(),
         body_line: parts.body_line,
-        facet_text: facet_text.into(),
-        haystack: haystack.into(),
+        facet_text: Box::default(),
+        haystack: Box::default(),
     };
+    article.refresh_search_text();
     Ok(Parsed {
         article,
         outgoing: scan.links,
