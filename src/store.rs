@@ -7,6 +7,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::app::Saved;
 
@@ -79,10 +80,13 @@ impl Store {
         };
         let dir = path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)?;
+        // Unique per process and per save: two SSH sessions of one key save at the same time.
+        static SAVES: AtomicU64 = AtomicU64::new(0);
         let tmp = dir.join(format!(
-            ".{}.{}.tmp",
+            ".{}.{}.{}.tmp",
             path.file_name().and_then(|n| n.to_str()).unwrap_or("state"),
-            std::process::id()
+            std::process::id(),
+            SAVES.fetch_add(1, Ordering::Relaxed)
         ));
         let result = (|| {
             let mut file = fs::File::create(&tmp)?;
@@ -151,5 +155,26 @@ mod tests {
         let store = Store::memory();
         store.save(&sample()).unwrap();
         assert_eq!(store.load().0, Saved::default());
+    }
+
+    #[test]
+    fn concurrent_saves_never_mix() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("state.json"));
+        std::thread::scope(|scope| {
+            for i in 0..8 {
+                let store = &store;
+                scope.spawn(move || {
+                    let mut s = sample();
+                    s.bookmarks = vec![format!("b{i}"); 200];
+                    for _ in 0..20 {
+                        store.save(&s).unwrap();
+                    }
+                });
+            }
+        });
+        let (saved, msg) = store.load();
+        assert!(msg.is_none(), "{msg:?}");
+        assert_eq!(saved.bookmarks.len(), 200);
     }
 }

@@ -1,6 +1,9 @@
 //! Everything a user (or the runtime) can do to the app.
 
+use std::sync::Arc;
+
 use crate::content::ArticleId;
+use crate::content::document::Document;
 use crate::content::search::Hit;
 
 /// A change request for [`crate::app::update`]. Keys map to actions in
@@ -50,6 +53,11 @@ pub enum Action {
     Open,
     /// Open this article directly.
     OpenArticle(ArticleId),
+    /// The document asked for with `Effect::LoadDocument` is ready, or why it is not.
+    DocumentReady {
+        id: ArticleId,
+        result: Result<Arc<Document>, String>,
+    },
     /// Go back in history.
     Back,
     /// Go forward in history.

@@ -18,7 +18,8 @@ pub use update::{Effect, update};
 
 use crate::content::search::{Query, Searcher};
 
-/// Applies an action and carries out search effects at once, returning the other effects.
+/// Applies an action and carries out search and document effects at once, returning the
+/// other effects.
 /// For tests and tools that drive the app without a worker thread.
 pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
     let mut searcher = Searcher::default();
@@ -31,6 +32,10 @@ pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
                     let hits =
                         searcher.search(&app.library, &Query::parse(&query), app.library.by_date());
                     pending.push(Action::SearchDone { generation, hits });
+                }
+                Effect::LoadDocument(id) => {
+                    let result = app.library.document(id).map_err(|p| p.to_string());
+                    pending.push(Action::DocumentReady { id, result });
                 }
                 other => out.push(other),
             }

@@ -191,6 +191,16 @@ pub struct ReaderPane {
     pub find: FindState,
 }
 
+/// An article waiting for its document to open in the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingOpen {
+    pub id: ArticleId,
+    /// Record the current place in the history when it opens.
+    pub record: bool,
+    /// Scroll to this line instead of the saved position (going back or forward).
+    pub scroll: Option<usize>,
+}
+
 /// A place to go back or forward to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
@@ -242,6 +252,8 @@ pub struct App {
     pub search: SearchPane,
     pub facets: FacetPane,
     pub reader: Option<ReaderPane>,
+    /// An article being opened: its document is loading on the worker.
+    pub pending_open: Option<PendingOpen>,
     pub history: History,
     pub saved: Saved,
     /// A one-line message for the status bar (cleared by the next key).
@@ -278,6 +290,7 @@ impl App {
             search: SearchPane::default(),
             facets: FacetPane::default(),
             reader: None,
+            pending_open: None,
             history: History::default(),
             saved,
             message: None,

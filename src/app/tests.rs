@@ -21,7 +21,7 @@ fn long_article(slug: &str, related: &[&str]) -> SourceFile {
         .map(|r| format!("- [{r}](https://careerhub.example/blog/{r})\n"))
         .collect();
     let text = format!(
-        "---\ntitle: Long Read\nslug: {slug}\ncanonical: \"https://careerhub.example/blog/{slug}\"\npubDate: 2025-09-01\ncategory: interviewing\ntags:\n  role: [general]\n  intent: [interview]\n---\n<p>See <a href=\"https://careerhub.example/blog/salary\">salary</a> and <a href=\"https://elsewhere.example/x\">this</a>.</p>{sections}\n\n---\n\n## Related articles\n\n{links}"
+        "---\ntitle: Long Read\nslug: {slug}\ncanonical: \"https://careerhub.example/blog/{slug}\"\npubDate: 2025-09-01\ncategory: interviewing\ntags:\n  role: [general]\n  intent: [interview]\n---\n<p>See <a href=\"https://careerhub.example/blog/salary\">salary</a> and <a href=\"https://elsewhere.example/x\">this</a> and <a href=\"file:///etc/passwd\">that</a>.</p>{sections}\n\n---\n\n## Related articles\n\n{links}"
     );
     SourceFile {
         path: format!("{slug}.md"),
@@ -239,6 +239,10 @@ fn external_links_open_in_a_browser_locally_and_copy_over_ssh() {
         app.message.as_deref(),
         Some("Copied https://elsewhere.example/x")
     );
+    // Only web links reach the system opener; anything else is copied.
+    app.options.can_open_browser = true;
+    let fx = run(&mut app, [Action::FollowLink(3)]);
+    assert_eq!(fx, vec![Effect::Copy("file:///etc/passwd".into())]);
     run(&mut app, [Action::FollowLink(99)]);
     assert_eq!(
         app.message.as_deref(),

@@ -7,12 +7,15 @@
 use std::collections::BTreeMap;
 
 use super::action::Action;
+use std::sync::Arc;
+
 use super::state::{
-    App, Focus, Mode, Overlay, Place, Position, RECENT_LIMIT, ReaderPane, RelatedItem,
+    App, Focus, Mode, Overlay, PendingOpen, Place, Position, RECENT_LIMIT, ReaderPane, RelatedItem,
     RelatedLabel, Screen,
 };
+use crate::content::document::Document;
 use crate::content::layout;
-use crate::content::library::{FacetCount, facet_rank};
+use crate::content::library::FacetTally;
 use crate::content::search::{Query, title_positions};
 use crate::content::{ArticleId, sanitize};
 
@@ -27,12 +30,17 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Read and render this article's body, then send `Action::DocumentReady`.
+    LoadDocument(ArticleId),
 }
 
 /// Applies one action. Sets `app.dirty` when the screen must be redrawn.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
-    if !matches!(action, Action::SearchDone { .. } | Action::Resize(..)) {
+    if !matches!(
+        action,
+        Action::SearchDone { .. } | Action::DocumentReady { .. } | Action::Resize(..)
+    ) {
         app.message = None;
     }
     app.dirty = true;
@@ -77,6 +85,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Open => open(app, &mut fx),
         Action::OpenArticle(id) => open_article(app, id, true, &mut fx),
+        Action::DocumentReady { id, result } => document_ready(app, id, result, &mut fx),
         Action::Back => back(app, &mut fx),
         Action::Forward => forward(app, &mut fx),
         Action::FollowLink(n) => follow_link(app, n, &mut fx),
@@ -134,17 +143,14 @@ pub fn refresh_list(app: &mut App) {
             .filter(|(f, _)| Some(**f) != except)
             .all(|(f, vs)| vs.iter().any(|v| a.has_facet(f, v)))
     };
-    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut tally = FacetTally::default();
     let mut visible = Vec::new();
     for (i, hit) in app.list.results.iter().enumerate() {
         let a = lib.get(hit.id);
         for (name, values) in &a.facets {
             // Counts for one facet ignore that facet's own filters, so alternatives stay visible.
             if passes(hit.id, Some(name)) {
-                let entry = counts.entry(name.clone()).or_default();
-                for v in values {
-                    *entry.entry(v.clone()).or_default() += 1;
-                }
+                tally.add(name, values);
             }
         }
         if passes(hit.id, None) {
@@ -152,24 +158,9 @@ pub fn refresh_list(app: &mut App) {
         }
     }
     for (f, v) in &app.facets.active {
-        counts
-            .entry(f.clone())
-            .or_default()
-            .entry(v.clone())
-            .or_default();
+        tally.ensure(f, v);
     }
-    let mut counts: Vec<(String, Vec<FacetCount>)> = counts
-        .into_iter()
-        .map(|(name, values)| {
-            let mut values: Vec<FacetCount> = values
-                .into_iter()
-                .map(|(value, count)| FacetCount { value, count })
-                .collect();
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            (name, values)
-        })
-        .collect();
-    counts.sort_by(|a, b| (facet_rank(&a.0), &a.0).cmp(&(facet_rank(&b.0), &b.0)));
+    let counts = tally.sorted();
     app.facets.counts = counts;
     app.list.visible = visible;
     let rows = app.facets.rows().len();
@@ -445,14 +436,48 @@ fn open_overlay_item(app: &mut App, overlay: &Overlay, fx: &mut Vec<Effect>) {
 
 /// Opens an article in the reader, restoring its saved position.
 fn open_article(app: &mut App, id: ArticleId, record: bool, fx: &mut Vec<Effect>) {
-    let doc = match app.library.document(id) {
-        Ok(doc) => doc,
-        Err(problem) => {
-            app.message = Some(format!("Cannot show {problem} (run `careerhub check`)"));
-            return;
-        }
+    request_open(
+        app,
+        PendingOpen {
+            id,
+            record,
+            scroll: None,
+        },
+        fx,
+    );
+}
+
+/// Asks the runtime for the article's document; [`show_article`] runs when it arrives.
+/// Reading and rendering a body is I/O and parsing, which `update` leaves to the worker.
+fn request_open(app: &mut App, pending: PendingOpen, fx: &mut Vec<Effect>) {
+    fx.push(Effect::LoadDocument(pending.id));
+    app.pending_open = Some(pending);
+    app.dirty = false;
+}
+
+/// The document asked for by the last open request arrived (or failed).
+fn document_ready(
+    app: &mut App,
+    id: ArticleId,
+    result: Result<Arc<Document>, String>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(pending) = app.pending_open.take_if(|p| p.id == id) else {
+        app.dirty = false; // an answer nobody waits for any more
+        return;
     };
-    if record {
+    match result {
+        Ok(doc) => show_article(app, pending, doc, fx),
+        Err(problem) => {
+            app.message = Some(format!("Cannot show {problem} (run `careerhub check`)"))
+        }
+    }
+}
+
+/// Opens a rendered article in the reader, at its saved position (or the one asked for).
+fn show_article(app: &mut App, pending: PendingOpen, doc: Arc<Document>, fx: &mut Vec<Effect>) {
+    let id = pending.id;
+    if pending.record {
         let here = current_place(app);
         app.history.back.push(here);
         app.history.forward.clear();
@@ -467,8 +492,11 @@ fn open_article(app: &mut App, id: ArticleId, record: bool, fx: &mut Vec<Effect>
         find: Default::default(),
     };
     let slug = app.library.get(id).slug.clone();
-    if let Some(pos) = app.saved.positions.get(&slug) {
-        reader.scroll = restore_scroll(&reader, pos).min(max_scroll(&reader, app.reader_rows()));
+    let rows = app.reader_rows();
+    if let Some(scroll) = pending.scroll {
+        reader.scroll = scroll.min(max_scroll(&reader, rows));
+    } else if let Some(pos) = app.saved.positions.get(&slug) {
+        reader.scroll = restore_scroll(&reader, pos).min(max_scroll(&reader, rows));
     }
     app.reader = Some(reader);
     app.screen = Screen::Reader;
@@ -498,13 +526,15 @@ fn go(app: &mut App, place: Place, fx: &mut Vec<Effect>) {
             app.screen = Screen::Library;
             app.overlay = None;
         }
-        Place::Article { id, scroll } => {
-            open_article(app, id, false, fx);
-            let rows = app.reader_rows();
-            if let Some(r) = &mut app.reader {
-                r.scroll = scroll.min(max_scroll(r, rows));
-            }
-        }
+        Place::Article { id, scroll } => request_open(
+            app,
+            PendingOpen {
+                id,
+                record: false,
+                scroll: Some(scroll),
+            },
+            fx,
+        ),
     }
 }
 
@@ -552,9 +582,16 @@ fn follow_link(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
 }
 
 /// Opens a URL in a browser where we can, else copies it and shows it.
+///
+/// Only web and mail links go to the system opener: a link in an article must not be able to
+/// start `file:` or custom-scheme handlers on the reader's machine. Others are copied.
 fn share_url(app: &mut App, url: String, fx: &mut Vec<Effect>) {
     let url = sanitize::line(&url).into_owned();
-    if app.options.can_open_browser {
+    let lower = url.to_ascii_lowercase();
+    let web = ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s));
+    if app.options.can_open_browser && web {
         app.message = Some(format!("Opening {url}"));
         fx.push(Effect::OpenUrl(url));
     } else {

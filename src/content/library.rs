@@ -181,6 +181,47 @@ pub struct Related {
     pub kind: RelatedKind,
 }
 
+/// Counts of facet values, keyed by borrowed strings so counting a big result set allocates
+/// nothing per article.
+#[derive(Debug, Default)]
+pub struct FacetTally<'a> {
+    counts: HashMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> FacetTally<'a> {
+    /// Counts each of `values` once for facet `name`.
+    pub fn add(&mut self, name: &'a str, values: &'a [String]) {
+        for v in values {
+            *self.counts.entry((name, v)).or_default() += 1;
+        }
+    }
+
+    /// Makes sure (name, value) is listed, with a count of 0 if nothing carries it.
+    pub fn ensure(&mut self, name: &'a str, value: &'a str) {
+        self.counts.entry((name, value)).or_default();
+    }
+
+    /// Facets with `role`, `intent`, `category` first then by name; values by count then name.
+    pub fn sorted(self) -> Vec<(String, Vec<FacetCount>)> {
+        let mut by_facet: BTreeMap<&str, Vec<FacetCount>> = BTreeMap::new();
+        for ((name, value), count) in self.counts {
+            by_facet.entry(name).or_default().push(FacetCount {
+                value: value.to_owned(),
+                count,
+            });
+        }
+        let mut out: Vec<(String, Vec<FacetCount>)> = by_facet
+            .into_iter()
+            .map(|(name, mut values)| {
+                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                (name.to_owned(), values)
+            })
+            .collect();
+        out.sort_by_key(|(name, _)| (facet_rank(name), name.clone()));
+        out
+    }
+}
+
 /// A facet value with how many visible articles carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FacetCount {
@@ -199,6 +240,10 @@ pub struct Library {
     by_slug: HashMap<String, ArticleId>,
     by_canonical: HashMap<String, ArticleId>,
     backlinks: Vec<Vec<ArticleId>>,
+    /// (facet, lower-cased value) → articles carrying it, for similar articles.
+    postings: HashMap<(String, String), Vec<ArticleId>>,
+    /// Each article's place in `by_date`, to order equals newest first.
+    date_rank: Vec<u32>,
     problems: Vec<Problem>,
     /// Files that could not be loaded at all.
     skipped: usize,
@@ -287,6 +332,8 @@ impl Library {
             by_slug: HashMap::default(),
             by_canonical: HashMap::default(),
             backlinks: Vec::new(),
+            postings: HashMap::default(),
+            date_rank: Vec::new(),
             problems: Vec::new(),
             skipped,
             hidden,
@@ -349,7 +396,25 @@ impl Library {
             let (a, b) = (&self.articles[a.idx()], &self.articles[b.idx()]);
             b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
         });
+        self.date_rank = vec![0; by_date.len()];
+        for (rank, id) in by_date.iter().enumerate() {
+            self.date_rank[id.idx()] = rank as u32;
+        }
         self.by_date = by_date;
+        for article in &self.articles {
+            for (name, values) in &article.facets {
+                for v in values {
+                    let ids = self
+                        .postings
+                        .entry((name.clone(), v.to_lowercase()))
+                        .or_default();
+                    // A value listed twice by one article counts once.
+                    if ids.last() != Some(&article.id) {
+                        ids.push(article.id);
+                    }
+                }
+            }
+        }
     }
 
     /// The targets of article `id`'s related links, and every library article it links to
@@ -465,15 +530,25 @@ impl Library {
                 });
             }
         }
-        let mut similar: Vec<(usize, ArticleId)> = self
-            .by_date
-            .iter()
-            .filter(|o| !seen.contains(o))
-            .map(|&o| (similarity(article, self.get(o)), o))
-            .filter(|&(score, _)| score >= MIN_SIMILARITY)
+        // Similarity: 2 for a shared category, 1 for each other shared facet value, counted
+        // through the facet index so only articles sharing something are visited.
+        let mut scores: HashMap<ArticleId, usize> = HashMap::default();
+        for (name, values) in &article.facets {
+            let weight = if name == "category" { 2 } else { 1 };
+            for v in values {
+                let key = (name.clone(), v.to_lowercase());
+                for &o in self.postings.get(&key).map_or(&[][..], Vec::as_slice) {
+                    *scores.entry(o).or_default() += weight;
+                }
+            }
+        }
+        let mut similar: Vec<(usize, ArticleId)> = scores
+            .into_iter()
+            .filter(|&(o, score)| score >= MIN_SIMILARITY && !seen.contains(&o))
+            .map(|(o, score)| (score, o))
             .collect();
-        // Stable sort keeps newest first among equal scores.
-        similar.sort_by_key(|&(score, _)| std::cmp::Reverse(score));
+        // Best first; newest first among equals.
+        similar.sort_by_key(|&(score, o)| (std::cmp::Reverse(score), self.date_rank[o.idx()]));
         for (_, o) in similar.into_iter().take(SIMILAR_LIMIT) {
             seen.insert(o);
             out.push(Related {
@@ -492,34 +567,16 @@ impl Library {
         out
     }
 
-    /// Every facet with its values and counts over `ids`, facets by name with `role`,
-    /// `intent`, `category` first; values by count then name.
+    /// Every facet with its values and counts over `ids`, in display order (see
+    /// [`FacetTally::sorted`]).
     pub fn facet_counts(&self, ids: &[ArticleId]) -> Vec<(String, Vec<FacetCount>)> {
-        let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        let mut tally = FacetTally::default();
         for &id in ids {
             for (name, values) in &self.get(id).facets {
-                let facet = counts.entry(name).or_default();
-                for v in values {
-                    *facet.entry(v).or_default() += 1;
-                }
+                tally.add(name, values);
             }
         }
-        let mut out: Vec<(String, Vec<FacetCount>)> = counts
-            .into_iter()
-            .map(|(name, values)| {
-                let mut values: Vec<FacetCount> = values
-                    .into_iter()
-                    .map(|(v, count)| FacetCount {
-                        value: v.to_owned(),
-                        count,
-                    })
-                    .collect();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                (name.to_owned(), values)
-            })
-            .collect();
-        out.sort_by_key(|(name, _)| (facet_rank(name), name.clone()));
-        out
+        tally.sorted()
     }
 
     /// The rendered body of `id`, cached. Internal links are resolved to slugs.
@@ -598,20 +655,6 @@ pub fn facet_rank(name: &str) -> u8 {
     }
 }
 
-/// How alike two articles are: 2 for a shared category, 1 for each other shared facet value.
-fn similarity(a: &Article, b: &Article) -> usize {
-    let mut score = 0;
-    for (name, values) in &a.facets {
-        let weight = if name == "category" { 2 } else { 1 };
-        for v in values {
-            if b.has_facet(name, v) {
-                score += weight;
-            }
-        }
-    }
-    score
-}
-
 /// Lower-cases scheme and host and drops `www.`, query, fragment and trailing slash, so that
 /// the same page written two ways compares equal.
 fn normalize_url(url: &str) -> String {
@@ -629,10 +672,10 @@ fn normalize_into(url: &str, out: &mut String) {
         .trim_end_matches('/');
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = if host.len() >= 4 && host[..4].eq_ignore_ascii_case("www.") {
-        &host[4..]
-    } else {
-        host
+    // `get` rather than slicing: a host can hold multi-byte characters.
+    let host = match host.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("www.") => &host[4..],
+        _ => host,
     };
     out.clear();
     out.extend(host.chars().map(|c| c.to_ascii_lowercase()));

@@ -33,11 +33,10 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
             format!("repaired {repaired} mis-decoded characters (mojibake): re-export the file as UTF-8 to silence this"),
         ));
     }
-    // A file name can hold anything, control characters included; the slug is shown.
-    let slug = fm
-        .slug
-        .clone()
-        .unwrap_or_else(|| sanitize::line(&file_stem(path)).into_owned());
+    let slug = match fm.slug.clone() {
+        Some(slug) => slug,
+        None => slug_from_file_name(path, &mut warnings).map_err(|p| vec![p])?,
+    };
     let scan = scan_body(parts.body);
     let related_links = split::related_links(parts.body)
         .into_iter()
@@ -84,6 +83,34 @@ pub fn read_body(source: &Source, path: &str) -> Result<String, Problem> {
     let text = repair::repair_mojibake(&text);
     let parts = split::split(path, &text)?;
     Ok(parts.body.to_owned())
+}
+
+/// The default slug: the file name without extension, which can hold anything (spaces,
+/// control characters), so it is cleaned the way a `slug:` key is validated, with a warning
+/// when that changed it.
+fn slug_from_file_name(path: &str, warnings: &mut Vec<Problem>) -> Result<String, Problem> {
+    let stem = file_stem(path);
+    let cleaned: String = sanitize::line(&stem)
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | '\\' | '?' | '#'))
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if cleaned.is_empty() {
+        return Err(Problem::error(
+            path,
+            1,
+            "the file name gives no usable slug: add `slug: ...` to the frontmatter",
+        ));
+    }
+    if cleaned != stem {
+        let shown = sanitize::line(&stem);
+        warnings.push(Problem::warning(
+            path,
+            1,
+            format!("file name `{shown}` is not a usable slug; using `{cleaned}` (add `slug:` to choose one)"),
+        ));
+    }
+    Ok(cleaned)
 }
 
 fn file_stem(path: &str) -> String {
@@ -166,6 +193,22 @@ fn tag_href(tag: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_from_file_names_are_cleaned_or_refused() {
+        let ok = parse_file("blog/has space.md", b"---\ntitle: T\n---\n").unwrap();
+        assert_eq!(ok.article.slug, "has-space");
+        assert!(
+            ok.warnings[0].message.contains("using `has-space`"),
+            "{:?}",
+            ok.warnings
+        );
+        let plain = parse_file("blog/plain-name.md", b"---\ntitle: T\n---\n").unwrap();
+        assert_eq!(plain.article.slug, "plain-name");
+        assert!(plain.warnings.is_empty());
+        let errors = parse_file("\u{1}\u{2}.md", b"---\ntitle: T\n---\n").unwrap_err();
+        assert!(errors[0].message.contains("no usable slug"), "{errors:?}");
+    }
 
     #[test]
     fn scan_counts_words_outside_tags_and_finds_links() {

@@ -27,6 +27,8 @@ const TYPO_DIVISOR: i64 = 2;
 /// subsequence, so a long description "matches" almost any short word with scattered letters;
 /// those weak matches are noise, not results.
 const MIN_SCORE_PER_CHAR: i64 = 15;
+/// Longer words (in bytes) are not prefiltered: the one-skip check tracks them on the stack.
+const PREFILTER_MAX: usize = 64;
 /// Typo forgiveness runs only when the exact and fuzzy passes found fewer hits than this.
 const TYPO_RESCUE_BELOW: usize = 10;
 /// Shorter words match only as substrings: scattered matches of one or two letters are noise.
@@ -282,14 +284,22 @@ impl Narrowing {
     /// Whether a query with these filters and (lower-cased) words can only match a subset of
     /// what this one matched: same filters, and every old word is a prefix of the new word in
     /// its place (more words only narrow further).
+    ///
+    /// The prefilter is monotone only while a word stays on one side of its rules: a word
+    /// that grows past [`TYPO_MIN_LEN`] starts to forgive a letter (so its prefix may have
+    /// dropped an article the longer word keeps), and one past [`PREFILTER_MAX`] always
+    /// passes. Such a step searches the whole candidate list again.
     fn narrows_to(&self, filters: &[(String, String)], words: &[String]) -> bool {
+        let same_rules = |old: &str, new: &str| {
+            (old.len() >= TYPO_MIN_LEN || new.len() < TYPO_MIN_LEN) && new.len() <= PREFILTER_MAX
+        };
         self.filters == filters
             && words.len() >= self.words.len()
             && self
                 .words
                 .iter()
                 .zip(words)
-                .all(|(old, new)| new.starts_with(old.as_str()))
+                .all(|(old, new)| new.starts_with(old.as_str()) && same_rules(old, new))
     }
 }
 
@@ -388,7 +398,7 @@ fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
 /// match prefixes as early as possible and suffixes as late as possible, then look for a gap
 /// where the prefix before a byte ends before the suffix after it starts.
 fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
-    const MAX: usize = 64;
+    const MAX: usize = PREFILTER_MAX;
     let n = needle.len();
     if n > MAX {
         // Too long to track on the stack; passing is always safe for a prefilter.
@@ -586,6 +596,11 @@ mod tests {
         let mut narrowing = Searcher::default();
         for q in [
             "i",
+            "itn",
+            "itner",
+            "itnerv",
+            "itnervi",
+            "itnerview",
             "in",
             "int",
             "inte",
@@ -598,5 +613,12 @@ mod tests {
             let fresh = Searcher::default().search(&lib, &Query::parse(q), lib.by_date());
             assert_eq!(narrowed, fresh, "{q}");
         }
+        // Typing a misspelt word letter by letter still ends with its typo forgiven.
+        let mut typing = Searcher::default();
+        let mut last = Vec::new();
+        for n in 1..="itnerview".len() {
+            last = typing.search(&lib, &Query::parse(&"itnerview"[..n]), lib.by_date());
+        }
+        assert!(!last.is_empty());
     }
 }

@@ -7,13 +7,13 @@ use crate::app::keymap::{self, Input};
 use crate::app::{Action, App, Effect, update};
 use crate::store::Store;
 
-use super::worker::SearchWorker;
+use super::worker::Worker;
 
 /// An app with what it needs to carry out its effects.
 #[derive(Debug)]
 pub struct Session {
     pub app: App,
-    worker: SearchWorker,
+    worker: Worker,
     store: Store,
 }
 
@@ -21,7 +21,7 @@ impl Session {
     /// A session whose search results come back through `reply` (which should feed them to
     /// [`Session::apply`] on the session's own thread).
     pub fn new(app: App, store: Store, reply: impl Fn(Action) -> bool + Send + 'static) -> Session {
-        let worker = SearchWorker::spawn(app.library.clone(), reply);
+        let worker = Worker::spawn(app.library.clone(), reply);
         Session { app, worker, store }
     }
 
@@ -44,7 +44,8 @@ impl Session {
         let mut out = Vec::new();
         for effect in update(&mut self.app, action) {
             match effect {
-                Effect::Search { generation, query } => self.worker.request(generation, query),
+                Effect::Search { generation, query } => self.worker.search(generation, query),
+                Effect::LoadDocument(id) => self.worker.load_document(id),
                 Effect::Persist => {
                     if let Err(e) = self.store.save(&self.app.saved) {
                         self.app.message =

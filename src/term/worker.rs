@@ -1,55 +1,78 @@
-//! The search worker: fuzzy matching off the input path.
+//! The app's worker: fuzzy matching and document loading off the input path.
 //!
-//! As in television, the worker takes the newest query only: requests that queued up while it
-//! was busy are skipped, and each answer carries the generation of its query so the app drops
-//! answers that are already stale. Typing never waits for matching.
+//! As in television, searches take the newest query only: queries that queued up while the
+//! worker was busy are skipped, and each answer carries the generation of its query so the
+//! app drops answers that are already stale. Typing never waits for matching. Opening an
+//! article reads and renders its body here too, so neither a local terminal's loop nor an SSH
+//! session's task ever waits on a file.
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use crate::app::Action;
-use crate::content::Library;
 use crate::content::search::{Query, Searcher};
+use crate::content::{ArticleId, Library};
+
+/// Work for the worker.
+enum Request {
+    Search { generation: u64, query: String },
+    Document(ArticleId),
+}
 
 /// Handle to a worker thread; dropping it stops the thread.
 #[derive(Debug)]
-pub struct SearchWorker {
-    requests: Sender<(u64, String)>,
+pub struct Worker {
+    requests: Sender<Request>,
 }
 
-impl SearchWorker {
+impl Worker {
     /// Starts a worker over `library` that answers through `reply` with
-    /// [`Action::SearchDone`]. The thread ends when the handle is dropped or `reply` fails.
-    pub fn spawn(
-        library: Arc<Library>,
-        reply: impl Fn(Action) -> bool + Send + 'static,
-    ) -> SearchWorker {
+    /// [`Action::SearchDone`] and [`Action::DocumentReady`]. The thread ends when the handle
+    /// is dropped or `reply` fails.
+    pub fn spawn(library: Arc<Library>, reply: impl Fn(Action) -> bool + Send + 'static) -> Worker {
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
-            .name("careerhub-search".into())
+            .name("careerhub-worker".into())
             .spawn(move || serve(&library, &rx, reply))
-            .expect("spawn search thread");
-        SearchWorker { requests: tx }
+            .expect("spawn worker thread");
+        Worker { requests: tx }
     }
 
     /// Asks for the results of `query`; answers for older generations may be skipped.
-    pub fn request(&self, generation: u64, query: String) {
+    pub fn search(&self, generation: u64, query: String) {
         // A closed worker only happens while shutting down; nothing to report then.
-        let _ = self.requests.send((generation, query));
+        let _ = self.requests.send(Request::Search { generation, query });
+    }
+
+    /// Asks for the rendered body of an article.
+    pub fn load_document(&self, id: ArticleId) {
+        let _ = self.requests.send(Request::Document(id));
     }
 }
 
-fn serve(library: &Library, rx: &Receiver<(u64, String)>, reply: impl Fn(Action) -> bool) {
+fn serve(library: &Library, rx: &Receiver<Request>, reply: impl Fn(Action) -> bool) {
     let mut searcher = Searcher::default();
-    while let Ok(mut request) = rx.recv() {
-        // Skip to the newest query: the older ones would be dropped by the app anyway.
-        while let Ok(newer) = rx.try_recv() {
-            request = newer;
+    while let Ok(first) = rx.recv() {
+        // Take everything queued: documents in order, and only the newest search.
+        let mut search = None;
+        let mut documents = Vec::new();
+        for request in std::iter::once(first).chain(rx.try_iter()) {
+            match request {
+                Request::Search { generation, query } => search = Some((generation, query)),
+                Request::Document(id) => documents.push(id),
+            }
         }
-        let (generation, text) = request;
-        let hits = searcher.search(library, &Query::parse(&text), library.by_date());
-        if !reply(Action::SearchDone { generation, hits }) {
-            return;
+        for id in documents {
+            let result = library.document(id).map_err(|p| p.to_string());
+            if !reply(Action::DocumentReady { id, result }) {
+                return;
+            }
+        }
+        if let Some((generation, text)) = search {
+            let hits = searcher.search(library, &Query::parse(&text), library.by_date());
+            if !reply(Action::SearchDone { generation, hits }) {
+                return;
+            }
         }
     }
 }
@@ -89,8 +112,8 @@ mod tests {
             LoadOptions::default(),
         ));
         let (tx, rx) = mpsc::channel();
-        let worker = SearchWorker::spawn(lib.clone(), move |a| tx.send(a).is_ok());
-        worker.request(1, "salary".into());
+        let worker = Worker::spawn(lib.clone(), move |a| tx.send(a).is_ok());
+        worker.search(1, "salary".into());
         let Action::SearchDone { generation, hits } =
             rx.recv_timeout(Duration::from_secs(5)).unwrap()
         else {
@@ -99,6 +122,15 @@ mod tests {
         assert_eq!(generation, 1);
         assert_eq!(hits.len(), 1);
         assert_eq!(lib.get(hits[0].id).slug, "a");
+        let id = hits[0].id;
+        worker.load_document(id);
+        let Action::DocumentReady { id: got, result } =
+            rx.recv_timeout(Duration::from_secs(5)).unwrap()
+        else {
+            panic!("expected a document")
+        };
+        assert_eq!(got, id);
+        assert!(!result.unwrap().blocks.is_empty());
         drop(worker);
     }
 }

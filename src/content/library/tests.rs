@@ -238,6 +238,9 @@ fn urls_resolve_by_canonical_or_last_segment() {
         assert_eq!(lib.resolve_url(url), Some(id), "{url}");
     }
     assert_eq!(lib.resolve_url("mailto:follow-up"), None);
+    // Multi-byte hosts must not be sliced mid-character.
+    assert_eq!(lib.resolve_url("https://xéé/y"), None);
+    assert_eq!(lib.resolve_url("https://aé/follow-up"), Some(id));
     assert_eq!(lib.resolve_url("https://x.example/blog/unknown"), None);
 }
 
@@ -396,4 +399,20 @@ fn seed_shaped_mojibake_article_loads_repaired() {
     assert!(text.contains("[1] https://careerhub.example/blog/follow-up-email-after-interview → follow-up-email-after-interview"), "{text}");
     let resolved: Vec<bool> = a.related_links.iter().map(|l| l.target.is_some()).collect();
     assert_eq!(resolved, vec![true, false]);
+}
+
+#[test]
+fn non_ascii_hosts_in_canonicals_and_links_load() {
+    let files = vec![
+        file(
+            "a.md",
+            "---\ntitle: A\ncanonical: \"https://aéé/x\"\n---\n<a href=\"https://xéé/y\">y</a>",
+        ),
+        file(
+            "b.md",
+            "---\ntitle: B\ncanonical: \"https://www.é/b\"\n---\n",
+        ),
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    assert_eq!(lib.len(), 2);
 }
