@@ -759,12 +759,17 @@ fn remember_position(app: &mut App, fx: &mut Vec<Effect>) {
 /// Recomputes find hits: case-insensitive matches of the find input on each layout line.
 fn refresh_find(r: &mut ReaderPane) {
     r.find.hits.clear();
-    let needle: Vec<char> = r.find.input.to_lowercase().chars().collect();
+    // Case-fold each char to one char, so hit positions count the line's own chars (a full
+    // `to_lowercase` can turn one char into two and shift every highlight after it).
+    let fold = |c: char| c.to_lowercase().next().unwrap_or(c);
+    let needle: Vec<char> = r.find.input.chars().map(fold).collect();
     if needle.is_empty() {
         return;
     }
+    let mut hay: Vec<char> = Vec::new();
     for (i, line) in r.layout.lines.iter().enumerate() {
-        let hay: Vec<char> = line.text().to_lowercase().chars().collect();
+        hay.clear();
+        hay.extend(line.spans.iter().flat_map(|s| s.text.chars()).map(fold));
         let mut start = 0;
         while start + needle.len() <= hay.len() {
             if hay[start..start + needle.len()] == needle[..] {

@@ -125,9 +125,11 @@ impl DocumentError {
 impl std::fmt::Display for DocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DocumentError::TooDeep { depth, line } => write!(
+            // The line is where a `Problem` puts it (counted in the file, not the body), so
+            // the message does not repeat it.
+            DocumentError::TooDeep { depth, .. } => write!(
                 f,
-                "the body nests tags {depth} deep at line {line}, more than the {MAX_HTML_DEPTH} \
+                "the body nests tags {depth} deep, more than the {MAX_HTML_DEPTH} \
                  careerhub renders; close the unclosed tags (such as `<div>`) or flatten the \
                  nested lists and quotes in that article"
             ),
@@ -1933,7 +1935,7 @@ mod tests {
         assert_eq!(err.line(), 3);
         let message = err.to_string();
         assert!(
-            message.contains("line 3") && message.contains("close the unclosed tags"),
+            message.contains("201 deep") && message.contains("close the unclosed tags"),
             "{message}"
         );
         // Lines inserted to separate the trailer do not shift the reported line.
