@@ -446,7 +446,11 @@ async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End
     };
     let (saved, warning) = store.load();
     let mut app = App::new(shared.library.clone(), saved, shared.app_options);
-    app.message = warning;
+    // The details name the server's files: they go to the log, the reader gets the gist.
+    if let Some(detail) = warning {
+        tracing::warn!(detail = %crate::content::sanitize::line(&detail), "saved reader state");
+        app.message = Some("Your saved bookmarks could not be read; starting afresh".into());
+    }
     shell::run(app, store, wiring, shared.timers).await
 }
 
