@@ -4,7 +4,7 @@
 //! saving bookmarks, opening a browser, copying to the clipboard) is returned as an
 //! [`Effect`] for the runtime to carry out.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use super::action::Action;
 use std::sync::Arc;
@@ -131,41 +131,79 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 /// Recomputes what the list shows and the facet counts after results or filters change.
 pub fn refresh_list(app: &mut App) {
     let lib = app.library.clone();
-    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (f, v) in &app.facets.active {
-        groups.entry(f.as_str()).or_default().push(v.as_str());
-    }
-    // An article passes when, for every filtered facet (but `except`), it has one of the values.
-    let passes = |id: ArticleId, except: Option<&str>| {
-        let a = lib.get(id);
-        groups
-            .iter()
-            .filter(|(f, _)| Some(**f) != except)
-            .all(|(f, vs)| vs.iter().any(|v| a.has_facet(f, v)))
-    };
-    let mut tally = FacetTally::default();
+    let filter = FacetFilter::new(&lib, &app.facets.active);
+    let mut counts = vec![0usize; lib.facet_pair_count()];
     let mut visible = Vec::new();
     for (i, hit) in app.list.results.iter().enumerate() {
-        let a = lib.get(hit.id);
-        for (name, values) in &a.facets {
-            // Counts for one facet ignore that facet's own filters, so alternatives stay visible.
-            if passes(hit.id, Some(name)) {
-                tally.add(name, values);
+        let values = lib.value_ids(hit.id);
+        let satisfied = values
+            .iter()
+            .fold(0, |m, &v| m | filter.accepts[v as usize]);
+        for &v in values {
+            // Counts for one facet ignore that facet's own filter, so alternatives stay visible.
+            let required = filter.all & !filter.facet_bit[v as usize];
+            if satisfied & required == required {
+                counts[v as usize] += 1;
             }
         }
-        if passes(hit.id, None) {
+        if satisfied == filter.all {
             visible.push(i);
         }
     }
-    for (f, v) in &app.facets.active {
-        tally.ensure(f, v);
+    let mut tally = FacetTally::default();
+    for (v, &count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+        let (name, value) = lib.facet_pair(v as u32);
+        tally.add_count(name, value, count);
     }
-    let counts = tally.sorted();
-    app.facets.counts = counts;
+    for (f, v) in &app.facets.active {
+        tally.add_count(f, v, 0);
+    }
+    app.facets.counts = tally.sorted();
     app.list.visible = visible;
     let rows = app.facets.rows().len();
     app.facets.selected = app.facets.selected.min(rows.saturating_sub(1));
     clamp_list(app);
+}
+
+/// Active facet filters as bit masks over the library's numbered facet values: one bit per
+/// filtered facet (values of one facet are alternatives; every filtered facet must hold).
+/// This runs after every search, over every hit, so it avoids strings and hashing.
+struct FacetFilter {
+    /// The bit of the filtered facet each value satisfies, or 0.
+    accepts: Vec<u64>,
+    /// The bit of each value's own facet if that facet is filtered, or 0.
+    facet_bit: Vec<u64>,
+    /// Every filtered facet's bit.
+    all: u64,
+}
+
+impl FacetFilter {
+    fn new(lib: &crate::content::Library, active: &BTreeSet<(String, String)>) -> FacetFilter {
+        // One bit per filtered facet, at most 64 (a library has a handful of facets).
+        let mut facets: Vec<&str> = active.iter().map(|(f, _)| f.as_str()).collect();
+        facets.dedup();
+        facets.truncate(64);
+        let n = lib.facet_pair_count();
+        let (mut accepts, mut facet_bit) = (vec![0; n], vec![0; n]);
+        for v in 0..n {
+            let (name, value) = lib.facet_pair(v as u32);
+            if let Some(bit) = facets.iter().position(|f| *f == name) {
+                facet_bit[v] = 1 << bit;
+                if active
+                    .iter()
+                    .any(|(f, a)| f == name && a.eq_ignore_ascii_case(value))
+                {
+                    accepts[v] = 1 << bit;
+                }
+            }
+        }
+        let all = u64::MAX.checked_shr(64 - facets.len() as u32).unwrap_or(0);
+        FacetFilter {
+            accepts,
+            facet_bit,
+            all,
+        }
+    }
 }
 
 fn clamp_list(app: &mut App) {

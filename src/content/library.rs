@@ -181,24 +181,16 @@ pub struct Related {
     pub kind: RelatedKind,
 }
 
-/// Counts of facet values, keyed by borrowed strings so counting a big result set allocates
-/// nothing per article.
+/// Counts of facet values by name, to be sorted for display.
 #[derive(Debug, Default)]
 pub struct FacetTally<'a> {
     counts: HashMap<(&'a str, &'a str), usize>,
 }
 
 impl<'a> FacetTally<'a> {
-    /// Counts each of `values` once for facet `name`.
-    pub fn add(&mut self, name: &'a str, values: &'a [String]) {
-        for v in values {
-            *self.counts.entry((name, v)).or_default() += 1;
-        }
-    }
-
-    /// Makes sure (name, value) is listed, with a count of 0 if nothing carries it.
-    pub fn ensure(&mut self, name: &'a str, value: &'a str) {
-        self.counts.entry((name, value)).or_default();
+    /// Adds `count` to (name, value).
+    pub fn add_count(&mut self, name: &'a str, value: &'a str, count: usize) {
+        *self.counts.entry((name, value)).or_default() += count;
     }
 
     /// Facets with `role`, `intent`, `category` first then by name; values by count then name.
@@ -240,6 +232,11 @@ pub struct Library {
     by_slug: HashMap<String, ArticleId>,
     by_canonical: HashMap<String, ArticleId>,
     backlinks: Vec<Vec<ArticleId>>,
+    /// Every (facet, value) pair, numbered: counting facets over a result set is then array
+    /// arithmetic, not string hashing (it runs after every search).
+    facet_pairs: Vec<(String, String)>,
+    /// Each article's facet value numbers, indexed by article.
+    value_ids: Vec<Box<[u32]>>,
     /// (facet, lower-cased value) → articles carrying it, for similar articles.
     postings: HashMap<(String, String), Vec<ArticleId>>,
     /// Each article's place in `by_date`, to order equals newest first.
@@ -333,6 +330,8 @@ impl Library {
             by_canonical: HashMap::default(),
             backlinks: Vec::new(),
             postings: HashMap::default(),
+            facet_pairs: Vec::new(),
+            value_ids: Vec::new(),
             date_rank: Vec::new(),
             problems: Vec::new(),
             skipped,
@@ -401,6 +400,26 @@ impl Library {
             self.date_rank[id.idx()] = rank as u32;
         }
         self.by_date = by_date;
+        let mut numbers: HashMap<(&str, &str), u32> = HashMap::default();
+        let mut pairs = Vec::new();
+        let mut value_ids = Vec::with_capacity(self.articles.len());
+        for article in &self.articles {
+            let ids: Box<[u32]> = article
+                .facets
+                .iter()
+                .flat_map(|(name, values)| values.iter().map(move |v| (name.as_str(), v.as_str())))
+                .map(|pair| {
+                    *numbers.entry(pair).or_insert_with(|| {
+                        pairs.push((pair.0.to_owned(), pair.1.to_owned()));
+                        (pairs.len() - 1) as u32
+                    })
+                })
+                .collect();
+            value_ids.push(ids);
+        }
+        drop(numbers);
+        self.facet_pairs = pairs;
+        self.value_ids = value_ids;
         for article in &self.articles {
             for (name, values) in &article.facets {
                 for v in values {
@@ -570,13 +589,34 @@ impl Library {
     /// Every facet with its values and counts over `ids`, in display order (see
     /// [`FacetTally::sorted`]).
     pub fn facet_counts(&self, ids: &[ArticleId]) -> Vec<(String, Vec<FacetCount>)> {
-        let mut tally = FacetTally::default();
+        let mut counts = vec![0; self.facet_pairs.len()];
         for &id in ids {
-            for (name, values) in &self.get(id).facets {
-                tally.add(name, values);
+            for &v in self.value_ids(id) {
+                counts[v as usize] += 1;
             }
         }
+        let mut tally = FacetTally::default();
+        for (v, &count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let (name, value) = self.facet_pair(v as u32);
+            tally.add_count(name, value, count);
+        }
         tally.sorted()
+    }
+
+    /// Number of distinct (facet, value) pairs.
+    pub fn facet_pair_count(&self) -> usize {
+        self.facet_pairs.len()
+    }
+
+    /// The (facet, value) pair numbered `v`.
+    pub fn facet_pair(&self, v: u32) -> (&str, &str) {
+        let (name, value) = &self.facet_pairs[v as usize];
+        (name, value)
+    }
+
+    /// The facet value numbers of an article.
+    pub fn value_ids(&self, id: ArticleId) -> &[u32] {
+        &self.value_ids[id.idx()]
     }
 
     /// The rendered body of `id`, cached. Internal links are resolved to slugs.
