@@ -237,8 +237,8 @@ pub struct Library {
     facet_pairs: Vec<(String, String)>,
     /// Each article's facet value numbers, indexed by article.
     value_ids: Vec<Box<[u32]>>,
-    /// (facet, lower-cased value) → articles carrying it, for similar articles.
-    postings: HashMap<(String, String), Vec<ArticleId>>,
+    /// Facet value number → articles carrying it, for similar articles.
+    postings: Vec<Vec<ArticleId>>,
     /// Each article's place in `by_date`, to order equals newest first.
     date_rank: Vec<u32>,
     problems: Vec<Problem>,
@@ -329,7 +329,7 @@ impl Library {
             by_slug: HashMap::default(),
             by_canonical: HashMap::default(),
             backlinks: Vec::new(),
-            postings: HashMap::default(),
+            postings: Vec::new(),
             facet_pairs: Vec::new(),
             value_ids: Vec::new(),
             date_rank: Vec::new(),
@@ -420,17 +420,13 @@ impl Library {
         drop(numbers);
         self.facet_pairs = pairs;
         self.value_ids = value_ids;
-        for article in &self.articles {
-            for (name, values) in &article.facets {
-                for v in values {
-                    let ids = self
-                        .postings
-                        .entry((name.clone(), v.to_lowercase()))
-                        .or_default();
-                    // A value listed twice by one article counts once.
-                    if ids.last() != Some(&article.id) {
-                        ids.push(article.id);
-                    }
+        self.postings = vec![Vec::new(); self.facet_pairs.len()];
+        for (i, ids) in self.value_ids.iter().enumerate() {
+            for &v in ids.iter() {
+                let articles = &mut self.postings[v as usize];
+                // A value listed twice by one article counts once.
+                if articles.last() != Some(&ArticleId(i as u32)) {
+                    articles.push(ArticleId(i as u32));
                 }
             }
         }
@@ -552,13 +548,14 @@ impl Library {
         // Similarity: 2 for a shared category, 1 for each other shared facet value, counted
         // through the facet index so only articles sharing something are visited.
         let mut scores: HashMap<ArticleId, usize> = HashMap::default();
-        for (name, values) in &article.facets {
-            let weight = if name == "category" { 2 } else { 1 };
-            for v in values {
-                let key = (name.clone(), v.to_lowercase());
-                for &o in self.postings.get(&key).map_or(&[][..], Vec::as_slice) {
-                    *scores.entry(o).or_default() += weight;
-                }
+        for &v in self.value_ids(id) {
+            let weight = if self.facet_pair(v).0 == "category" {
+                2
+            } else {
+                1
+            };
+            for &o in &self.postings[v as usize] {
+                *scores.entry(o).or_default() += weight;
             }
         }
         let mut similar: Vec<(usize, ArticleId)> = scores
