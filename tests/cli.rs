@@ -382,3 +382,10 @@ fn control_characters_from_content_never_reach_stdout() {
         );
     }
 }
+
+#[test]
+fn the_reader_without_a_terminal_says_what_to_use_instead() {
+    careerhub().assert().code(2).stderr(
+        "careerhub: the reader needs a terminal; for scripts use `careerhub list`, `search` or `read`\n",
+    );
+}
