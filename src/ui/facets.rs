@@ -7,7 +7,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::View;
 use super::text::{clean, fit, pad, width};
@@ -27,16 +27,7 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
     let s = &view.styles;
     let pane = &view.app.facets;
     let focused = view.app.focus == Focus::Facets;
-    let block = Block::bordered()
-        .border_style(if focused { s.border_focused } else { s.border })
-        .title(Span::styled(" Filters ", s.bold));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let inner = Rect {
-        x: inner.x.saturating_add(1),
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
+    let inner = super::padded(super::pane(view, frame, area, " Filters ", focused));
     let entries = entries(pane);
     if entries.is_empty() {
         let note = Span::styled("No facets in these results.", s.dim);

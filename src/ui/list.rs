@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::text::{clean, fit, fit_spans, fit_tail, marked, pad, runs, width};
 use super::{View, facets, preview};
@@ -208,17 +208,9 @@ fn list(view: &View, frame: &mut Frame, area: Rect, beside_preview: bool) {
     let s = &view.styles;
     let app = view.app;
     let focused = app.focus == Focus::List;
-    let block = Block::bordered()
-        .border_style(if focused { s.border_focused } else { s.border })
-        .title(Span::styled(" Articles ", s.bold));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    // A column of padding inside the border on each side; the selection bar still spans it.
-    let padded = Rect {
-        x: inner.x.saturating_add(1),
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
+    let inner = super::pane(view, frame, area, " Articles ", focused);
+    // The selection bar spans the padding, the text stays inside it.
+    let padded = super::padded(inner);
     if app.list.visible.is_empty() {
         empty_list(view, frame, inner);
         return;

@@ -61,6 +61,27 @@ pub fn render(app: &App, frame: &mut Frame) {
 }
 
 /// The only thing drawn when the terminal is smaller than the reader needs.
+/// Draws a bordered pane titled `title` (highlighted when it has the focus) and returns the
+/// area inside its border.
+pub fn pane(view: &View, frame: &mut Frame, area: Rect, title: &str, focused: bool) -> Rect {
+    let s = &view.styles;
+    let block = ratatui::widgets::Block::bordered()
+        .border_style(if focused { s.border_focused } else { s.border })
+        .title(ratatui::text::Span::styled(title.to_owned(), s.bold));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// One column of padding inside a border on each side.
+pub fn padded(inner: Rect) -> Rect {
+    Rect {
+        x: inner.x.saturating_add(1),
+        width: inner.width.saturating_sub(2),
+        ..inner
+    }
+}
+
 fn too_small(view: &View, frame: &mut Frame, area: Rect) {
     let message = format!(
         "Terminal too small: need at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{})",

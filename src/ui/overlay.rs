@@ -80,12 +80,7 @@ pub fn open(
     }
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    // One column of padding inside the border on each side.
-    Rect {
-        x: inner.x.saturating_add(1),
-        width: inner.width.saturating_sub(2),
-        ..inner
-    }
+    super::padded(inner)
 }
 
 /// The first row to show so `selected` stays visible, centred where the list allows;

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::text::{clean, width};
 use super::{View, help, status};
@@ -17,16 +17,7 @@ const NAME_MAX: usize = 12;
 /// Draws the preview of the selected article into `area`.
 pub fn render(view: &View, frame: &mut Frame, area: Rect) {
     let s = &view.styles;
-    let block = Block::bordered()
-        .border_style(s.border)
-        .title(Span::styled(" Preview ", s.bold));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let inner = Rect {
-        x: inner.x.saturating_add(1),
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
+    let inner = super::padded(super::pane(view, frame, area, " Preview ", false));
     let Some(id) = view.app.selected_article() else {
         let note = Span::styled("Select an article to see it here.", s.dim);
         frame.render_widget(Paragraph::new(note), inner);
