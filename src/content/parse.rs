@@ -38,7 +38,7 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
         None => slug_from_file_name(path, &mut warnings).map_err(|p| vec![p])?,
     };
     let scan = scan_body(parts.body);
-    let related_links = split::related_links(parts.body)
+    let related_links: Vec<RelatedLink> = split::related_links(parts.body)
         .into_iter()
         .map(|l| RelatedLink {
             title: l.title,
@@ -47,6 +47,14 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
             line: l.line,
         })
         .collect();
+    // Each URL once, and not those of the related section (linked anyway): this list is
+    // stored in the index cache and resolved on every start.
+    let mut outgoing: Vec<String> = Vec::with_capacity(scan.links.len());
+    for url in scan.links {
+        if !outgoing.contains(&url) && !related_links.iter().any(|l| l.url == url) {
+            outgoing.push(url);
+        }
+    }
     let mut article = Article {
         id: ArticleId(0),
         slug,
@@ -69,7 +77,7 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
     article.refresh_search_text();
     Ok(Parsed {
         article,
-        outgoing: scan.links,
+        outgoing,
         warnings,
     })
 }
