@@ -389,3 +389,39 @@ fn the_reader_without_a_terminal_says_what_to_use_instead() {
         "careerhub: the reader needs a terminal; for scripts use `careerhub list`, `search` or `read`\n",
     );
 }
+
+#[test]
+fn an_unchanged_folder_starts_from_its_snapshot_and_a_change_is_seen() {
+    let dir = mixed_folder();
+    let cache = tempfile::tempdir().unwrap();
+    let list = || {
+        let out = careerhub()
+            .env("XDG_CACHE_HOME", cache.path())
+            .args(["list", "--json", "--content"])
+            .arg(dir.path())
+            .assert()
+            .success();
+        serde_json::from_slice::<Value>(&out.get_output().stdout).unwrap()
+    };
+    let first = list();
+    let files: Vec<String> = std::fs::read_dir(cache.path().join("careerhub"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().any(|f| f.starts_with("library-")), "{files:?}");
+    assert!(files.iter().any(|f| f.starts_with("index-")), "{files:?}");
+    assert_eq!(list(), first, "the snapshot gives the same library");
+    // Any change to a file invalidates the snapshot.
+    std::fs::write(
+        dir.path().join("good-one.md"),
+        GOOD.replace("Good: One", "Changed"),
+    )
+    .unwrap();
+    let changed = list();
+    assert!(changed.to_string().contains("Changed"), "{changed}");
+    // A damaged snapshot is ignored, not trusted.
+    for f in std::fs::read_dir(cache.path().join("careerhub")).unwrap() {
+        std::fs::write(f.unwrap().path(), b"garbage").unwrap();
+    }
+    assert_eq!(list(), changed);
+}

@@ -16,11 +16,12 @@ use bincode::Options;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::library::{Library, LoadOptions};
 use super::parse::ParsedFile;
 use super::source::Entry;
 
 /// Bumped whenever the cached types change shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Rows per independently decodable chunk, so a big cache decodes on every core.
 const CHUNK_ROWS: usize = 512;
 /// A cache file larger than this is not read (it cannot be ours for a sane library).
@@ -110,7 +111,7 @@ impl IndexCache {
             .zip(parsed)
             .filter(|(e, _)| e.mtime_ns != 0)
             .collect();
-        let opts = options(u64::MAX);
+        let opts = options_with_limit(u64::MAX);
         let chunks: Vec<Vec<u8>> = rows
             .par_chunks(CHUNK_ROWS)
             .map(|chunk| {
@@ -143,7 +144,7 @@ impl IndexCache {
     }
 }
 
-fn options(limit: u64) -> impl Options + Copy {
+fn options_with_limit(limit: u64) -> impl Options + Copy {
     bincode::DefaultOptions::new().with_limit(limit)
 }
 
@@ -155,7 +156,7 @@ fn read(file: &Path, root: &str) -> Option<HashMap<String, CachedEntry>> {
     }
     let bytes = std::fs::read(file).ok()?;
     // The limit stops a corrupt length prefix from asking for more memory than the file holds.
-    let opts = options(len * 4 + 1024);
+    let opts = options_with_limit(len * 4 + 1024);
     let mut reader = bytes.as_slice();
     let header: Header = opts.deserialize_from(&mut reader).ok()?;
     if header.format != FORMAT || header.build != build_id() || header.root != root {
@@ -178,10 +179,7 @@ fn read(file: &Path, root: &str) -> Option<HashMap<String, CachedEntry>> {
         .map(|c| opts.deserialize(c).ok())
         .collect::<Option<_>>()?;
     let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
-    for (path, size, mtime_ns, mut parsed) in decoded.into_iter().flatten() {
-        if let Ok(p) = &mut parsed {
-            p.article.refresh_search_text();
-        }
+    for (path, size, mtime_ns, parsed) in decoded.into_iter().flatten() {
         entries.insert(
             path,
             CachedEntry {
@@ -192,6 +190,102 @@ fn read(file: &Path, root: &str) -> Option<HashMap<String, CachedEntry>> {
         );
     }
     Some(entries)
+}
+
+/// What a library snapshot is valid for: this build, folder and load options, and exactly
+/// these files with these sizes and modification times.
+#[derive(Serialize, Deserialize, PartialEq)]
+struct SnapshotKey {
+    format: u32,
+    build: String,
+    root: String,
+    drafts: bool,
+    archived: bool,
+    files: Vec<(String, u64, u128)>,
+}
+
+fn snapshot_key(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<SnapshotKey> {
+    // A file without a modification time could change unseen: no snapshot then.
+    if entries.iter().any(|e| e.mtime_ns == 0) {
+        return None;
+    }
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    Some(SnapshotKey {
+        format: FORMAT,
+        build: build_id(),
+        root: root.display().to_string(),
+        drafts: options.drafts,
+        archived: options.archived,
+        files: entries
+            .iter()
+            .map(|e| (e.path.clone(), e.size, e.mtime_ns))
+            .collect(),
+    })
+}
+
+fn snapshot_file(root: &Path, options: LoadOptions) -> Option<PathBuf> {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root.display().to_string().hash(&mut hasher);
+    let name = format!(
+        "library-{:016x}-{}{}.bin",
+        hasher.finish(),
+        u8::from(options.drafts),
+        u8::from(options.archived)
+    );
+    Some(cache_dir()?.join(name))
+}
+
+/// The linked library as it was after the last load of `root`, if nothing has changed since:
+/// an unchanged folder then starts without parsing or linking. `None` when there is no
+/// snapshot, or it is stale, from another build, or damaged.
+pub fn load_snapshot(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<Library> {
+    let file = snapshot_file(root, options)?;
+    let len = std::fs::metadata(&file).ok()?.len();
+    if len > MAX_CACHE_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(&file).ok()?;
+    let opts = options_with_limit(len * 4 + 1024);
+    let mut reader = bytes.as_slice();
+    let key: SnapshotKey = opts.deserialize_from(&mut reader).ok()?;
+    if Some(key) != snapshot_key(root, options, entries) {
+        return None;
+    }
+    opts.deserialize_from(&mut reader).ok()
+}
+
+/// Writes the snapshot of a freshly loaded library, atomically; errors are the caller's to
+/// ignore, as for the index cache.
+pub fn save_snapshot(
+    root: &Path,
+    options: LoadOptions,
+    entries: &[Entry],
+    library: &Library,
+) -> std::io::Result<()> {
+    let (Some(file), Some(key)) = (
+        snapshot_file(root, options),
+        snapshot_key(root, options, entries),
+    ) else {
+        return Ok(());
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".library.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let opts = options_with_limit(u64::MAX);
+        opts.serialize_into(&mut out, &key)
+            .map_err(std::io::Error::other)?;
+        opts.serialize_into(&mut out, library)
+            .map_err(std::io::Error::other)?;
+        out.flush()?;
+        std::fs::rename(&tmp, &file)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Identifies this build: version plus the executable's size and modification time.

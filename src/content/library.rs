@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::cache::IndexCache;
+use super::cache::{self, IndexCache};
 use super::document::{self, Document, DocumentError};
 use super::frontmatter::Date;
 use super::parse::{self, ParsedFile};
@@ -74,11 +74,10 @@ pub struct Article {
     pub links_to: Vec<ArticleId>,
     /// File line where the body starts, for problems found when rendering it.
     pub body_line: usize,
-    /// Facet values joined by spaces: the facets field for search. Derived, so not cached.
-    #[serde(skip)]
+    /// Facet values joined by spaces: the facets field for search. Derived, but cached:
+    /// decoding it is cheaper than rebuilding it at start-up.
     pub(crate) facet_text: Box<str>,
-    /// Title, facets and description lower-cased: the text search prefilters on. Derived.
-    #[serde(skip)]
+    /// Title, facets and description lower-cased: the text search prefilters on.
     pub(crate) haystack: Box<str>,
 }
 
@@ -222,14 +221,20 @@ pub struct FacetCount {
 }
 
 /// All loaded articles and what links them.
-#[derive(Debug)]
+///
+/// Serializable (less what is cheap to rebuild) so that an unchanged folder can start from a
+/// snapshot of the linked library; see [`crate::content::cache`].
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Library {
     /// Where the articles came from; bodies are read from it again when opened.
+    #[serde(skip, default = "unset_source")]
     source: Source,
     articles: Vec<Article>,
     /// Ids sorted newest first (undated last, then by title).
     by_date: Vec<ArticleId>,
+    #[serde(skip)]
     by_slug: HashMap<String, ArticleId>,
+    #[serde(skip)]
     by_canonical: HashMap<String, ArticleId>,
     backlinks: Vec<Vec<ArticleId>>,
     /// Every (facet, value) pair, numbered: counting facets over a result set is then array
@@ -246,7 +251,13 @@ pub struct Library {
     skipped: usize,
     /// Articles left out because they are drafts or archived.
     hidden: usize,
+    #[serde(skip)]
     documents: Mutex<Vec<(ArticleId, Arc<Document>)>>,
+}
+
+/// A placeholder until [`Library::from_snapshot`] sets the real source.
+fn unset_source() -> Source {
+    Source::Memory(Arc::default())
 }
 
 impl Library {
@@ -254,6 +265,11 @@ impl Library {
     /// folder is loaded through the index cache, so unchanged files are not parsed again.
     pub fn load(source: &Source, options: LoadOptions) -> Result<Library, SourceError> {
         let (entries, problems) = source.list()?;
+        if let Source::Dir(root) = source
+            && let Some(lib) = cache::load_snapshot(root, options, &entries)
+        {
+            return Ok(Self::from_snapshot(lib, source.clone()));
+        }
         let mut cache = match source {
             Source::Dir(root) => IndexCache::open(root),
             _ => IndexCache::default(),
@@ -280,7 +296,25 @@ impl Library {
             // A cache is only an optimisation: failing to write it changes nothing else.
             let _ = cache.save(&entries, &parsed);
         }
-        Ok(Self::assemble(source.clone(), parsed, problems, options))
+        let lib = Self::assemble(source.clone(), parsed, problems, options);
+        if let Source::Dir(root) = source {
+            let _ = cache::save_snapshot(root, options, &entries, &lib);
+        }
+        Ok(lib)
+    }
+
+    /// A library decoded from a snapshot: rebuilds what the snapshot leaves out.
+    fn from_snapshot(mut lib: Library, source: Source) -> Library {
+        lib.source = source;
+        let mut buf = String::new();
+        for article in &lib.articles {
+            lib.by_slug.insert(article.slug.clone(), article.id);
+            if let Some(c) = &article.canonical {
+                normalize_into(c, &mut buf);
+                lib.by_canonical.insert(buf.clone(), article.id);
+            }
+        }
+        lib
     }
 
     /// Builds a library from files in memory (tests, benches, synthetic libraries), with
