@@ -161,7 +161,8 @@ fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
             let Ok(mut kind) = entry.file_type() else {
                 continue;
             };
-            if kind.is_symlink() {
+            let linked = kind.is_symlink();
+            if linked {
                 match std::fs::metadata(&path) {
                     Ok(target) => kind = target.file_type(),
                     Err(_) => continue, // a dangling link is not an article
@@ -174,15 +175,20 @@ fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
                     .extension()
                     .is_some_and(|x| x.eq_ignore_ascii_case("md"))
             {
-                files.push(path);
+                // A plain file is stat-ed through its directory entry (no path lookup); a
+                // link through its path, to follow it.
+                files.push((path, (!linked).then_some(entry)));
             }
         }
     }
     let stats: Vec<Result<Entry, Problem>> = files
         .par_iter()
-        .map(|path| {
+        .map(|(path, entry)| {
             let rel = relative(root, path);
-            match std::fs::metadata(path) {
+            let meta = entry
+                .as_ref()
+                .map_or_else(|| std::fs::metadata(path), |e| e.metadata());
+            match meta {
                 Ok(m) => Ok(Entry {
                     path: rel,
                     size: m.len(),
