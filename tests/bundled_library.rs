@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use careerhub::content::document::Block;
 use careerhub::content::layout;
 use careerhub::content::source::Source;
+use careerhub::content::taxonomy::{CATEGORIES, INTENTS, ROLES};
 use careerhub::content::{Library, LoadOptions};
 
 /// Related links that knowingly point outside the library, as real exports do.
@@ -61,43 +62,9 @@ fn covers_the_publishers_taxonomy() {
             );
         }
     };
-    need(
-        "role",
-        &[
-            "general",
-            "data-analyst",
-            "data-scientist",
-            "software-engineer",
-            "entry-level",
-            "business-analyst",
-        ],
-        4,
-    );
-    need(
-        "intent",
-        &[
-            "job-search",
-            "resume",
-            "interview",
-            "ats",
-            "salary",
-            "remote-work",
-            "career-growth",
-            "tools",
-        ],
-        3,
-    );
-    need(
-        "category",
-        &[
-            "finding-a-job",
-            "job-search-tools-services",
-            "resume-cover-letters",
-            "interviewing",
-            "salary-negotiation",
-        ],
-        4,
-    );
+    need("role", ROLES, 4);
+    need("intent", INTENTS, 3);
+    need("category", CATEGORIES, 4);
     let modest = published
         .iter()
         .filter(|a| {

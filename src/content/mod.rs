@@ -20,6 +20,7 @@ pub mod search;
 pub mod source;
 pub mod split;
 pub mod synth;
+pub mod taxonomy;
 
 pub use library::{Article, ArticleId, Library, LoadOptions};
 pub use problem::{Problem, Severity};

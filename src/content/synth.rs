@@ -8,32 +8,8 @@
 use std::fmt::Write;
 
 use super::source::SourceFile;
+use super::taxonomy::{CATEGORIES, INTENTS, ROLES};
 
-const ROLES: &[&str] = &[
-    "general",
-    "data-analyst",
-    "data-scientist",
-    "software-engineer",
-    "entry-level",
-    "business-analyst",
-];
-const INTENTS: &[&str] = &[
-    "job-search",
-    "resume",
-    "interview",
-    "ats",
-    "salary",
-    "remote-work",
-    "career-growth",
-    "tools",
-];
-const CATEGORIES: &[&str] = &[
-    "finding-a-job",
-    "job-search-tools-services",
-    "resume-cover-letters",
-    "interviewing",
-    "salary-negotiation",
-];
 const OPENERS: &[&str] = &[
     "How to",
     "Why You Should",
