@@ -53,6 +53,8 @@ pub enum Action {
     Open,
     /// Open this article directly.
     OpenArticle(ArticleId),
+    /// A message from the runtime for the status line (a save that failed, say).
+    Notice(String),
     /// The document asked for with `Effect::LoadDocument` is ready, or why it is not.
     DocumentReady {
         id: ArticleId,

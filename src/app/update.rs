@@ -39,7 +39,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
     if !matches!(
         action,
-        Action::SearchDone { .. } | Action::DocumentReady { .. } | Action::Resize(..)
+        Action::SearchDone { .. }
+            | Action::DocumentReady { .. }
+            | Action::Notice(..)
+            | Action::Resize(..)
     ) {
         app.message = None;
     }
@@ -86,6 +89,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Open => open(app, &mut fx),
         Action::OpenArticle(id) => open_article(app, id, true, &mut fx),
         Action::DocumentReady { id, result } => document_ready(app, id, result, &mut fx),
+        Action::Notice(text) => app.message = Some(sanitize::line(&text).into_owned()),
         Action::Back => back(app, &mut fx),
         Action::Forward => forward(app, &mut fx),
         Action::FollowLink(n) => follow_link(app, n, &mut fx),

@@ -1,4 +1,4 @@
-//! One reader session: the app, its search worker and its store, fed with inputs.
+//! One reader session: the app and its worker (search, documents, saving), fed with inputs.
 //!
 //! Local terminals and SSH channels both drive a `Session`; they differ only in where input
 //! comes from and where output goes.
@@ -14,15 +14,14 @@ use super::worker::Worker;
 pub struct Session {
     pub app: App,
     worker: Worker,
-    store: Store,
 }
 
 impl Session {
-    /// A session whose search results come back through `reply` (which should feed them to
-    /// [`Session::apply`] on the session's own thread).
+    /// A session whose worker answers come back through `reply` (which should feed them to
+    /// [`Session::apply`] on the session's own thread); `store` is written by the worker.
     pub fn new(app: App, store: Store, reply: impl Fn(Action) -> bool + Send + 'static) -> Session {
-        let worker = Worker::spawn(app.library.clone(), reply);
-        Session { app, worker, store }
+        let worker = Worker::spawn(app.library.clone(), store, reply);
+        Session { app, worker }
     }
 
     /// Handles one input event. Returns escape sequences to write to the terminal (clipboard
@@ -46,12 +45,7 @@ impl Session {
             match effect {
                 Effect::Search { generation, query } => self.worker.search(generation, query),
                 Effect::LoadDocument(id) => self.worker.load_document(id),
-                Effect::Persist => {
-                    if let Err(e) = self.store.save(&self.app.saved) {
-                        self.app.message =
-                            Some(format!("Cannot save bookmarks and positions: {e}"));
-                    }
-                }
+                Effect::Persist => self.worker.save(self.app.saved.clone()),
                 Effect::Copy(text) => out.push(super::osc52(&text)),
                 Effect::OpenUrl(url) => {
                     if let Err(e) = open_in_browser(&url) {

@@ -3,64 +3,105 @@
 //! As in television, searches take the newest query only: queries that queued up while the
 //! worker was busy are skipped, and each answer carries the generation of its query so the
 //! app drops answers that are already stale. Typing never waits for matching. Opening an
-//! article reads and renders its body here too, so neither a local terminal's loop nor an SSH
-//! session's task ever waits on a file.
+//! article reads and renders its body here too, and saving bookmarks and positions writes the
+//! file here, so neither a local terminal's loop nor an SSH session's task ever waits on a file.
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 
-use crate::app::Action;
+use crate::app::{Action, Saved};
 use crate::content::search::{Query, Searcher};
 use crate::content::{ArticleId, Library};
+use crate::store::Store;
 
 /// Work for the worker.
 enum Request {
     Search { generation: u64, query: String },
     Document(ArticleId),
+    Save(Box<Saved>),
 }
 
-/// Handle to a worker thread; dropping it stops the thread.
+/// Handle to a worker thread. Dropping it lets the worker finish what is queued (a last save
+/// of reading positions, above all) and waits for it to stop.
 #[derive(Debug)]
 pub struct Worker {
-    requests: Sender<Request>,
+    requests: Option<Sender<Request>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Worker {
     /// Starts a worker over `library` that answers through `reply` with
     /// [`Action::SearchDone`] and [`Action::DocumentReady`]. The thread ends when the handle
     /// is dropped or `reply` fails.
-    pub fn spawn(library: Arc<Library>, reply: impl Fn(Action) -> bool + Send + 'static) -> Worker {
+    pub fn spawn(
+        library: Arc<Library>,
+        store: Store,
+        reply: impl Fn(Action) -> bool + Send + 'static,
+    ) -> Worker {
         let (tx, rx) = mpsc::channel();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("careerhub-worker".into())
-            .spawn(move || serve(&library, &rx, reply))
+            .spawn(move || serve(&library, &store, &rx, reply))
             .expect("spawn worker thread");
-        Worker { requests: tx }
+        Worker {
+            requests: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn send(&self, request: Request) {
+        // A closed worker only happens while shutting down; nothing to report then.
+        if let Some(requests) = &self.requests {
+            let _ = requests.send(request);
+        }
     }
 
     /// Asks for the results of `query`; answers for older generations may be skipped.
     pub fn search(&self, generation: u64, query: String) {
-        // A closed worker only happens while shutting down; nothing to report then.
-        let _ = self.requests.send(Request::Search { generation, query });
+        self.send(Request::Search { generation, query });
+    }
+
+    /// Saves bookmarks, positions and history; only the newest of queued saves is written.
+    pub fn save(&self, saved: Saved) {
+        self.send(Request::Save(Box::new(saved)));
     }
 
     /// Asks for the rendered body of an article.
     pub fn load_document(&self, id: ArticleId) {
-        let _ = self.requests.send(Request::Document(id));
+        self.send(Request::Document(id));
     }
 }
 
-fn serve(library: &Library, rx: &Receiver<Request>, reply: impl Fn(Action) -> bool) {
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Closing the channel ends the worker's loop once the queue is empty.
+        self.requests.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn serve(library: &Library, store: &Store, rx: &Receiver<Request>, reply: impl Fn(Action) -> bool) {
     let mut searcher = Searcher::default();
     while let Ok(first) = rx.recv() {
-        // Take everything queued: documents in order, and only the newest search.
-        let mut search = None;
+        // Take everything queued: documents in order, only the newest search and save.
+        let (mut search, mut save) = (None, None);
         let mut documents = Vec::new();
         for request in std::iter::once(first).chain(rx.try_iter()) {
             match request {
                 Request::Search { generation, query } => search = Some((generation, query)),
                 Request::Document(id) => documents.push(id),
+                Request::Save(saved) => save = Some(saved),
             }
+        }
+        if let Some(saved) = save
+            && let Err(e) = store.save(&saved)
+            && !reply(Action::Notice(format!(
+                "Cannot save bookmarks and positions: {e}"
+            )))
+        {
+            return;
         }
         for id in documents {
             let result = library.document(id).map_err(|p| p.to_string());
@@ -112,7 +153,7 @@ mod tests {
             LoadOptions::default(),
         ));
         let (tx, rx) = mpsc::channel();
-        let worker = Worker::spawn(lib.clone(), move |a| tx.send(a).is_ok());
+        let worker = Worker::spawn(lib.clone(), Store::memory(), move |a| tx.send(a).is_ok());
         worker.search(1, "salary".into());
         let Action::SearchDone { generation, hits } =
             rx.recv_timeout(Duration::from_secs(5)).unwrap()
@@ -132,5 +173,22 @@ mod tests {
         assert_eq!(got, id);
         assert!(!result.unwrap().blocks.is_empty());
         drop(worker);
+    }
+
+    #[test]
+    fn a_save_queued_before_the_worker_is_dropped_is_written() {
+        let lib = Arc::new(Library::from_files(
+            Vec::new(),
+            Vec::new(),
+            LoadOptions::default(),
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("state.json"));
+        let worker = Worker::spawn(lib, store.clone(), |_| true);
+        let mut saved = Saved::default();
+        saved.bookmarks.push("kept".into());
+        worker.save(saved.clone());
+        drop(worker);
+        assert_eq!(store.load().0, saved);
     }
 }
