@@ -408,8 +408,12 @@ async fn allowlist_admits_the_listed_key_only_and_keeps_its_state() {
     let mut term = Term::open(&handle, 100, 30).await;
     term.shows(&head(&title(0))).await;
     term.send(b"m").await;
-    term.until("state saved", |_| state_files(&users) == 1)
-        .await;
+    // The session's worker writes the file after the frame goes out: poll the disk.
+    let deadline = Instant::now() + WAIT;
+    while state_files(&users) != 1 {
+        assert!(Instant::now() < deadline, "state saved");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     term.send(b"\x03").await;
     term.ends_with_status(0).await;
     server.shutdown.shutdown();
@@ -510,5 +514,56 @@ async fn a_giant_pty_is_clamped_and_the_server_survives() {
     let mut term = Term::open(&handle, 0, 0).await;
     assert_eq!(term.screen.screen().size(), (24, 80));
     term.shows(&head(&title(0))).await;
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn max_session_length_ends_even_an_active_session() {
+    let server = start(&["--max-session", "900ms", "--idle-timeout", "off"]).await;
+    let handle = connect_open(server.addr).await;
+    let started = Instant::now();
+    let mut term = Term::open(&handle, 80, 24).await;
+    term.shows(&head(&title(0))).await;
+    // Keep typing: keystrokes reset the idle timer but never the session limit.
+    for _ in 0..4 {
+        term.send(b"j").await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    term.ends_with_status(0).await;
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert!(term.text().contains("time limit"), "{}", term.text());
+    assert!(!term.screen.screen().alternate_screen());
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn an_input_flood_is_capped_and_the_session_still_answers() {
+    // 16 B/s with 4 s of burst: at most 64 bytes get through at once.
+    let server = start(&["--input-rate", "16"]).await;
+    let handle = connect_open(server.addr).await;
+    let mut term = Term::open(&handle, 100, 24).await;
+    term.shows(&head(&title(0))).await;
+    // 150 keys in packets of ten, as a fast typist or a paste loop would send them.
+    term.send(b"/").await;
+    for _ in 0..15 {
+        term.send(&[b'x'; 10]).await;
+    }
+    term.shows("xxxx").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let typed = term
+        .text()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .matches('x')
+        .count();
+    assert!((1..=64).contains(&typed), "{typed} of 150 keys got through");
+    // The session and the server still answer.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+    let other = connect_open(server.addr).await;
+    let mut second = Term::open(&other, 80, 24).await;
+    second.shows(&head(&title(0))).await;
     server.shutdown.shutdown();
 }
