@@ -13,11 +13,18 @@ fn main() {
     if content.is_dir() {
         collect(&content, &mut files);
     }
+    let mut files: Vec<(String, PathBuf)> = files
+        .into_iter()
+        .map(|file| {
+            let rel = file.strip_prefix(&content).expect("under content/");
+            (rel.to_string_lossy().replace('\\', "/"), file)
+        })
+        .collect();
+    // Sorted by the path string, which is how `Source::read` binary-searches the table
+    // (path-component order differs: `blog-x/` sorts before `blog/` as a string).
     files.sort();
     let mut out = String::from("&[\n");
-    for file in &files {
-        let rel = file.strip_prefix(&content).expect("under content/");
-        let rel = rel.to_string_lossy().replace('\\', "/");
+    for (rel, file) in &files {
         out.push_str(&format!(
             "    ({rel:?}, include_bytes!({:?})),\n",
             file.display().to_string()

@@ -238,6 +238,19 @@ mod tests {
     }
 
     #[test]
+    fn every_embedded_file_can_be_read_back() {
+        let (entries, _) = Source::Embedded.list().unwrap();
+        for e in &entries {
+            assert_eq!(
+                Source::Embedded.read(&e.path).unwrap().len() as u64,
+                e.size,
+                "{}",
+                e.path
+            );
+        }
+    }
+
+    #[test]
     fn walks_subfolders_ignores_other_files_and_survives_symlink_loops() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
