@@ -57,10 +57,10 @@ pub fn repair_report(text: &str) -> (Cow<'_, str>, usize) {
     let mut copied = 0;
     let mut restored = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] < 0x80 {
-            i += 1;
-            continue;
+    loop {
+        i = next_non_ascii(bytes, i);
+        if i == bytes.len() {
+            break;
         }
         // In UTF-8 every byte of a non-ASCII character is ≥ 0x80 and every ASCII character is
         // a single byte < 0x80, so a byte run ≥ 0x80 is exactly a run of non-ASCII characters.
@@ -85,6 +85,23 @@ pub fn repair_report(text: &str) -> (Cow<'_, str>, usize) {
             (Cow::Owned(out), restored)
         }
     }
+}
+
+/// The index of the first byte ≥ 0x80 at or after `from`, or `bytes.len()`. Eight bytes at a
+/// time: article bodies are mostly ASCII and this scan runs over every file at load.
+fn next_non_ascii(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
 }
 
 /// The two encodings UTF-8 is commonly mis-decoded as.

@@ -138,8 +138,15 @@ pub struct RelatedLink {
 /// Collects `- [Title](URL)` items from the `## Related articles` section of a body.
 pub fn related_links(body: &str) -> Vec<RelatedLink> {
     let mut out = Vec::new();
+    // Nothing before the first "Related articles" heading can be in the section: start there
+    // rather than trimming every line of the body.
+    let Some(start) = first_related_heading(body) else {
+        return out;
+    };
+    let first_line = memchr::memchr_iter(b'\n', &body.as_bytes()[..start]).count();
     let mut in_section = false;
-    for (i, line) in body.lines().enumerate() {
+    for (i, line) in body[start..].lines().enumerate() {
+        let i = first_line + i;
         let t = line.trim();
         if let Some(heading) = t.strip_prefix("## ") {
             in_section = heading.trim().eq_ignore_ascii_case("related articles");
@@ -162,6 +169,19 @@ pub fn related_links(body: &str) -> Vec<RelatedLink> {
         }
     }
     out
+}
+
+/// Where the line of the first `## Related articles` heading starts, if there is one.
+fn first_related_heading(body: &str) -> Option<usize> {
+    memchr::memmem::find_iter(body.as_bytes(), b"## ").find_map(|at| {
+        let start = body[..at].rfind('\n').map_or(0, |nl| nl + 1);
+        let end = body[at..].find('\n').map_or(body.len(), |nl| at + nl);
+        let heading = body[start..end].trim().strip_prefix("## ")?;
+        heading
+            .trim()
+            .eq_ignore_ascii_case("related articles")
+            .then_some(start)
+    })
 }
 
 /// Parses `[text](url)` filling a whole string.
