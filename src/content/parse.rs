@@ -202,12 +202,24 @@ fn count_plain_words(run: &[u8], in_word: &mut bool) -> usize {
         return 0;
     };
     let starts_word = !first.is_ascii_whitespace() && !*in_word;
-    let inner = run
-        .windows(2)
-        .filter(|w| w[0].is_ascii_whitespace() && !w[1].is_ascii_whitespace())
-        .count();
+    // A word starts wherever whitespace is followed by anything else. Written as arithmetic
+    // over byte pairs, with no branches, and summed in u8 lanes (255 pairs at a time, so a
+    // lane cannot overflow), so the compiler can use wide vector instructions.
+    let mut inner = 0;
+    for (before, after) in run.chunks(255).zip(run[1..].chunks(255)) {
+        let starts = before
+            .iter()
+            .zip(after)
+            .fold(0u8, |n, (&a, &b)| n + u8::from(is_space(a) & !is_space(b)));
+        inner += usize::from(starts);
+    }
     *in_word = !last.is_ascii_whitespace();
     usize::from(starts_word) + inner
+}
+
+/// `u8::is_ascii_whitespace` (space, tab, LF, FF, CR) without branches.
+fn is_space(b: u8) -> bool {
+    (b == b' ') | ((b.wrapping_sub(b'\t') < 5) & (b != 0x0b))
 }
 
 /// The `href` of an `<a ...` tag (the text from `<` to before `>`).
@@ -279,6 +291,20 @@ mod tests {
         }
         for text in &texts {
             assert_eq!(count_words(text), count_words_by_bytes(text), "{text:?}");
+        }
+        // Long runs too, which are counted in blocks.
+        for len in [254, 255, 256, 257, 511, 512, 1000] {
+            let text: String = texts.iter().flat_map(|t| t.chars()).take(len).collect();
+            assert_eq!(count_words(&text), count_words_by_bytes(&text), "{text:?}");
+            let spaced = "a ".repeat(len);
+            assert_eq!(count_words(&spaced), len);
+        }
+    }
+
+    #[test]
+    fn is_space_is_ascii_whitespace() {
+        for b in 0..=u8::MAX {
+            assert_eq!(is_space(b), b.is_ascii_whitespace(), "{b}");
         }
     }
 
