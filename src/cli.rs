@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::app::Theme;
+use crate::content::cache::SnapshotWriter;
 use crate::content::document::{Block, Document, Inline};
 use crate::content::layout::{self, Layout, SpanStyle};
 use crate::content::library::{Article, Related};
@@ -143,6 +144,15 @@ type CliResult = Result<u8, CliError>;
 /// Loads the library named by the global flags.
 pub fn load(global: &GlobalArgs, options: LoadOptions) -> Result<Library, CliError> {
     Library::load(&global.source(), options).map_err(|e| CliError::usage(e.to_string()))
+}
+
+/// Like [`load`], leaving the snapshot for the caller to write (see
+/// [`Library::load_deferred`]).
+pub fn load_deferred(
+    global: &GlobalArgs,
+    options: LoadOptions,
+) -> Result<(Library, Option<SnapshotWriter>), CliError> {
+    Library::load_deferred(&global.source(), options).map_err(|e| CliError::usage(e.to_string()))
 }
 
 /// Runs one non-interactive command, writing to `out` and notes to `err`; returns the exit code.

@@ -47,7 +47,10 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
                     .into(),
         });
     }
-    let library = Arc::new(cli::load(&args.global, args.global.load_options())?);
+    let (library, snapshot) = cli::load_deferred(&args.global, args.global.load_options())?;
+    let library = Arc::new(library);
+    // Written beside the reader; waited for when this function returns.
+    let _snapshot = snapshot.map(|s| s.spawn(library.clone()));
     let store = Store::default_location();
     let (saved, warning) = store.load();
     let options = AppOptions {

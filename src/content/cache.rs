@@ -8,22 +8,25 @@
 //! cache that is missing, stale, corrupt or unreadable is ignored and rebuilt, never trusted.
 
 use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use bincode::Options;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::library::{Library, LoadOptions};
+use super::library::{Article, Library, LoadOptions};
 use super::parse::ParsedFile;
 use super::source::Entry;
 
 /// Bumped whenever the cached types change shape.
-const FORMAT: u32 = 3;
-/// Rows per independently decodable chunk, so a big cache decodes on every core.
-const CHUNK_ROWS: usize = 512;
+const FORMAT: u32 = 4;
+/// Files (or articles) per independently decodable chunk, so a big cache is written and
+/// decoded on every core; also the unit of parallel parsing.
+pub const CHUNK_ROWS: usize = 128;
 /// A cache file larger than this is not read (it cannot be ours for a sane library).
 const MAX_CACHE_BYTES: u64 = 2 << 30;
 
@@ -65,7 +68,7 @@ impl IndexCache {
                 ..IndexCache::default()
             };
         };
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = DefaultHasher::new();
         root.hash(&mut hasher);
         let file = dir.join(format!("index-{:016x}.bin", hasher.finish()));
         let entries = read(&file, &root).unwrap_or_default();
@@ -93,9 +96,24 @@ impl IndexCache {
         !self.entries.is_empty()
     }
 
+    /// Whether [`IndexCache::save_chunks`] writes anywhere (there is a cache dir).
+    pub fn is_stored(&self) -> bool {
+        self.file.is_some()
+    }
+
     /// Writes the cache for this run's files, atomically. Errors are returned for the caller
     /// to ignore: a cache is an optimisation, never a reason to fail.
     pub fn save(&self, entries: &[Entry], parsed: &[ParsedFile]) -> std::io::Result<()> {
+        let chunks: Vec<Vec<u8>> = entries
+            .par_chunks(CHUNK_ROWS)
+            .zip(parsed.par_chunks(CHUNK_ROWS))
+            .map(|(e, p)| encode_chunk(e.iter().zip(p)))
+            .collect::<std::io::Result<_>>()?;
+        self.save_chunks(&chunks)
+    }
+
+    /// Writes chunks made by [`encode_chunk`] as the cache, atomically.
+    pub fn save_chunks(&self, chunks: &[Vec<u8>]) -> std::io::Result<()> {
         let Some(file) = &self.file else {
             return Ok(());
         };
@@ -106,22 +124,7 @@ impl IndexCache {
             build: build_id(),
             root: self.root.clone(),
         };
-        let rows: Vec<(&Entry, &ParsedFile)> = entries
-            .iter()
-            .zip(parsed)
-            .filter(|(e, _)| e.mtime_ns != 0)
-            .collect();
         let opts = options_with_limit(u64::MAX);
-        let chunks: Vec<Vec<u8>> = rows
-            .par_chunks(CHUNK_ROWS)
-            .map(|chunk| {
-                let chunk: Vec<(&String, u64, u128, &ParsedFile)> = chunk
-                    .iter()
-                    .map(|(e, p)| (&e.path, e.size, e.mtime_ns, *p))
-                    .collect();
-                opts.serialize(&chunk).map_err(std::io::Error::other)
-            })
-            .collect::<std::io::Result<_>>()?;
         let tmp = dir.join(format!(".index.{}.tmp", std::process::id()));
         let result = (|| {
             let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
@@ -129,7 +132,7 @@ impl IndexCache {
                 .map_err(std::io::Error::other)?;
             opts.serialize_into(&mut out, &(chunks.len() as u64))
                 .map_err(std::io::Error::other)?;
-            for chunk in &chunks {
+            for chunk in chunks {
                 opts.serialize_into(&mut out, &(chunk.len() as u64))
                     .map_err(std::io::Error::other)?;
                 out.write_all(chunk)?;
@@ -144,8 +147,42 @@ impl IndexCache {
     }
 }
 
+/// Encodes one chunk of the index cache: the rows of files that have a modification time
+/// (others could change unseen). Loading calls this on the files of each parallel task as it
+/// parses them, so the cache costs no pass of its own.
+pub fn encode_chunk<'a>(
+    rows: impl Iterator<Item = (&'a Entry, &'a ParsedFile)> + Clone,
+) -> std::io::Result<Vec<u8>> {
+    let opts = options_with_limit(u64::MAX);
+    let rows = rows.filter(|(e, _)| e.mtime_ns != 0);
+    // The same bytes as serializing a Vec of the rows: its length, then each row.
+    let mut out = opts
+        .serialize(&(rows.clone().count() as u64))
+        .map_err(std::io::Error::other)?;
+    for (e, p) in rows {
+        opts.serialize_into(&mut out, &(&e.path, e.size, e.mtime_ns, p))
+            .map_err(std::io::Error::other)?;
+    }
+    Ok(out)
+}
+
 fn options_with_limit(limit: u64) -> impl Options + Copy {
     bincode::DefaultOptions::new().with_limit(limit)
+}
+
+/// Splits length-prefixed chunks off `reader` (a count, then each chunk's length and bytes),
+/// or `None` if a length does not fit what is left.
+fn split_chunks<'a>(opts: impl Options + Copy, reader: &mut &'a [u8]) -> Option<Vec<&'a [u8]>> {
+    let count: u64 = opts.deserialize_from(&mut *reader).ok()?;
+    let mut chunks = Vec::new();
+    for _ in 0..count {
+        let len: u64 = opts.deserialize_from(&mut *reader).ok()?;
+        let len = usize::try_from(len).ok().filter(|&l| l <= reader.len())?;
+        let (chunk, rest) = reader.split_at(len);
+        chunks.push(chunk);
+        *reader = rest;
+    }
+    Some(chunks)
 }
 
 /// Reads a cache file, or `None` when it is missing, from another build or folder, or corrupt.
@@ -162,17 +199,9 @@ fn read(file: &Path, root: &str) -> Option<HashMap<String, CachedEntry>> {
     if header.format != FORMAT || header.build != build_id() || header.root != root {
         return None;
     }
-    // Split the chunks out sequentially (each is length-prefixed), then decode them in
-    // parallel; any bad length or bad chunk drops the whole cache.
-    let count: u64 = opts.deserialize_from(&mut reader).ok()?;
-    let mut chunks = Vec::new();
-    for _ in 0..count {
-        let len: u64 = opts.deserialize_from(&mut reader).ok()?;
-        let len = usize::try_from(len).ok().filter(|&l| l <= reader.len())?;
-        let (chunk, rest) = reader.split_at(len);
-        chunks.push(chunk);
-        reader = rest;
-    }
+    // Split the chunks out sequentially, then decode them in parallel; any bad length or bad
+    // chunk drops the whole cache.
+    let chunks = split_chunks(opts, &mut reader)?;
     type Row = (String, u64, u128, ParsedFile);
     let decoded: Vec<Vec<Row>> = chunks
         .par_iter()
@@ -193,15 +222,17 @@ fn read(file: &Path, root: &str) -> Option<HashMap<String, CachedEntry>> {
 }
 
 /// What a library snapshot is valid for: this build, folder and load options, and exactly
-/// these files with these sizes and modification times.
-#[derive(Serialize, Deserialize, PartialEq)]
+/// the files it was built from. The files are compared by count and a 128-bit digest of every
+/// path, size and modification time, so checking a snapshot decodes no file list.
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
 struct SnapshotKey {
     format: u32,
     build: String,
     root: String,
     drafts: bool,
     archived: bool,
-    files: Vec<(String, u64, u128)>,
+    files: u64,
+    digest: [u64; 2],
 }
 
 fn snapshot_key(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<SnapshotKey> {
@@ -216,16 +247,26 @@ fn snapshot_key(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<
         root: root.display().to_string(),
         drafts: options.drafts,
         archived: options.archived,
-        files: entries
-            .iter()
-            .map(|e| (e.path.clone(), e.size, e.mtime_ns))
-            .collect(),
+        files: entries.len() as u64,
+        digest: listing_digest(entries),
     })
 }
 
-fn snapshot_file(root: &Path, options: LoadOptions) -> Option<PathBuf> {
+/// Two independent 64-bit hashes of the listing (SipHash, the second one salted).
+fn listing_digest(entries: &[Entry]) -> [u64; 2] {
+    let mut hashers = [DefaultHasher::new(), DefaultHasher::new()];
+    "careerhub listing".hash(&mut hashers[1]);
+    for hasher in &mut hashers {
+        for e in entries {
+            (&e.path, e.size, e.mtime_ns).hash(hasher);
+        }
+    }
+    hashers.map(|h| h.finish())
+}
+
+fn snapshot_file(dir: Option<PathBuf>, root: &Path, options: LoadOptions) -> Option<PathBuf> {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = DefaultHasher::new();
     root.display().to_string().hash(&mut hasher);
     let name = format!(
         "library-{:016x}-{}{}.bin",
@@ -233,59 +274,158 @@ fn snapshot_file(root: &Path, options: LoadOptions) -> Option<PathBuf> {
         u8::from(options.drafts),
         u8::from(options.archived)
     );
-    Some(cache_dir()?.join(name))
+    Some(dir?.join(name))
 }
 
-/// The linked library as it was after the last load of `root`, if nothing has changed since:
-/// an unchanged folder then starts without parsing or linking. `None` when there is no
-/// snapshot, or it is stale, from another build, or damaged.
-pub fn load_snapshot(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<Library> {
-    let file = snapshot_file(root, options)?;
-    let len = std::fs::metadata(&file).ok()?.len();
-    if len > MAX_CACHE_BYTES {
-        return None;
-    }
-    let bytes = std::fs::read(&file).ok()?;
-    let opts = options_with_limit(len * 4 + 1024);
-    let mut reader = bytes.as_slice();
-    let key: SnapshotKey = opts.deserialize_from(&mut reader).ok()?;
-    if Some(key) != snapshot_key(root, options, entries) {
-        return None;
-    }
-    opts.deserialize_from(&mut reader).ok()
+/// A snapshot read from disk and decoded, not yet checked against the folder: reading it does
+/// not need the folder's listing, so the two run side by side.
+pub struct Snapshot {
+    key: SnapshotKey,
+    library: Library,
 }
 
-/// Writes the snapshot of a freshly loaded library, atomically; errors are the caller's to
-/// ignore, as for the index cache.
-pub fn save_snapshot(
-    root: &Path,
-    options: LoadOptions,
-    entries: &[Entry],
-    library: &Library,
-) -> std::io::Result<()> {
-    let (Some(file), Some(key)) = (
-        snapshot_file(root, options),
-        snapshot_key(root, options, entries),
-    ) else {
-        return Ok(());
-    };
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".library.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        let opts = options_with_limit(u64::MAX);
-        opts.serialize_into(&mut out, &key)
-            .map_err(std::io::Error::other)?;
-        opts.serialize_into(&mut out, library)
-            .map_err(std::io::Error::other)?;
-        out.flush()?;
-        std::fs::rename(&tmp, &file)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+impl Snapshot {
+    /// The snapshot of `root` loaded with `options`, decoded, if there is one and it is
+    /// whole; `None` when there is none, it is from another build, or it is damaged.
+    pub fn read(root: &Path, options: LoadOptions) -> Option<Snapshot> {
+        Self::read_in(cache_dir(), root, options)
     }
-    result
+
+    /// Like [`Snapshot::read`] from an explicit cache folder.
+    pub fn read_in(dir: Option<PathBuf>, root: &Path, options: LoadOptions) -> Option<Snapshot> {
+        let file = snapshot_file(dir, root, options)?;
+        let len = std::fs::metadata(&file).ok()?.len();
+        if len > MAX_CACHE_BYTES {
+            return None;
+        }
+        let bytes = std::fs::read(&file).ok()?;
+        let opts = options_with_limit(len * 4 + 1024);
+        let mut reader = bytes.as_slice();
+        let key: SnapshotKey = opts.deserialize_from(&mut reader).ok()?;
+        if key.format != FORMAT || key.build != build_id() {
+            return None;
+        }
+        let mut library: Library = opts.deserialize_from(&mut reader).ok()?;
+        let chunks = split_chunks(opts, &mut reader)?;
+        // Articles are most of a snapshot and decoding them is allocation-bound: one chunk
+        // per task, on every core.
+        let articles: Vec<Vec<Article>> = chunks
+            .par_iter()
+            .map(|c| opts.deserialize(c).ok())
+            .collect::<Option<_>>()?;
+        library.set_articles(articles.into_iter().flatten().collect());
+        library.is_consistent().then_some(Snapshot { key, library })
+    }
+
+    /// The library, if the snapshot was made from exactly these files of `root` with these
+    /// options.
+    pub fn check(self, root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<Library> {
+        (Some(&self.key) == snapshot_key(root, options, entries).as_ref()).then_some(self.library)
+    }
+}
+
+/// Writes a library's snapshot for the next start. Made while loading, used once the library
+/// is built, possibly on another thread (see [`SnapshotWriter::spawn`]).
+#[derive(Debug)]
+pub struct SnapshotWriter {
+    file: PathBuf,
+    key: SnapshotKey,
+}
+
+impl SnapshotWriter {
+    /// A writer for the snapshot of `root` as listed in `entries`; `None` when there is no
+    /// cache dir or a file has no modification time.
+    pub fn new(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<SnapshotWriter> {
+        Self::new_in(cache_dir(), root, options, entries)
+    }
+
+    /// Like [`SnapshotWriter::new`] into an explicit cache folder.
+    pub fn new_in(
+        dir: Option<PathBuf>,
+        root: &Path,
+        options: LoadOptions,
+        entries: &[Entry],
+    ) -> Option<SnapshotWriter> {
+        Some(SnapshotWriter {
+            file: snapshot_file(dir, root, options)?,
+            key: snapshot_key(root, options, entries)?,
+        })
+    }
+
+    /// Writes the snapshot atomically; errors are the caller's to ignore, as for the index
+    /// cache. Articles are written a chunk at a time through one buffer, so writing holds
+    /// no second copy of the library.
+    pub fn write(&self, library: &Library) -> std::io::Result<()> {
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(
+            ".library.{}.{:?}.tmp",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let result = (|| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            let opts = options_with_limit(u64::MAX);
+            let articles = library.articles().chunks(CHUNK_ROWS);
+            opts.serialize_into(&mut out, &self.key)
+                .map_err(std::io::Error::other)?;
+            opts.serialize_into(&mut out, library)
+                .map_err(std::io::Error::other)?;
+            opts.serialize_into(&mut out, &(articles.len() as u64))
+                .map_err(std::io::Error::other)?;
+            let mut buf = Vec::new();
+            for chunk in articles {
+                buf.clear();
+                opts.serialize_into(&mut buf, chunk)
+                    .map_err(std::io::Error::other)?;
+                opts.serialize_into(&mut out, &(buf.len() as u64))
+                    .map_err(std::io::Error::other)?;
+                out.write_all(&buf)?;
+            }
+            out.flush()?;
+            std::fs::rename(&tmp, &self.file)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Writes the snapshot on a thread of its own, so the first frame does not wait for it.
+    /// The returned handle waits for the write when dropped: a process that quits early
+    /// still leaves a whole snapshot (or none), never a stray temporary file.
+    pub fn spawn(self, library: Arc<Library>) -> PendingWrite {
+        let handle = std::thread::Builder::new()
+            .name("careerhub-snapshot".into())
+            .spawn(move || {
+                let _ = self.write(&library);
+            })
+            .ok();
+        PendingWrite(handle)
+    }
+}
+
+/// A cache write in progress; dropping it waits for the write to finish.
+#[derive(Debug)]
+pub struct PendingWrite(Option<std::thread::JoinHandle<()>>);
+
+impl PendingWrite {
+    /// Waits for the write.
+    pub fn finish(mut self) {
+        self.join();
+    }
+
+    fn join(&mut self) {
+        if let Some(handle) = self.0.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for PendingWrite {
+    fn drop(&mut self) {
+        self.join();
+    }
 }
 
 /// Identifies this build: version plus the executable's size and modification time.
@@ -342,6 +482,121 @@ mod tests {
         .unwrap();
         let (entries, _) = source.list().unwrap();
         assert!(cache.take(&entries[1]).is_none());
+    }
+
+    /// A folder of two linked articles, its listing and its library.
+    fn linked_folder() -> (tempfile::TempDir, Vec<Entry>, Library) {
+        let content = tempfile::tempdir().unwrap();
+        std::fs::write(
+            content.path().join("a.md"),
+            "---\ntitle: A\n---\n<a href=\"https://x.example/blog/b\">B</a>",
+        )
+        .unwrap();
+        std::fs::write(content.path().join("b.md"), "---\ntitle: B\n---\nbody").unwrap();
+        let source = Source::Dir(content.path().to_path_buf());
+        let (entries, _) = source.list().unwrap();
+        let library = Library::from_files(
+            entries
+                .iter()
+                .map(|e| crate::content::source::SourceFile {
+                    path: e.path.clone(),
+                    bytes: source.read(&e.path).unwrap().into_owned(),
+                })
+                .collect(),
+            Vec::new(),
+            LoadOptions::default(),
+        );
+        (content, entries, library)
+    }
+
+    #[test]
+    fn a_snapshot_is_used_only_for_the_files_it_was_made_from() {
+        let (content, entries, library) = linked_folder();
+        let cache_dir = tempfile::tempdir().unwrap();
+        let dir = || Some(cache_dir.path().to_path_buf());
+        let options = LoadOptions::default();
+        SnapshotWriter::new_in(dir(), content.path(), options, &entries)
+            .unwrap()
+            .write(&library)
+            .unwrap();
+        let read = || Snapshot::read_in(dir(), content.path(), options).expect("decodes");
+        let back = read()
+            .check(content.path(), options, &entries)
+            .expect("valid");
+        assert_eq!(back.len(), 2);
+        assert_eq!(back.articles()[0].title, "A");
+        assert_eq!(
+            back.backlinks(back.articles()[1].id),
+            &[back.articles()[0].id]
+        );
+        // Another size, mtime or file, or other options: not valid.
+        let mut changed = entries.clone();
+        changed[1].size += 1;
+        assert!(read().check(content.path(), options, &changed).is_none());
+        let mut touched = entries.clone();
+        touched[0].mtime_ns += 1;
+        assert!(read().check(content.path(), options, &touched).is_none());
+        assert!(
+            read()
+                .check(content.path(), options, &entries[..1])
+                .is_none()
+        );
+        let drafts = LoadOptions {
+            drafts: true,
+            ..options
+        };
+        assert!(Snapshot::read_in(dir(), content.path(), drafts).is_none());
+    }
+
+    #[test]
+    fn damaged_snapshots_are_ignored() {
+        let (content, entries, library) = linked_folder();
+        let cache_dir = tempfile::tempdir().unwrap();
+        let dir = || Some(cache_dir.path().to_path_buf());
+        let options = LoadOptions::default();
+        let writer = SnapshotWriter::new_in(dir(), content.path(), options, &entries).unwrap();
+        writer.write(&library).unwrap();
+        let bytes = std::fs::read(&writer.file).unwrap();
+        for cut in [0, 1, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
+            std::fs::write(&writer.file, &bytes[..cut]).unwrap();
+            assert!(
+                Snapshot::read_in(dir(), content.path(), options).is_none(),
+                "cut at {cut}"
+            );
+        }
+        // Flipping any single byte either fails to decode, fails the consistency check or
+        // gives a library that is still safe to use (a changed letter in a title).
+        for at in 0..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x5a;
+            std::fs::write(&writer.file, &flipped).unwrap();
+            if let Some(s) = Snapshot::read_in(dir(), content.path(), options) {
+                let lib = s.library;
+                assert!(lib.is_consistent());
+                for a in lib.articles() {
+                    let _ = lib.related(a.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_snapshot_written_on_its_own_thread_is_whole_once_the_handle_drops() {
+        let (content, entries, library) = linked_folder();
+        let cache_dir = tempfile::tempdir().unwrap();
+        let dir = || Some(cache_dir.path().to_path_buf());
+        let writer =
+            SnapshotWriter::new_in(dir(), content.path(), LoadOptions::default(), &entries)
+                .unwrap();
+        drop(writer.spawn(Arc::new(library)));
+        let snapshot = Snapshot::read_in(dir(), content.path(), LoadOptions::default());
+        assert!(snapshot.is_some());
+        let leftovers: Vec<_> = std::fs::read_dir(cache_dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
     #[test]

@@ -14,12 +14,12 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::cache::{self, IndexCache};
+use super::cache::{self, IndexCache, Snapshot, SnapshotWriter};
 use super::document::{self, Document, DocumentError};
 use super::frontmatter::Date;
 use super::parse::{self, ParsedFile};
 use super::problem::Problem;
-use super::source::{Source, SourceError, SourceFile};
+use super::source::{Entry, Source, SourceError, SourceFile};
 
 /// Average adult reading speed used for reading-time estimates.
 const WORDS_PER_MINUTE: usize = 230;
@@ -229,6 +229,8 @@ pub struct Library {
     /// Where the articles came from; bodies are read from it again when opened.
     #[serde(skip, default = "unset_source")]
     source: Source,
+    /// Written and read by the snapshot in chunks of their own, decoded in parallel.
+    #[serde(skip)]
     articles: Vec<Article>,
     /// Ids sorted newest first (undated last, then by title).
     by_date: Vec<ArticleId>,
@@ -262,45 +264,101 @@ fn unset_source() -> Source {
 
 impl Library {
     /// Loads every article of `source`. Broken files become problems; the rest load. A
-    /// folder is loaded through the index cache, so unchanged files are not parsed again.
+    /// folder starts from its snapshot when nothing changed, else through the index cache,
+    /// so unchanged files are not parsed again; both are written for the next start.
     pub fn load(source: &Source, options: LoadOptions) -> Result<Library, SourceError> {
-        let (entries, problems) = source.list()?;
-        if let Source::Dir(root) = source
-            && let Some(lib) = cache::load_snapshot(root, options, &entries)
-        {
-            return Ok(Self::from_snapshot(lib, source.clone()));
+        let (lib, snapshot) = Self::load_deferred(source, options)?;
+        if let Some(snapshot) = snapshot {
+            // A cache is only an optimisation: failing to write it changes nothing else.
+            let _ = snapshot.write(&lib);
         }
+        Ok(lib)
+    }
+
+    /// Like [`Library::load`], but leaves the snapshot for the caller to write, on another
+    /// thread once the library is shared (see [`SnapshotWriter::spawn`]), so the reader's
+    /// first frame does not wait for it. `None` when there is nothing to write.
+    pub fn load_deferred(
+        source: &Source,
+        options: LoadOptions,
+    ) -> Result<(Library, Option<SnapshotWriter>), SourceError> {
+        let Source::Dir(root) = source else {
+            let (entries, problems) = source.list()?;
+            return Ok((
+                Self::parse_and_link(source, &entries, problems, options),
+                None,
+            ));
+        };
+        // The snapshot is read and decoded while the folder is listed: listing waits on
+        // the file system, decoding on memory.
+        let (listing, snapshot) = rayon::join(|| source.list(), || Snapshot::read(root, options));
+        let (entries, problems) = listing?;
+        if let Some(lib) = snapshot.and_then(|s| s.check(root, options, &entries)) {
+            return Ok((Self::from_snapshot(lib, source.clone()), None));
+        }
+        let lib = Self::parse_and_link(source, &entries, problems, options);
+        Ok((lib, SnapshotWriter::new(root, options, &entries)))
+    }
+
+    /// Phases 2 to 4 for listed files: parse (through the index cache for a folder), keep
+    /// what the options show, link.
+    fn parse_and_link(
+        source: &Source,
+        entries: &[Entry],
+        problems: Vec<Problem>,
+        options: LoadOptions,
+    ) -> Library {
         let mut cache = match source {
             Source::Dir(root) => IndexCache::open(root),
             _ => IndexCache::default(),
         };
-        let cached: Vec<Option<ParsedFile>> = entries.iter().map(|e| cache.take(e)).collect();
+        let mut cached: Vec<Option<ParsedFile>> = entries.iter().map(|e| cache.take(e)).collect();
         let fresh = cached.iter().filter(|c| c.is_none()).count();
-        // Files are read inside the parallel map and dropped once parsed, so a big folder
-        // never sits in memory whole.
-        let parsed: Vec<ParsedFile> = entries
-            .par_iter()
-            .zip(cached)
-            .map(|(entry, cached)| {
-                cached.unwrap_or_else(|| match source.read(&entry.path) {
-                    Ok(bytes) => parse::parse_file(&entry.path, &bytes),
-                    Err(e) => Err(vec![Problem::error(
-                        &entry.path,
-                        1,
-                        format!("cannot read file: {e}"),
-                    )]),
-                })
+        let write_cache = cache.is_stored() && (fresh > 0 || cache.has_leftovers());
+        // Files are read inside the parallel tasks and dropped once parsed, so a big folder
+        // never sits in memory whole; each task also encodes its files' cache rows.
+        let chunks: Vec<(Vec<ParsedFile>, Option<Vec<u8>>)> = entries
+            .par_chunks(cache::CHUNK_ROWS)
+            .zip(cached.par_chunks_mut(cache::CHUNK_ROWS))
+            .map(|(entries, cached)| {
+                let parsed: Vec<ParsedFile> = entries
+                    .iter()
+                    .zip(cached)
+                    .map(|(entry, cached)| {
+                        cached
+                            .take()
+                            .unwrap_or_else(|| Self::parse_entry(source, entry))
+                    })
+                    .collect();
+                let rows = write_cache
+                    .then(|| cache::encode_chunk(entries.iter().zip(&parsed)).ok())
+                    .flatten();
+                (parsed, rows)
             })
             .collect();
-        if fresh > 0 || cache.has_leftovers() {
+        let mut parsed = Vec::with_capacity(entries.len());
+        let mut rows = Vec::with_capacity(chunks.len());
+        for (p, r) in chunks {
+            parsed.extend(p);
+            rows.extend(r);
+        }
+        if write_cache && rows.len() == entries.len().div_ceil(cache::CHUNK_ROWS) {
             // A cache is only an optimisation: failing to write it changes nothing else.
-            let _ = cache.save(&entries, &parsed);
+            let _ = cache.save_chunks(&rows);
         }
-        let lib = Self::assemble(source.clone(), parsed, problems, options);
-        if let Source::Dir(root) = source {
-            let _ = cache::save_snapshot(root, options, &entries, &lib);
+        drop(rows);
+        Self::assemble(source.clone(), parsed, problems, options)
+    }
+
+    fn parse_entry(source: &Source, entry: &Entry) -> ParsedFile {
+        match source.read(&entry.path) {
+            Ok(bytes) => parse::parse_file(&entry.path, &bytes),
+            Err(e) => Err(vec![Problem::error(
+                &entry.path,
+                1,
+                format!("cannot read file: {e}"),
+            )]),
         }
-        Ok(lib)
     }
 
     /// A library decoded from a snapshot: rebuilds what the snapshot leaves out.
@@ -315,6 +373,43 @@ impl Library {
             }
         }
         lib
+    }
+
+    /// Puts back the articles a snapshot stores apart from the rest.
+    pub(crate) fn set_articles(&mut self, articles: Vec<Article>) {
+        self.articles = articles;
+    }
+
+    /// Whether every id and number refers to something that exists: a snapshot that decodes
+    /// but fails this is damaged, and using it would index out of bounds.
+    pub(crate) fn is_consistent(&self) -> bool {
+        let n = self.articles.len();
+        let ok = |id: &ArticleId| id.idx() < n;
+        let pairs = self.facet_pairs.len();
+        self.articles.iter().enumerate().all(|(i, a)| {
+            a.id.idx() == i
+                && a.links_to.iter().all(ok)
+                && a.related_links
+                    .iter()
+                    .filter_map(|l| l.target.as_ref())
+                    .all(ok)
+        }) && self.by_date.len() == n
+            && self.date_rank.len() == n
+            && self
+                .by_date
+                .iter()
+                .enumerate()
+                .all(|(rank, id)| ok(id) && self.date_rank[id.idx()] as usize == rank)
+            && self.backlinks.len() == n
+            && self.backlinks.iter().flatten().all(ok)
+            && self.value_ids.len() == n
+            && self
+                .value_ids
+                .iter()
+                .flat_map(|v| v.iter())
+                .all(|&v| (v as usize) < pairs)
+            && self.postings.len() == pairs
+            && self.postings.iter().flatten().all(ok)
     }
 
     /// Builds a library from files in memory (tests, benches, synthetic libraries), with
@@ -382,8 +477,15 @@ impl Library {
     fn link(&mut self, mut articles: Vec<(Article, Vec<String>)>, problems: &mut Vec<Problem>) {
         // Path order makes ids and "which duplicate wins" independent of thread timing.
         articles.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        // Normalizing canonical URLs needs no map: do it on every core first.
+        let canonicals: Vec<Option<String>> = articles
+            .par_iter()
+            .map(|(a, _)| a.canonical.as_deref().map(normalize_url))
+            .collect();
+        self.by_slug.reserve(articles.len());
+        self.by_canonical.reserve(articles.len());
         let mut outgoing = Vec::with_capacity(articles.len());
-        for (mut article, links) in articles {
+        for ((mut article, links), canonical) in articles.into_iter().zip(canonicals) {
             if let Some(&first) = self.by_slug.get(&article.slug) {
                 problems.push(Problem::error(
                     &article.path,
@@ -398,8 +500,8 @@ impl Library {
             }
             article.id = ArticleId(self.articles.len() as u32);
             self.by_slug.insert(article.slug.clone(), article.id);
-            if let Some(c) = &article.canonical {
-                self.by_canonical.insert(normalize_url(c), article.id);
+            if let Some(c) = canonical {
+                self.by_canonical.insert(c, article.id);
             }
             self.articles.push(article);
             outgoing.push(links);
@@ -736,12 +838,10 @@ fn normalize_url(url: &str) -> String {
 
 /// [`normalize_url`] into a reused buffer.
 fn normalize_into(url: &str, out: &mut String) {
-    let url = url
-        .split(['#', '?'])
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches('/');
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    // Byte searches rather than pattern splits: linking runs this for every link.
+    let end = memchr::memchr2(b'#', b'?', url.as_bytes()).unwrap_or(url.len());
+    let url = url[..end].trim_end_matches('/');
+    let rest = memchr::memmem::find(url.as_bytes(), b"://").map_or(url, |i| &url[i + 3..]);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     // `get` rather than slicing: a host can hold multi-byte characters.
     let host = match host.get(..4) {
@@ -749,7 +849,8 @@ fn normalize_into(url: &str, out: &mut String) {
         _ => host,
     };
     out.clear();
-    out.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+    out.push_str(host);
+    out.make_ascii_lowercase();
     out.push('/');
     out.push_str(path);
 }
