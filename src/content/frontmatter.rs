@@ -10,6 +10,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde_yaml::Value;
 
+mod plain_yaml;
+
 use super::problem::Problem;
 use super::sanitize;
 
@@ -182,8 +184,13 @@ pub fn parse(
             "frontmatter is empty: add at least `title: ...`",
         )]);
     }
-    let raw: Raw =
-        serde_yaml::from_str(src).map_err(|e| vec![yaml_problem(path, src, first_line, &e)])?;
+    // Plain frontmatter takes the fast reader; anything else, and every error, serde_yaml.
+    let raw: Raw = match plain_yaml::parse(src).and_then(|v| serde_yaml::from_value(v).ok()) {
+        Some(raw) => raw,
+        None => {
+            serde_yaml::from_str(src).map_err(|e| vec![yaml_problem(path, src, first_line, &e)])?
+        }
+    };
 
     let mut v = Validator {
         path,
