@@ -124,6 +124,7 @@ impl IndexCache {
             build: build_id(),
             root: self.root.clone(),
         };
+        sweep_stale_temporaries(dir);
         let opts = options_with_limit(u64::MAX);
         let tmp = dir.join(format!(".index.{}.tmp", std::process::id()));
         let result = (|| {
@@ -358,6 +359,7 @@ impl SnapshotWriter {
     pub fn write(&self, library: &Library) -> std::io::Result<()> {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
+        sweep_stale_temporaries(dir);
         let tmp = dir.join(format!(
             ".library.{}.{:?}.tmp",
             std::process::id(),
@@ -425,6 +427,30 @@ impl PendingWrite {
 impl Drop for PendingWrite {
     fn drop(&mut self) {
         self.join();
+    }
+}
+
+/// Removes temporary files that a killed careerhub left in the cache dir. Only old ones: a
+/// recent one may be another careerhub's write in progress.
+fn sweep_stale_temporaries(dir: &Path) {
+    const STALE: std::time::Duration = std::time::Duration::from_secs(3600);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = (name.starts_with(".index.") || name.starts_with(".library."))
+            && name.ends_with(".tmp");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE);
+        if ours && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -546,6 +572,39 @@ mod tests {
             ..options
         };
         assert!(Snapshot::read_in(dir(), content.path(), drafts).is_none());
+    }
+
+    #[test]
+    fn temporaries_left_by_a_killed_run_are_swept_once_old() {
+        let (content, entries, library) = linked_folder();
+        let cache_dir = tempfile::tempdir().unwrap();
+        let old = cache_dir.path().join(".library.1.ThreadId(2).tmp");
+        let recent = cache_dir.path().join(".index.3.tmp");
+        let unrelated = cache_dir.path().join("notes.tmp");
+        for f in [&old, &recent, &unrelated] {
+            std::fs::write(f, b"partial").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for f in [&old, &unrelated] {
+            std::fs::File::options()
+                .write(true)
+                .open(f)
+                .unwrap()
+                .set_modified(two_hours_ago)
+                .unwrap();
+        }
+        SnapshotWriter::new_in(
+            Some(cache_dir.path().into()),
+            content.path(),
+            LoadOptions::default(),
+            &entries,
+        )
+        .unwrap()
+        .write(&library)
+        .unwrap();
+        assert!(!old.exists(), "an old temporary is removed");
+        assert!(recent.exists(), "a recent one may be another run's write");
+        assert!(unrelated.exists(), "files that are not ours stay");
     }
 
     #[test]
