@@ -210,9 +210,14 @@ fn with_library(
     command: impl FnOnce(&Library) -> CliResult,
 ) -> CliResult {
     let lib = load(global, global.load_options())?;
-    let code = command(&lib)?;
-    skipped_note(&lib, err);
-    Ok(code)
+    let result = command(&lib);
+    if result.is_ok() {
+        skipped_note(&lib, err);
+    }
+    // The process ends right after a command: freeing a big library string by string would
+    // only delay the exit (about 20 ms at 10,000 articles), so the OS reclaims it instead.
+    std::mem::forget(lib);
+    result
 }
 
 /// The filters of `list` as a query.
