@@ -533,13 +533,15 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
         }
     }
     let warnings = problems.len() - errors;
+    let checked = lib.len() + lib.skipped();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let _ = writeln!(
         err,
-        "careerhub: checked {} articles in {}: {errors} error{}, {warnings} warning{}",
-        lib.len() + lib.skipped(),
+        "careerhub: checked {checked} article{} in {}: {errors} error{}, {warnings} warning{}",
+        plural(checked),
         global.source().describe(),
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
+        plural(errors),
+        plural(warnings),
     );
     Ok(if errors > 0 { 1 } else { 0 })
 }

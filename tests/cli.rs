@@ -68,6 +68,22 @@ fn check_lists_every_broken_file_and_exits_1() {
 }
 
 #[test]
+fn check_of_one_clean_article_says_so_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good-two.md"), GOOD2).unwrap();
+    careerhub()
+        .args(["check", "--content"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(format!(
+            "careerhub: checked 1 article in {}: 0 errors, 0 warnings\n",
+            dir.path().display()
+        ));
+}
+
+#[test]
 fn check_json_is_a_list_of_problems() {
     let dir = mixed_folder();
     let out = careerhub()
