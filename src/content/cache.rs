@@ -401,9 +401,21 @@ impl SnapshotWriter {
             .name("careerhub-snapshot".into())
             .spawn(move || {
                 let _ = self.write(&library);
+                release_freed_memory();
             })
             .ok();
         PendingWrite(handle)
+    }
+}
+
+/// Hands memory freed after a load back to the OS. Parsing a big folder frees tens of
+/// megabytes of file buffers and parse results on every thread; glibc keeps them in its
+/// arenas, which would show as resident memory for the whole session.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the OS; it is safe at any time.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -39,6 +39,8 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
         "host key"
     );
     let library = Arc::new(crate::cli::load(global, global.load_options())?);
+    // The server runs for days: give back what loading freed.
+    crate::content::cache::release_freed_memory();
     tracing::info!(articles = library.len(), "library loaded");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
