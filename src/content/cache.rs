@@ -1,11 +1,16 @@
-//! The on-disk index cache: a library folder that has not changed loads without reparsing.
+//! The on-disk caches: a library folder that has not changed starts without reparsing.
 //!
-//! One file per content folder in the XDG cache dir
-//! (`$XDG_CACHE_HOME/careerhub/index-<hash>.bin`, by default under `~/.cache`), holding each
-//! file's parse result keyed by path, size and modification time. The whole cache is also
-//! keyed by the format, the program version and the running executable (its size and
-//! modification time), so a rebuilt careerhub never trusts a cache an older build wrote. A
-//! cache that is missing, stale, corrupt or unreadable is ignored and rebuilt, never trusted.
+//! Two files per content folder in the XDG cache dir (`$XDG_CACHE_HOME/careerhub/`, by
+//! default under `~/.cache`):
+//! - the index cache (`index-<hash>.bin`) holds each file's parse result keyed by path, size
+//!   and modification time, so after an edit only the changed files are parsed again;
+//! - the snapshot (`library-<hash>-<options>.bin`) holds the linked library, valid only for
+//!   exactly the files it was made from, so an unchanged folder neither parses nor links.
+//!
+//! Both are keyed by the format, the program version and the running executable (its size
+//! and modification time), so a rebuilt careerhub never trusts a cache an older build wrote,
+//! and both are split into chunks that are encoded and decoded on every core. A cache that is
+//! missing, stale, corrupt or unreadable is ignored and rebuilt, never trusted.
 
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
