@@ -53,6 +53,26 @@ fn main() {
         ms(t.elapsed()),
     );
     search_rows(&lib, 100_000);
+    refresh_row(lib);
+}
+
+/// What the UI thread does when search results arrive: the visible list and the facet counts
+/// over every hit (here all 100k, the worst case), with one facet filter active.
+fn refresh_row(lib: Library) {
+    let lib = Arc::new(lib);
+    let mut app = App::new(lib.clone(), Saved::default(), AppOptions::default());
+    let (name, value) = lib.facet_pair(0);
+    app.facets
+        .active
+        .insert((name.to_owned(), value.to_owned()));
+    let refresh = median(21, || {
+        time(|| careerhub::app::update::refresh_list(&mut app))
+    });
+    row(
+        "list and facet counts after a search (UI thread), every article a hit",
+        lib.len(),
+        ms(refresh),
+    );
 }
 
 fn row(what: &str, n: impl std::fmt::Display, figure: String) {
