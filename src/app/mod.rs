@@ -1,10 +1,12 @@
 //! The reader as plain data and pure transitions (the Elm shape).
 //!
 //! [`App`] is the state, [`Action`] the messages, [`update`] the only transition and
-//! [`keymap`] turns our own [`keymap::Key`] into actions. Nothing here touches a terminal, so
-//! the same app runs locally, over SSH, and headless in tests.
+//! [`keymap`] turns our own [`keymap::Key`] into actions; [`geometry`] says where each part
+//! of the screen is, for the views and for `update`. Nothing here touches a terminal, so the
+//! same app runs locally, over SSH, and headless in tests.
 
 pub mod action;
+pub mod geometry;
 pub mod keymap;
 pub mod state;
 pub mod update;

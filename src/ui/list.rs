@@ -2,18 +2,17 @@
 //! facet panel and the preview; narrow terminals show one pane at a time.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::text::{clean, fit, fit_spans, fit_tail, marked, pad, runs, width};
 use super::{View, facets, preview};
-use crate::app::state::{FACET_PANEL_WIDTH, Focus, Mode};
+use crate::app::geometry;
+use crate::app::state::{Focus, Mode};
 use crate::content::search::Hit;
 
-/// Share of the width (after the facet panel) the list takes beside the preview.
-const LIST_PERCENT: u16 = 45;
 /// Widest category column; longer categories are cut.
 const CATEGORY_MAX: usize = 18;
 /// Width of the reading-progress column (`42%`, `✓`).
@@ -21,20 +20,11 @@ const PROGRESS_WIDTH: usize = 4;
 /// Reading progress from which an article counts as read.
 const READ_PERMILLE: u16 = 950;
 
-/// Where each pane of the library screen goes; `None` for panes not shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Panes {
-    facets: Option<Rect>,
-    list: Option<Rect>,
-    preview: Option<Rect>,
-}
-
-/// Draws the library screen into `area` (everything above the status line).
+/// Draws the library screen into `area` (everything above the status line), in the panes
+/// [`geometry::library`] lays out.
 pub fn render(view: &View, frame: &mut Frame, area: Rect) {
-    let [search_row, middle] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-    search_line(view, frame, search_row);
-    let panes = panes(view, middle);
+    let panes = geometry::library(view.app, area);
+    search_line(view, frame, panes.search);
     if let Some(rect) = panes.facets {
         facets::render(view, frame, rect);
     }
@@ -43,33 +33,6 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
     }
     if let Some(rect) = panes.preview {
         preview::render(view, frame, rect);
-    }
-}
-
-fn panes(view: &View, area: Rect) -> Panes {
-    let app = view.app;
-    if !app.wide() || area.width < crate::app::state::WIDE_WIDTH {
-        let facets_shown = app.focus == Focus::Facets;
-        return Panes {
-            facets: facets_shown.then_some(area),
-            list: (!facets_shown).then_some(area),
-            preview: None,
-        };
-    }
-    let (facets, rest) = if app.facets.open {
-        let [f, r] =
-            Layout::horizontal([Constraint::Length(FACET_PANEL_WIDTH), Constraint::Fill(1)])
-                .areas(area);
-        (Some(f), r)
-    } else {
-        (None, area)
-    };
-    let [list, preview] =
-        Layout::horizontal([Constraint::Percentage(LIST_PERCENT), Constraint::Fill(1)]).areas(rest);
-    Panes {
-        facets,
-        list: Some(list),
-        preview: Some(preview),
     }
 }
 
@@ -215,16 +178,12 @@ fn list(view: &View, frame: &mut Frame, area: Rect, beside_preview: bool) {
         empty_list(view, frame, inner);
         return;
     }
-    let rows = usize::from(inner.height);
-    let offset = visible_offset(
-        app.list.offset,
-        app.list.selected,
-        rows,
-        app.list.visible.len(),
-    );
+    // The rows as `geometry` lays them out for `update` too.
+    let rows = geometry::article_list(app, area);
+    let offset = rows.offset;
     let shown: Vec<&Hit> = app.list.visible[offset..]
         .iter()
-        .take(rows)
+        .take(rows.shown)
         .filter_map(|&i| app.list.results.get(i))
         .collect();
     let category = shown
@@ -260,15 +219,6 @@ fn list(view: &View, frame: &mut Frame, area: Rect, beside_preview: bool) {
         }
         frame.render_widget(Paragraph::new(line), row);
     }
-}
-
-/// The list offset from `update`, moved only if the selection would be off screen (the
-/// terminal may have been resized since).
-fn visible_offset(offset: usize, selected: usize, rows: usize, len: usize) -> usize {
-    let rows = rows.max(1);
-    let selected = selected.min(len.saturating_sub(1));
-    let offset = offset.min(len.saturating_sub(1));
-    crate::app::update::scroll_into_view(offset, selected, rows)
 }
 
 /// One row: star, title with matched characters, category, date, reading time, progress.
@@ -373,13 +323,5 @@ mod tests {
         let narrow = Columns::fit(38, 14);
         assert!(narrow.title >= 24);
         assert!(!narrow.date);
-    }
-
-    #[test]
-    fn offset_keeps_the_selection_on_screen() {
-        assert_eq!(visible_offset(0, 5, 10, 50), 0);
-        assert_eq!(visible_offset(0, 30, 10, 50), 21);
-        assert_eq!(visible_offset(40, 3, 10, 50), 3);
-        assert_eq!(visible_offset(99, 99, 10, 5), 4);
     }
 }

@@ -1,6 +1,7 @@
 //! Views: [`render`] draws an [`App`] into a ratatui [`Frame`]. Views read state and never
 //! change it: scroll offsets and selections are kept by [`crate::app::update()`], and the views
-//! only clamp them defensively (a resize may arrive between update and draw).
+//! only clamp them defensively (a resize may arrive between update and draw). Where each part
+//! goes comes from [`crate::app::geometry`], which `update` can use too.
 //!
 //! One module per part of the screen: [`list`] (library screen: search line and article
 //! list), [`preview`], [`facets`], [`reader`], [`overlay`] (table of contents, related,
@@ -21,12 +22,15 @@ pub mod theme;
 mod tests;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::App;
+use crate::app::geometry;
 use crate::app::state::{MIN_HEIGHT, MIN_WIDTH, Screen};
 use theme::Styles;
+
+pub use geometry::padded;
 
 /// What every view needs: the state to draw and the styles to draw it with.
 #[derive(Debug, Clone, Copy)]
@@ -44,23 +48,20 @@ pub fn render(app: &App, frame: &mut Frame) {
         app,
         styles: Styles::new(&app.options),
     };
-    if app.too_small() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let Some(screen) = geometry::screen(app, area) else {
         too_small(&view, frame, area);
         return;
-    }
-    let [body, status_row] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas::<2>(area);
+    };
     match (app.screen, &app.reader) {
-        (Screen::Reader, Some(reader)) => reader::render(&view, reader, frame, body),
-        _ => list::render(&view, frame, body),
+        (Screen::Reader, Some(reader)) => reader::render(&view, reader, frame, screen.body),
+        _ => list::render(&view, frame, screen.body),
     }
-    status::render(&view, frame, status_row);
+    status::render(&view, frame, screen.status);
     if let Some(overlay) = &app.overlay {
         overlay::render(&view, overlay, frame, area);
     }
 }
 
-/// The only thing drawn when the terminal is smaller than the reader needs.
 /// Draws a bordered pane titled `title` (highlighted when it has the focus) and returns the
 /// area inside its border.
 pub fn pane(view: &View, frame: &mut Frame, area: Rect, title: &str, focused: bool) -> Rect {
@@ -68,20 +69,12 @@ pub fn pane(view: &View, frame: &mut Frame, area: Rect, title: &str, focused: bo
     let block = ratatui::widgets::Block::bordered()
         .border_style(if focused { s.border_focused } else { s.border })
         .title(ratatui::text::Span::styled(title.to_owned(), s.bold));
-    let inner = block.inner(area);
     frame.render_widget(block, area);
-    inner
+    // The same inside as `geometry` computes for `update`.
+    geometry::inside_border(area)
 }
 
-/// One column of padding inside a border on each side.
-pub fn padded(inner: Rect) -> Rect {
-    Rect {
-        x: inner.x.saturating_add(1),
-        width: inner.width.saturating_sub(2),
-        ..inner
-    }
-}
-
+/// The only thing drawn when the terminal is smaller than the reader needs.
 fn too_small(view: &View, frame: &mut Frame, area: Rect) {
     let message = format!(
         "Terminal too small: need at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{})",

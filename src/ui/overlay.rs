@@ -1,8 +1,9 @@
 //! Panels drawn over the screen: table of contents, related articles, bookmarks, history
-//! (and [`super::help`]). Each is a centred box cleared of what is below it.
+//! (and [`super::help`]). Each is a centred box cleared of what is below it, placed by
+//! [`geometry`], which `update` can use to find the rows drawn here.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
@@ -10,13 +11,12 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::View;
 use super::help;
 use super::text::{clean, fit, fit_spans, pad, width};
+use crate::app::geometry;
 use crate::app::state::{Overlay, RelatedItem, RelatedLabel};
 use crate::content::ArticleId;
 use crate::content::layout::TocEntry;
 use crate::content::library::RelatedKind;
 
-/// Widest list overlay, in columns inside the border.
-const LIST_WIDTH: usize = 72;
 /// Width of the label column of the related panel ("links here").
 const LABEL_WIDTH: usize = 10;
 
@@ -61,13 +61,17 @@ pub fn open(
     inner: (usize, usize),
     footer: &str,
 ) -> Rect {
-    let w = u16::try_from(inner.0 + 4).unwrap_or(u16::MAX);
-    let h = u16::try_from(inner.1 + 2).unwrap_or(u16::MAX);
-    let w = w.min(area.width.saturating_sub(2)).max(area.width.min(10));
-    let h = h.min(area.height.saturating_sub(2)).max(area.height.min(3));
-    let rect = area
-        .centered(Constraint::Length(w), Constraint::Length(h))
-        .intersection(area);
+    draw_box(
+        view,
+        frame,
+        geometry::overlay_box(area, inner),
+        title,
+        footer,
+    )
+}
+
+/// Clears `rect`, draws its border and titles, and returns the area inside (padded).
+fn draw_box(view: &View, frame: &mut Frame, rect: Rect, title: &str, footer: &str) -> Rect {
     frame.render_widget(Clear, rect);
     let s = &view.styles;
     let room = usize::from(rect.width.saturating_sub(2));
@@ -78,21 +82,8 @@ pub fn open(
         block =
             block.title_bottom(Line::from(Span::styled(footer.to_owned(), s.dim)).right_aligned());
     }
-    let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    super::padded(inner)
-}
-
-/// The first row to show so `selected` stays visible, centred where the list allows;
-/// computed from the selection alone, so the view needs no scroll state of its own.
-pub fn window(selected: usize, len: usize, rows: usize) -> usize {
-    if len <= rows {
-        return 0;
-    }
-    selected
-        .min(len - 1)
-        .saturating_sub(rows / 2)
-        .min(len - rows)
+    geometry::overlay_inner(rect)
 }
 
 /// A list overlay: one line per row, the selected one highlighted, or a message when empty.
@@ -114,21 +105,21 @@ impl ListBox<'_> {
         row: impl Fn(usize, usize) -> Line<'a>,
     ) {
         let s = &view.styles;
-        let size = (LIST_WIDTH, self.len.max(1));
         // Nothing to open or remove in an empty list.
         let footer = if self.len == 0 {
             " Esc close "
         } else {
             self.footer
         };
-        let inner = open(view, frame, area, self.title, size, footer);
+        // The box and rows as `geometry` lays them out for `update` too.
+        let list = geometry::overlay_list(area, self.len, self.selected);
+        let inner = draw_box(view, frame, list.rect, self.title, footer);
         if self.len == 0 {
             let empty = fit(self.empty, usize::from(inner.width)).into_owned();
             frame.render_widget(Paragraph::new(Span::styled(empty, s.dim)), inner);
             return;
         }
-        let visible = usize::from(inner.height);
-        let first = window(self.selected, self.len, visible);
+        let first = list.first;
         let room = usize::from(inner.width);
         for (y, i) in (inner.y..inner.bottom()).zip(first..self.len) {
             let rect = Rect {
@@ -239,7 +230,7 @@ fn toc(view: &View, selected: usize, frame: &mut Frame, area: Rect) {
         .lines
         .get(reader.scroll)
         .and_then(|l| l.section);
-    let top = entries.iter().map(|e| e.level).min().unwrap_or(1);
+    let top_level = entries.iter().map(|e| e.level).min().unwrap_or(1);
     let title = format!(
         " Contents — {} ",
         clean(&view.app.library.get(reader.id).title)
@@ -252,7 +243,7 @@ fn toc(view: &View, selected: usize, frame: &mut Frame, area: Rect) {
         selected,
     };
     boxed.draw(view, frame, area, |i, room| {
-        toc_line(view, &entries[i], top, current == Some(i), room)
+        toc_line(view, &entries[i], top_level, current == Some(i), room)
     });
 }
 
@@ -271,22 +262,4 @@ fn toc_line<'a>(view: &View, entry: &'a TocEntry, top: u8, current: bool, room: 
         Span::styled(clean(&entry.title), style),
     ];
     Line::from(fit_spans(spans, room))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn window_keeps_the_selection_visible() {
-        assert_eq!(window(0, 5, 10), 0);
-        assert_eq!(window(0, 50, 10), 0);
-        assert_eq!(window(20, 50, 10), 15);
-        assert_eq!(window(49, 50, 10), 40);
-        assert_eq!(window(99, 50, 10), 40);
-        for sel in 0..50 {
-            let first = window(sel, 50, 7);
-            assert!(first <= sel && sel < first + 7);
-        }
-    }
 }

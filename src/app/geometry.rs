@@ -1,0 +1,364 @@
+//! Where each part of the screen is, as pure functions of the terminal area and the state.
+//!
+//! The views draw into these rectangles, and [`crate::app::update()`] can use the same ones,
+//! so what `update` thinks is on screen is exactly what was drawn. Nothing is measured while
+//! drawing and written back into the state: views stay pure, and a headless app (tests, SSH)
+//! knows its layout from `App::size` alone. A [`Rect`] is plain data, so none of this needs a
+//! terminal.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Block;
+
+use super::state::{
+    App, FACET_PANEL_WIDTH, FacetPane, FacetRow, Focus, MIN_HEIGHT, MIN_WIDTH, WIDE_WIDTH,
+};
+use super::update::scroll_into_view;
+
+/// Share of the width (after the facet panel) the list takes beside the preview.
+const LIST_PERCENT: u16 = 45;
+/// Widest list overlay (table of contents, related, bookmarks, history), in columns inside
+/// its border.
+pub const OVERLAY_LIST_WIDTH: usize = 72;
+
+/// The whole screen: everything above the status line, and the status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreenAreas {
+    /// The library or the reader.
+    pub body: Rect,
+    /// The one-line status bar at the bottom.
+    pub status: Rect,
+}
+
+/// Splits `area` (the whole terminal); `None` when it is too small to draw the reader, which
+/// then shows only a message. Both the frame's size and the size `update` last saw count, as
+/// a resize may arrive between the two.
+pub fn screen(app: &App, area: Rect) -> Option<ScreenAreas> {
+    if app.too_small() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let [body, status] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas::<2>(area);
+    Some(ScreenAreas { body, status })
+}
+
+/// The panes of the library screen; `None` for panes not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LibraryAreas {
+    /// The search line at the top.
+    pub search: Rect,
+    /// The facet panel, bordered.
+    pub facets: Option<Rect>,
+    /// The article list, bordered.
+    pub list: Option<Rect>,
+    /// The preview of the selected article, bordered.
+    pub preview: Option<Rect>,
+}
+
+/// Where the panes of the library screen go in `body` (everything above the status line).
+/// Narrow terminals show the facet panel or the list, wide ones the list beside a preview,
+/// with the facet panel on the left while it is open.
+pub fn library(app: &App, body: Rect) -> LibraryAreas {
+    let [search, middle] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+    if !app.wide() || middle.width < WIDE_WIDTH {
+        let facets_shown = app.focus == Focus::Facets;
+        return LibraryAreas {
+            search,
+            facets: facets_shown.then_some(middle),
+            list: (!facets_shown).then_some(middle),
+            preview: None,
+        };
+    }
+    let (facets, rest) = if app.facets.open {
+        let [f, r] =
+            Layout::horizontal([Constraint::Length(FACET_PANEL_WIDTH), Constraint::Fill(1)])
+                .areas(middle);
+        (Some(f), r)
+    } else {
+        (None, middle)
+    };
+    let [list, preview] =
+        Layout::horizontal([Constraint::Percentage(LIST_PERCENT), Constraint::Fill(1)]).areas(rest);
+    LibraryAreas {
+        search,
+        facets,
+        list: Some(list),
+        preview: Some(preview),
+    }
+}
+
+/// The area inside a pane's one-cell border.
+pub fn inside_border(pane: Rect) -> Rect {
+    Block::bordered().inner(pane)
+}
+
+/// One column of padding inside a border on each side.
+pub fn padded(inner: Rect) -> Rect {
+    Rect {
+        x: inner.x.saturating_add(1),
+        width: inner.width.saturating_sub(2),
+        ..inner
+    }
+}
+
+/// The rows of the article list as drawn in its bordered pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListArea {
+    /// Inside the border: row `k` shows article `offset + k`; the selection bar spans it.
+    pub inner: Rect,
+    /// The first article shown (an index into `ListPane::visible`).
+    pub offset: usize,
+    /// How many articles are shown.
+    pub shown: usize,
+}
+
+/// The article list in `pane`: which articles show on which rows.
+pub fn article_list(app: &App, pane: Rect) -> ListArea {
+    let inner = inside_border(pane);
+    let len = app.list.visible.len();
+    let rows = usize::from(inner.height);
+    let offset = list_offset(app.list.offset, app.list.selected, rows, len);
+    ListArea {
+        inner,
+        offset,
+        shown: len.saturating_sub(offset).min(rows),
+    }
+}
+
+/// The first row to show: the offset from `update`, moved only if the selection would be
+/// off screen (the terminal may have been resized since).
+pub fn list_offset(offset: usize, selected: usize, rows: usize, len: usize) -> usize {
+    let rows = rows.max(1);
+    let selected = selected.min(len.saturating_sub(1));
+    let offset = offset.min(len.saturating_sub(1));
+    scroll_into_view(offset, selected, rows)
+}
+
+/// One line of the facet panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacetLine {
+    /// The name of facet `n`.
+    Heading(usize),
+    /// Selectable value row `n` (an index into [`FacetPane::rows`]).
+    Value(usize, FacetRow),
+}
+
+/// The lines the facet panel shows in `rows` rows, and the selected value row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetLines {
+    /// Top to bottom; a heading may be pinned above values whose own heading scrolled away.
+    pub lines: Vec<FacetLine>,
+    /// The selected value row, clamped to the rows there are.
+    pub selected: usize,
+}
+
+/// What the facet panel shows in `rows` rows (inside its border).
+///
+/// `update` scrolls the panel in value rows ([`FacetPane::offset`]); headings take rows too,
+/// so this turns that offset into a first line that keeps the selected value on screen, and
+/// pins the heading of a facet whose first values scrolled away.
+pub fn facet_lines(pane: &FacetPane, rows: usize) -> FacetLines {
+    let entries = facet_entries(pane);
+    let values = entries
+        .iter()
+        .filter(|e| matches!(e, FacetLine::Value(..)))
+        .count();
+    let selected = pane.selected.min(values.saturating_sub(1));
+    if entries.is_empty() {
+        return FacetLines {
+            lines: Vec::new(),
+            selected,
+        };
+    }
+    let start = first_facet_line(&entries, pane.offset, selected, rows);
+    let mut lines = Vec::with_capacity(rows);
+    if let Some(FacetLine::Value(_, row)) = entries.get(start)
+        && rows >= 3
+    {
+        lines.push(FacetLine::Heading(row.facet));
+    }
+    lines.extend(entries[start..].iter().take(rows - lines.len()));
+    FacetLines { lines, selected }
+}
+
+/// Headings and value rows in display order.
+fn facet_entries(pane: &FacetPane) -> Vec<FacetLine> {
+    let mut out = Vec::new();
+    let mut last = None;
+    for (i, row) in pane.rows().into_iter().enumerate() {
+        if last != Some(row.facet) {
+            out.push(FacetLine::Heading(row.facet));
+            last = Some(row.facet);
+        }
+        out.push(FacetLine::Value(i, row));
+    }
+    out
+}
+
+/// The first line to draw: where `update`'s offset (in value rows) points, moved just enough
+/// to show the selected value below the pinned heading.
+fn first_facet_line(entries: &[FacetLine], offset: usize, selected: usize, rows: usize) -> usize {
+    let index_of = |n: usize| {
+        let i = entries
+            .iter()
+            .position(|e| matches!(e, FacetLine::Value(v, _) if *v >= n))
+            .unwrap_or(entries.len().saturating_sub(1));
+        // Start at a facet's heading rather than just below it.
+        if i > 0 && matches!(entries[i - 1], FacetLine::Heading(_)) {
+            i - 1
+        } else {
+            i
+        }
+    };
+    let sel = entries
+        .iter()
+        .position(|e| matches!(e, FacetLine::Value(v, _) if *v == selected))
+        .unwrap_or(0);
+    let pinned =
+        |start: usize| rows >= 3 && matches!(entries.get(start), Some(FacetLine::Value(..)));
+    let room = |start: usize| rows - usize::from(pinned(start));
+    let mut start = index_of(offset);
+    if sel < start {
+        start = index_of(selected);
+    } else if sel >= start + room(start) {
+        start = sel + 1 - rows.saturating_sub(1).max(1);
+        if sel >= start + room(start) {
+            start += 1;
+        }
+    }
+    // Too few rows for the heading and the value: show the value alone.
+    if sel < start || sel >= start + room(start) {
+        start = sel;
+    }
+    start.min(entries.len().saturating_sub(1))
+}
+
+/// A centred overlay box for `inner` (columns, rows) of content, padding and border
+/// included; it never leaves `area`.
+pub fn overlay_box(area: Rect, inner: (usize, usize)) -> Rect {
+    let w = u16::try_from(inner.0.saturating_add(4)).unwrap_or(u16::MAX);
+    let h = u16::try_from(inner.1.saturating_add(2)).unwrap_or(u16::MAX);
+    let w = w.min(area.width.saturating_sub(2)).max(area.width.min(10));
+    let h = h.min(area.height.saturating_sub(2)).max(area.height.min(3));
+    area.centered(Constraint::Length(w), Constraint::Length(h))
+        .intersection(area)
+}
+
+/// The content area of an overlay box: inside the border, one column of padding each side.
+pub fn overlay_inner(rect: Rect) -> Rect {
+    padded(inside_border(rect))
+}
+
+/// A list overlay as drawn: its box, its rows and which entry shows first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverlayList {
+    /// The box, border included.
+    pub rect: Rect,
+    /// The rows: row `k` shows entry `first + k`; the selection bar also spans the padding.
+    pub inner: Rect,
+    /// The entry on the first row.
+    pub first: usize,
+}
+
+/// Where a list overlay of `len` entries goes in `area` (the whole terminal), and which
+/// entries it shows: the selection centred.
+pub fn overlay_list(area: Rect, len: usize, selected: usize) -> OverlayList {
+    let rect = overlay_box(area, (OVERLAY_LIST_WIDTH, len.max(1)));
+    let inner = overlay_inner(rect);
+    let first = window(selected, len, usize::from(inner.height));
+    OverlayList { rect, inner, first }
+}
+
+/// The first row to show so `selected` stays visible, centred where the list allows;
+/// computed from the selection alone.
+pub fn window(selected: usize, len: usize, rows: usize) -> usize {
+    if len <= rows {
+        return 0;
+    }
+    selected
+        .min(len - 1)
+        .saturating_sub(rows / 2)
+        .min(len - rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::library::FacetCount;
+
+    fn pane(sizes: &[usize]) -> FacetPane {
+        let counts = sizes
+            .iter()
+            .enumerate()
+            .map(|(f, &n)| {
+                let values = (0..n)
+                    .map(|v| FacetCount {
+                        value: format!("v{v}"),
+                        count: 1,
+                    })
+                    .collect();
+                (format!("f{f}"), values)
+            })
+            .collect();
+        FacetPane {
+            counts,
+            ..FacetPane::default()
+        }
+    }
+
+    #[test]
+    fn the_selected_facet_value_is_always_on_screen() {
+        let mut pane = pane(&[3, 7, 2, 9, 1]);
+        let values = pane.rows().len();
+        for rows in 1..12 {
+            for selected in 0..values {
+                for offset in 0..values {
+                    pane.selected = selected;
+                    pane.offset = offset;
+                    let shown = facet_lines(&pane, rows);
+                    assert!(shown.lines.len() <= rows);
+                    assert!(
+                        shown
+                            .lines
+                            .iter()
+                            .any(|e| matches!(e, FacetLine::Value(v, _) if *v == selected)),
+                        "rows {rows} selected {selected} offset {offset}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn list_offset_keeps_the_selection_on_screen() {
+        assert_eq!(list_offset(0, 5, 10, 50), 0);
+        assert_eq!(list_offset(0, 30, 10, 50), 21);
+        assert_eq!(list_offset(40, 3, 10, 50), 3);
+        assert_eq!(list_offset(99, 99, 10, 5), 4);
+    }
+
+    #[test]
+    fn window_keeps_the_selection_visible() {
+        assert_eq!(window(0, 5, 10), 0);
+        assert_eq!(window(0, 50, 10), 0);
+        assert_eq!(window(20, 50, 10), 15);
+        assert_eq!(window(49, 50, 10), 40);
+        assert_eq!(window(99, 50, 10), 40);
+        for sel in 0..50 {
+            let first = window(sel, 50, 7);
+            assert!(first <= sel && sel < first + 7);
+        }
+    }
+
+    #[test]
+    fn overlay_boxes_never_leave_the_area() {
+        for (w, h) in [(1, 1), (10, 3), (40, 10), (80, 24), (500, 200)] {
+            let area = Rect::new(0, 0, w, h);
+            for len in [0, 1, 30, usize::MAX] {
+                let list = overlay_list(area, len, len.saturating_sub(1));
+                assert_eq!(list.rect.intersection(area), list.rect, "{w}×{h} {len}");
+                assert_eq!(list.inner.intersection(list.rect), list.inner);
+            }
+        }
+    }
+}
