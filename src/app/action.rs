@@ -30,6 +30,13 @@ pub enum Action {
     Bottom,
     /// Mouse wheel, by this many lines (negative is up).
     Scroll(i32),
+    /// Left click at this 0-based cell. `update` works out what is drawn there
+    /// ([`crate::app::geometry::target_at`]): a click selects an entry, and a click on the
+    /// highlighted entry acts on it as Enter does; anywhere else it does nothing.
+    Click {
+        column: u16,
+        row: u16,
+    },
 
     /// Focus the search line (library) or find-in-article (reader).
     StartSearch,

@@ -1,18 +1,19 @@
 //! Where each part of the screen is, as pure functions of the terminal area and the state.
 //!
-//! The views draw into these rectangles, and [`crate::app::update()`] can use the same ones,
-//! so what `update` thinks is on screen is exactly what was drawn. Nothing is measured while
-//! drawing and written back into the state: views stay pure, and a headless app (tests, SSH)
-//! knows its layout from `App::size` alone. A [`Rect`] is plain data, so none of this needs a
-//! terminal.
+//! The views draw into these rectangles, and [`crate::app::update()`] asks [`target_at`] what
+//! a click landed on, so what `update` thinks is under the pointer is exactly what was drawn.
+//! Nothing is measured while drawing and written back into the state: views stay pure, and a
+//! headless app (tests, SSH) knows its layout from `App::size` alone. A [`Rect`] is plain data,
+//! so none of this needs a terminal.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::widgets::Block;
 
 use super::state::{
-    App, FACET_PANEL_WIDTH, FacetPane, FacetRow, Focus, MIN_HEIGHT, MIN_WIDTH, WIDE_WIDTH,
+    App, FACET_PANEL_WIDTH, FacetPane, FacetRow, Focus, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen,
+    WIDE_WIDTH,
 };
-use super::update::scroll_into_view;
+use super::update::{overlay_len, scroll_into_view};
 
 /// Share of the width (after the facet panel) the list takes beside the preview.
 const LIST_PERCENT: u16 = 45;
@@ -261,11 +262,23 @@ pub struct OverlayList {
 }
 
 /// Where a list overlay of `len` entries goes in `area` (the whole terminal), and which
-/// entries it shows: the selection centred.
-pub fn overlay_list(area: Rect, len: usize, selected: usize) -> OverlayList {
+/// entries it shows: from `top` when a click chose it and the selection is still in view,
+/// else with the selection centred.
+pub fn overlay_list(area: Rect, len: usize, selected: usize, top: Option<usize>) -> OverlayList {
     let rect = overlay_box(area, (OVERLAY_LIST_WIDTH, len.max(1)));
     let inner = overlay_inner(rect);
-    let first = window(selected, len, usize::from(inner.height));
+    let rows = usize::from(inner.height);
+    let first = match top {
+        // Keep the list still under the pointer while the selection stays in view.
+        Some(top)
+            if top <= selected
+                && selected < top.saturating_add(rows)
+                && top <= len.saturating_sub(rows) =>
+        {
+            top
+        }
+        _ => window(selected, len, rows),
+    };
     OverlayList { rect, inner, first }
 }
 
@@ -279,6 +292,94 @@ pub fn window(selected: usize, len: usize, rows: usize) -> usize {
         .min(len - 1)
         .saturating_sub(rows / 2)
         .min(len - rows)
+}
+
+/// What a click can land on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Article `index` of the list (an index into `ListPane::visible`), drawn with `offset`
+    /// as the first row.
+    Article { index: usize, offset: usize },
+    /// Value row `index` of the facet panel (an index into [`FacetPane::rows`]); `offset`
+    /// is the first value drawn, an offset (in value rows) that draws the panel as it is.
+    FacetValue { index: usize, offset: usize },
+    /// Entry `index` of the open list overlay, drawn with `first` on its first row.
+    OverlayEntry { index: usize, first: usize },
+}
+
+/// What is drawn at (`column`, `row`), 0-based, in `area` (the whole terminal), if it is
+/// something a click can select. Borders, headings, the search and status lines, the
+/// preview, the reader's text and a too-small terminal are nothing. An open overlay takes
+/// every click: what is outside it is covered, not clickable.
+pub fn target_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Target> {
+    let screen = screen(app, area)?;
+    let at = Position::new(column, row);
+    if let Some(overlay) = &app.overlay {
+        return overlay_target(app, overlay, area, at);
+    }
+    if let (Screen::Reader, Some(_)) = (app.screen, &app.reader) {
+        return None;
+    }
+    let panes = library(app, screen.body);
+    if let Some(pane) = panes.list {
+        let list = article_list(app, pane);
+        let rows = Rect {
+            height: u16::try_from(list.shown).unwrap_or(u16::MAX),
+            ..list.inner
+        }
+        .intersection(list.inner);
+        if rows.contains(at) {
+            let index = list.offset + usize::from(at.y - rows.y);
+            return Some(Target::Article {
+                index,
+                offset: list.offset,
+            });
+        }
+    }
+    if let Some(pane) = panes.facets {
+        let inner = inside_border(pane);
+        if inner.contains(at) {
+            let shown = facet_lines(&app.facets, usize::from(padded(inner).height));
+            if let Some(&FacetLine::Value(index, _)) = shown.lines.get(usize::from(at.y - inner.y))
+            {
+                // Headings take rows too, so the panel may be scrolled further than
+                // `FacetPane::offset` says; the first value drawn is where it really is.
+                let offset = shown
+                    .lines
+                    .iter()
+                    .find_map(|l| match l {
+                        FacetLine::Value(v, _) => Some(*v),
+                        FacetLine::Heading(_) => None,
+                    })
+                    .unwrap_or(index);
+                return Some(Target::FacetValue { index, offset });
+            }
+        }
+    }
+    None
+}
+
+/// The entry of a list overlay under `at`; the help overlay has none.
+fn overlay_target(app: &App, overlay: &Overlay, area: Rect, at: Position) -> Option<Target> {
+    let (selected, top) = match overlay {
+        Overlay::Help => return None,
+        Overlay::Toc { selected, top }
+        | Overlay::Related { selected, top, .. }
+        | Overlay::Bookmarks { selected, top }
+        | Overlay::History { selected, top } => (*selected, *top),
+    };
+    let len = overlay_len(&app.library, &app.saved, app.reader.as_ref(), overlay);
+    let list = overlay_list(area, len, selected, top);
+    // The selection bar spans the padding, so the padding belongs to the row too; the
+    // padding only narrows the rows, so `inner` starts on the same line.
+    if !inside_border(list.rect).contains(at) {
+        return None;
+    }
+    let index = list.first + usize::from(at.y - list.inner.y);
+    (index < len).then_some(Target::OverlayEntry {
+        index,
+        first: list.first,
+    })
 }
 
 #[cfg(test)]
@@ -351,11 +452,28 @@ mod tests {
     }
 
     #[test]
+    fn a_clicked_overlay_stays_put_while_its_selection_is_in_view() {
+        let area = Rect::new(0, 0, 80, 24);
+        let rows = usize::from(overlay_list(area, 50, 0, None).inner.height);
+        assert_eq!(overlay_list(area, 50, 0, None).first, 0);
+        // Without a pinned top row the selection is centred.
+        assert_eq!(overlay_list(area, 50, 15, None).first, 15 - rows / 2);
+        // Pinned at 0 while row 15 is on screen: no jump.
+        assert_eq!(overlay_list(area, 50, 15, Some(0)).first, 0);
+        // A pin that no longer shows the selection, or runs past the end, is dropped.
+        assert_eq!(
+            overlay_list(area, 50, 40, Some(0)).first,
+            window(40, 50, rows)
+        );
+        assert_eq!(overlay_list(area, 10, 5, Some(7)).first, 0);
+    }
+
+    #[test]
     fn overlay_boxes_never_leave_the_area() {
         for (w, h) in [(1, 1), (10, 3), (40, 10), (80, 24), (500, 200)] {
             let area = Rect::new(0, 0, w, h);
             for len in [0, 1, 30, usize::MAX] {
-                let list = overlay_list(area, len, len.saturating_sub(1));
+                let list = overlay_list(area, len, len.saturating_sub(1), None);
                 assert_eq!(list.rect.intersection(area), list.rect, "{w}×{h} {len}");
                 assert_eq!(list.inner.intersection(list.rect), list.inner);
             }

@@ -1,7 +1,8 @@
 //! Our own key type, and the one table from keys to actions.
 //!
-//! Local terminals (crossterm events) and SSH sessions (raw bytes) both decode into [`Key`],
-//! so the mapping below is the same everywhere and tests can type without a terminal.
+//! Local terminals (crossterm events) and SSH sessions (raw bytes) both decode into [`Key`]
+//! (and mouse [`Input`]s), so the mapping below is the same everywhere and tests can type and
+//! click without a terminal.
 
 use super::action::Action;
 use super::state::{App, Mode};
@@ -70,6 +71,11 @@ pub enum Input {
     Key(Key),
     /// Mouse wheel: lines to scroll, negative is up.
     Wheel(i32),
+    /// The left mouse button went down on this cell, 0-based from the top left.
+    Click {
+        column: u16,
+        row: u16,
+    },
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
     /// Bracketed paste.
@@ -81,6 +87,8 @@ pub fn action_for(app: &App, input: &Input) -> Option<Action> {
     match input {
         Input::Resize(w, h) => Some(Action::Resize(*w, *h)),
         Input::Wheel(n) => Some(Action::Scroll(*n)),
+        // Clicks mean the same in every mode: what they hit is decided by `update`.
+        &Input::Click { column, row } => Some(Action::Click { column, row }),
         Input::Paste(_) => None,
         Input::Key(key) => key_action(app.mode(), *key),
     }

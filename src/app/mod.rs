@@ -2,8 +2,8 @@
 //!
 //! [`App`] is the state, [`Action`] the messages, [`update`] the only transition and
 //! [`keymap`] turns our own [`keymap::Key`] into actions; [`geometry`] says where each part
-//! of the screen is, for the views and for `update`. Nothing here touches a terminal, so the
-//! same app runs locally, over SSH, and headless in tests.
+//! of the screen is, for the views and for `update` (clicks). Nothing here touches a
+//! terminal, so the same app runs locally, over SSH, and headless in tests.
 
 pub mod action;
 pub mod geometry;

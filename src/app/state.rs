@@ -73,19 +73,29 @@ pub enum Overlay {
     /// Table of contents of the open article.
     Toc {
         selected: usize,
+        /// The entry on the first row once a click selected one, so the list does not move
+        /// under the pointer; `None` (keys) centres the selection. Followed only while the
+        /// selection is in view: see [`crate::app::geometry::overlay_list`].
+        top: Option<usize>,
     },
     /// Related articles and internal links of an article.
     Related {
         items: Vec<RelatedItem>,
         selected: usize,
+        /// As in [`Overlay::Toc`].
+        top: Option<usize>,
     },
     /// Bookmarked articles.
     Bookmarks {
         selected: usize,
+        /// As in [`Overlay::Toc`].
+        top: Option<usize>,
     },
     /// Recently read articles.
     History {
         selected: usize,
+        /// As in [`Overlay::Toc`].
+        top: Option<usize>,
     },
 }
 

@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+use ratatui::layout::Rect;
+
+use super::geometry;
 use super::keymap::{Input, Key, KeyCode, action_for};
 use super::state::{Focus, Mode, Overlay, RelatedLabel, Screen};
 use super::*;
@@ -411,4 +414,390 @@ fn scrolling_is_clamped_and_resize_keeps_selection_visible() {
     assert_eq!(r.scroll, r.layout.lines.len() - app.reader_rows());
     run(&mut app, [Action::Scroll(-1000)]);
     assert_eq!(app.reader.as_ref().unwrap().scroll, 0);
+}
+
+// Clicks. The cells below follow the layout at 120 columns (wide: list beside the preview):
+// the search line is row 0, the list's top border row 1, its rows start on row 2 and the
+// status line is the last row; the list spans columns 0–53 (45%), the preview the rest.
+
+/// `n` short articles, `a00` newest, so the list can scroll.
+fn many(n: usize, w: u16, h: u16) -> App {
+    let files = (0..n)
+        .map(|i| {
+            article_file(
+                &format!("a{i:02}"),
+                &format!("Article {i:02}"),
+                "interviewing",
+                &["general"],
+                &["interview"],
+                &format!("2025-01-{:02}", 28 - i),
+                &[],
+            )
+        })
+        .collect();
+    let lib = Arc::new(Library::from_files(
+        files,
+        Vec::new(),
+        LoadOptions::default(),
+    ));
+    let mut app = App::new(lib, Saved::default(), AppOptions::default());
+    update_now(&mut app, Action::Resize(w, h));
+    app
+}
+
+fn click(app: &mut App, column: u16, row: u16) -> Vec<Effect> {
+    let action = action_for(app, &Input::Click { column, row }).expect("clicks always map");
+    update_now(app, action)
+}
+
+fn selected_slug(app: &App) -> String {
+    app.library
+        .get(app.selected_article().unwrap())
+        .slug
+        .clone()
+}
+
+/// Everything a click could change, to compare before and after.
+fn observable(app: &App) -> String {
+    format!(
+        "{:?} {:?}",
+        (
+            app.screen,
+            app.focus,
+            &app.overlay,
+            (app.list.selected, app.list.offset),
+            (app.facets.selected, app.facets.offset),
+            &app.facets.active,
+            &app.search.input,
+        ),
+        (
+            app.reader.as_ref().map(|r| (r.id, r.scroll)),
+            app.pending_open,
+            &app.message,
+            &app.history,
+            &app.saved,
+            app.quit,
+        )
+    )
+}
+
+/// Clicks each cell and asserts that nothing changes, not even the status message.
+fn assert_clicks_do_nothing(app: &mut App, cells: &[(u16, u16)]) {
+    app.message = Some("a message".into());
+    for &(column, row) in cells {
+        let before = observable(app);
+        app.dirty = false;
+        let fx = click(app, column, row);
+        assert!(fx.is_empty(), "({column}, {row}): {fx:?}");
+        assert_eq!(observable(app), before, "click at ({column}, {row})");
+        assert!(!app.dirty, "({column}, {row}) asks for a redraw");
+    }
+}
+
+#[test]
+fn clicking_a_row_selects_it_with_the_list_scrolled() {
+    // 20 articles, 8 list rows (rows 2–9): at the bottom the list shows articles 12–19.
+    let mut app = many(20, 120, 12);
+    assert_eq!(app.list_rows(), 8);
+    run(&mut app, [Action::Bottom]);
+    assert_eq!((app.list.selected, app.list.offset), (19, 12));
+    let fx = click(&mut app, 10, 2);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(selected_slug(&app), "a12");
+    assert_eq!(
+        app.list.offset, 12,
+        "the list does not move under the pointer"
+    );
+    click(&mut app, 40, 5);
+    assert_eq!(selected_slug(&app), "a15");
+    assert_eq!(app.screen, Screen::Library);
+    // Scrolled back to the top, the same cell is another article.
+    run(&mut app, [Action::Top]);
+    click(&mut app, 1, 5);
+    assert_eq!(selected_slug(&app), "a03");
+}
+
+#[test]
+fn clicking_the_selected_row_opens_it() {
+    let mut app = many(20, 120, 12);
+    run(&mut app, [Action::Bottom]);
+    click(&mut app, 10, 6);
+    assert_eq!(selected_slug(&app), "a16");
+    assert_eq!(open_slug(&app), None);
+    let fx = click(&mut app, 10, 6);
+    assert!(fx.contains(&Effect::Persist), "{fx:?}");
+    assert_eq!(open_slug(&app).as_deref(), Some("a16"));
+    // Back returns to the list as it was.
+    run(&mut app, [Action::Back]);
+    assert_eq!(app.screen, Screen::Library);
+    assert_eq!(selected_slug(&app), "a16");
+}
+
+#[test]
+fn clicking_the_selection_while_typing_a_search_opens_it_as_enter_does() {
+    let mut app = app();
+    run(&mut app, typed("sql"));
+    assert_eq!(app.mode(), Mode::TextInput);
+    assert_eq!(visible_slugs(&app)[0], "sql");
+    click(&mut app, 10, 2);
+    assert_eq!(open_slug(&app).as_deref(), Some("sql"));
+}
+
+#[test]
+fn clicking_another_row_while_typing_leaves_the_search_line() {
+    let mut app = app();
+    run(&mut app, typed("a"));
+    click(&mut app, 10, 3);
+    assert_eq!(app.focus, Focus::List);
+    assert_eq!(app.search.input, "a", "the query stays");
+    assert_eq!(app.list.selected, 1);
+}
+
+#[test]
+fn clicking_a_related_entry_selects_then_follows_it() {
+    let mut app = app();
+    run(&mut app, [Action::Open, Action::ToggleRelated]);
+    let Some(Overlay::Related { items, .. }) = app.overlay.clone() else {
+        panic!("related open")
+    };
+    assert!(items.len() >= 2, "{items:?}");
+    let drawn = geometry::overlay_list(Rect::new(0, 0, 120, 30), items.len(), 0, None);
+    let row = drawn.inner.y + 1;
+    click(&mut app, drawn.inner.x + 3, row);
+    let Some(Overlay::Related { selected, .. }) = &app.overlay else {
+        panic!("still open")
+    };
+    assert_eq!(*selected, 1);
+    assert_eq!(open_slug(&app).as_deref(), Some("long"));
+    // The second click on the highlighted entry follows it, like Enter.
+    click(&mut app, drawn.inner.right() - 1, row);
+    let target = app.library.get(items[1].id).slug.clone();
+    assert_eq!(open_slug(&app), Some(target));
+    assert!(app.overlay.is_none());
+    run(&mut app, [Action::Back]);
+    assert_eq!(open_slug(&app).as_deref(), Some("long"));
+}
+
+#[test]
+fn a_long_overlay_list_stays_still_under_the_pointer() {
+    // 20 bookmarks in a box with 8 rows: keys would centre entry 6 and move the list.
+    let mut app = many(20, 120, 12);
+    app.saved.bookmarks = (0..20).map(|i| format!("a{i:02}")).collect();
+    run(&mut app, [Action::ShowBookmarks]);
+    let area = Rect::new(0, 0, 120, 12);
+    let drawn = geometry::overlay_list(area, 20, 0, None);
+    assert_eq!(drawn.inner.height, 8);
+    let row = drawn.inner.y + 6;
+    click(&mut app, drawn.inner.x, row);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Bookmarks {
+            selected: 6,
+            top: Some(0)
+        })
+    );
+    assert_eq!(geometry::overlay_list(area, 20, 6, Some(0)).first, 0);
+    click(&mut app, drawn.inner.x, row);
+    assert_eq!(open_slug(&app).as_deref(), Some("a06"));
+}
+
+#[test]
+fn keys_after_a_click_centre_the_overlay_selection_again() {
+    let mut app = many(20, 120, 12);
+    app.saved.bookmarks = (0..20).map(|i| format!("a{i:02}")).collect();
+    run(&mut app, [Action::ShowBookmarks]);
+    let drawn = geometry::overlay_list(Rect::new(0, 0, 120, 12), 20, 0, None);
+    click(&mut app, drawn.inner.x, drawn.inner.y + 6);
+    run(&mut app, [Action::Down]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Bookmarks {
+            selected: 7,
+            top: None
+        })
+    );
+}
+
+#[test]
+fn clicking_a_toc_heading_twice_jumps_to_it() {
+    let mut app = app();
+    run(&mut app, [Action::Open, Action::ToggleToc]);
+    let len = app.reader.as_ref().unwrap().layout.toc.len();
+    let drawn = geometry::overlay_list(Rect::new(0, 0, 120, 30), len, 0, None);
+    click(&mut app, drawn.inner.x + 2, drawn.inner.y + 2);
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Toc { selected: 2, .. })
+    ));
+    click(&mut app, drawn.inner.x + 2, drawn.inner.y + 2);
+    let r = app.reader.as_ref().unwrap();
+    assert_eq!(
+        r.scroll,
+        r.layout.toc[2]
+            .line
+            .min(r.layout.lines.len() - app.reader_rows())
+    );
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn clicking_a_facet_value_focuses_selects_then_toggles_it() {
+    let mut app = app();
+    // The panel is open but the list has the keyboard: its selection is not highlighted.
+    run(&mut app, [Action::ToggleFacets, Action::NextPane]);
+    assert_eq!(app.focus, Focus::List);
+    // The panel spans columns 0–29; row 2 is the first facet's heading, values follow.
+    let rows = app.facets.rows();
+    assert_eq!(rows[0].facet, rows[1].facet, "two values under one heading");
+    let value = |app: &App, i: usize| {
+        let (f, v) = app.facets.pair(rows[i]);
+        (f.to_owned(), v.value.clone())
+    };
+    let (facet, first) = value(&app, 0);
+    assert_clicks_do_nothing(&mut app, &[(5, 2)]);
+    // A click on the value under the hidden selection only focuses the panel.
+    click(&mut app, 5, 3);
+    assert_eq!(app.focus, Focus::Facets);
+    assert_eq!(app.facets.selected, 0);
+    assert!(app.facets.active.is_empty());
+    // Now it is highlighted: a second click toggles it.
+    click(&mut app, 5, 3);
+    assert!(app.facets.is_active(&facet, &first));
+    let (_, second) = value(&app, 1);
+    click(&mut app, 20, 4);
+    assert_eq!(app.facets.selected, 1);
+    assert!(!app.facets.is_active(&facet, &second));
+    click(&mut app, 20, 4);
+    assert!(app.facets.is_active(&facet, &second));
+    // A click in the list takes the focus back there.
+    click(&mut app, 40, 2);
+    assert_eq!(app.focus, Focus::List);
+}
+
+#[test]
+fn clicks_on_borders_status_line_and_outside_change_nothing() {
+    let mut app = many(20, 120, 12);
+    run(&mut app, [Action::Down, Action::Down, Action::Down]);
+    assert_clicks_do_nothing(
+        &mut app,
+        &[
+            (0, 5),   // the list's left border
+            (53, 5),  // its right border
+            (10, 1),  // its top border
+            (10, 10), // its bottom border
+            (10, 11), // the status line
+            (10, 0),  // the search line
+            (80, 5),  // the preview
+            (120, 5), // just past the right edge
+            (10, 12), // just below the last row
+            (u16::MAX, u16::MAX),
+        ],
+    );
+    // Inside the list but below its last article.
+    let mut short = self::app();
+    assert_clicks_do_nothing(&mut short, &[(10, 6), (10, 27)]);
+}
+
+#[test]
+fn clicks_on_the_reader_and_around_overlays_change_nothing() {
+    let mut app = app();
+    run(&mut app, [Action::Open]);
+    assert_clicks_do_nothing(&mut app, &[(60, 0), (60, 1), (60, 10), (60, 29)]);
+    // Help has no entries; nothing under an overlay can be clicked either.
+    run(&mut app, [Action::ToggleHelp]);
+    assert_clicks_do_nothing(&mut app, &[(60, 15), (1, 1), (60, 29)]);
+    run(
+        &mut app,
+        [Action::ToggleHelp, Action::Quit, Action::ToggleRelated],
+    );
+    assert_eq!(app.screen, Screen::Library);
+    let Some(Overlay::Related { items, .. }) = app.overlay.clone() else {
+        panic!("related open")
+    };
+    let drawn = geometry::overlay_list(Rect::new(0, 0, 120, 30), items.len(), 0, None);
+    assert_clicks_do_nothing(
+        &mut app,
+        &[
+            // The list row under the box's left, outside the box.
+            (drawn.rect.x - 1, drawn.inner.y + 1),
+            // The box's borders.
+            (drawn.rect.x, drawn.inner.y),
+            (drawn.rect.right() - 1, drawn.inner.y),
+            (drawn.inner.x + 3, drawn.rect.y),
+            (drawn.inner.x + 3, drawn.rect.bottom() - 1),
+            // The article list behind the box, and the status line.
+            (2, 2),
+            (10, 29),
+        ],
+    );
+    // An empty overlay has nothing to click.
+    run(&mut app, [Action::Cancel, Action::ShowBookmarks]);
+    assert_clicks_do_nothing(&mut app, &[(60, 15)]);
+}
+
+#[test]
+fn clicks_when_the_terminal_is_too_small_change_nothing() {
+    let mut app = many(20, 120, 12);
+    run(&mut app, [Action::Resize(39, 30)]);
+    assert!(app.too_small());
+    assert_clicks_do_nothing(&mut app, &[(10, 2), (10, 5), (0, 0)]);
+    run(&mut app, [Action::Resize(120, 9)]);
+    assert_clicks_do_nothing(&mut app, &[(10, 2), (10, 5)]);
+    // Back to a usable size, the same cell is a row again.
+    run(&mut app, [Action::Resize(120, 12)]);
+    click(&mut app, 10, 5);
+    assert_eq!(selected_slug(&app), "a03");
+}
+
+#[test]
+fn clicking_a_facet_value_keeps_the_panel_still() {
+    // Fourteen facet values under three headings in 8 rows (rows 2–9), scrolled to the last
+    // value: headings take rows too, so the panel is further down than its offset in values.
+    let files = (0..12)
+        .map(|i| {
+            article_file(
+                &format!("a{i:02}"),
+                &format!("Article {i:02}"),
+                &format!("category-{}", i % 5),
+                &[&format!("role-{}", i % 4)],
+                &[&format!("intent-{}", i % 5)],
+                "2025-01-01",
+                &[],
+            )
+        })
+        .collect();
+    let lib = Arc::new(Library::from_files(
+        files,
+        Vec::new(),
+        LoadOptions::default(),
+    ));
+    let mut app = App::new(lib, Saved::default(), AppOptions::default());
+    run(
+        &mut app,
+        [
+            Action::Resize(120, 12),
+            Action::ToggleFacets,
+            Action::Bottom,
+        ],
+    );
+    assert_eq!(app.facets.rows().len(), 14);
+    let scrolled = app.facets.clone();
+    let drawn = geometry::facet_lines(&scrolled, 8).lines;
+    for (k, line) in drawn.iter().enumerate() {
+        // (A click on the selected value toggles it, which may reorder the values.)
+        let &geometry::FacetLine::Value(index, _) = line else {
+            continue;
+        };
+        if index == scrolled.selected {
+            continue;
+        }
+        app.facets = scrolled.clone();
+        click(&mut app, 5, 2 + k as u16);
+        assert_eq!(app.facets.selected, index);
+        assert_eq!(
+            geometry::facet_lines(&app.facets, 8).lines,
+            drawn,
+            "clicking line {k} moved the panel"
+        );
+    }
 }

@@ -5,10 +5,13 @@
 //! [`Effect`] for the runtime to carry out.
 
 use std::collections::BTreeSet;
-
-use super::action::Action;
 use std::sync::Arc;
 
+use ratatui::layout::Rect;
+
+use super::action::Action;
+
+use super::geometry::{self, Target};
 use super::state::{
     App, Focus, Mode, Overlay, PendingOpen, Place, Position, RECENT_LIMIT, ReaderPane, RelatedItem,
     RelatedLabel, Screen,
@@ -43,6 +46,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::DocumentReady { .. }
             | Action::Notice(..)
             | Action::Resize(..)
+            // A click that hits nothing must change nothing; `click` clears it on a hit.
+            | Action::Click { .. }
     ) {
         app.message = None;
     }
@@ -64,6 +69,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Top => move_by(app, isize::MIN / 2),
         Action::Bottom => move_by(app, isize::MAX / 2),
         Action::Scroll(n) => move_by(app, n as isize),
+        Action::Click { column, row } => click(app, column, row, &mut fx),
         Action::StartSearch => start_search(app),
         Action::Input(c) => edit_input(app, &mut fx, |s| s.push(c)),
         Action::Backspace => edit_input(app, &mut fx, |s| {
@@ -111,11 +117,24 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app,
             Overlay::Toc {
                 selected: current_section(app),
+                top: None,
             },
         ),
         Action::ToggleHelp => toggle_overlay(app, Overlay::Help),
-        Action::ShowBookmarks => toggle_overlay(app, Overlay::Bookmarks { selected: 0 }),
-        Action::ShowHistory => toggle_overlay(app, Overlay::History { selected: 0 }),
+        Action::ShowBookmarks => toggle_overlay(
+            app,
+            Overlay::Bookmarks {
+                selected: 0,
+                top: None,
+            },
+        ),
+        Action::ShowHistory => toggle_overlay(
+            app,
+            Overlay::History {
+                selected: 0,
+                top: None,
+            },
+        ),
         Action::ToggleBookmark => toggle_bookmark(app, &mut fx),
         Action::OpenInBrowser => {
             if let Some(url) = current_url(app) {
@@ -259,10 +278,14 @@ fn move_by(app: &mut App, delta: isize) {
         let len = overlay_len(&app.library, &app.saved, app.reader.as_ref(), overlay);
         match overlay {
             Overlay::Help => {}
-            Overlay::Toc { selected }
-            | Overlay::Related { selected, .. }
-            | Overlay::Bookmarks { selected }
-            | Overlay::History { selected } => *selected = step(*selected, len),
+            Overlay::Toc { selected, top }
+            | Overlay::Related { selected, top, .. }
+            | Overlay::Bookmarks { selected, top }
+            | Overlay::History { selected, top } => {
+                *selected = step(*selected, len);
+                // Keys centre the selection, as they always have; only clicks pin the list.
+                *top = None;
+            }
         }
         return;
     }
@@ -282,6 +305,71 @@ fn move_by(app: &mut App, delta: isize) {
         (Screen::Library, _) => {
             app.list.selected = step(app.list.selected, app.list.visible.len());
             clamp_list(app);
+        }
+    }
+}
+
+/// A left click at (`column`, `row`). What is under the pointer comes from the same layout the
+/// views draw with ([`geometry::target_at`]). A click selects an entry; a click on the entry
+/// already highlighted acts on it as Enter does (opens an article or a related entry, jumps to
+/// a heading, toggles a filter). One rule with no timing, so `update` needs no clock and a
+/// slow double click still works: the first click selects, the second opens.
+/// A click on nothing changes nothing, not even the status message.
+fn click(app: &mut App, column: u16, row: u16, fx: &mut Vec<Effect>) {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let Some(target) = geometry::target_at(app, area, column, row) else {
+        app.dirty = false;
+        return;
+    };
+    app.message = None;
+    match target {
+        Target::Article { index, offset } => {
+            // The list's selection is highlighted whatever has the focus, and Enter in the
+            // search line opens it too, so a click on it opens it from anywhere.
+            if index == app.list.selected {
+                app.focus = Focus::List;
+                if let Some(id) = app.selected_article() {
+                    open_article(app, id, true, fx);
+                }
+                return;
+            }
+            app.focus = Focus::List;
+            app.list.selected = index;
+            // The offset the list was drawn with, so nothing moves under the pointer.
+            app.list.offset = offset;
+            clamp_list(app);
+        }
+        Target::FacetValue { index, offset } => {
+            // The facet selection is highlighted only while the panel has the focus: a click
+            // on an unfocused panel focuses it first and never toggles a value unseen.
+            if app.focus == Focus::Facets && index == app.facets.selected {
+                toggle_facet_value(app);
+            } else {
+                app.focus = Focus::Facets;
+                app.facets.selected = index;
+                // Drawn from its first visible value, the panel stays where it was.
+                app.facets.offset = offset;
+            }
+        }
+        Target::OverlayEntry { index, first } => {
+            let Some(overlay) = &mut app.overlay else {
+                return;
+            };
+            match overlay {
+                Overlay::Help => {}
+                Overlay::Toc { selected, top }
+                | Overlay::Related { selected, top, .. }
+                | Overlay::Bookmarks { selected, top }
+                | Overlay::History { selected, top } => {
+                    if *selected != index {
+                        *selected = index;
+                        *top = Some(first);
+                        return;
+                    }
+                }
+            }
+            let overlay = overlay.clone();
+            open_overlay_item(app, &overlay, fx);
         }
     }
 }
@@ -457,7 +545,7 @@ fn open(app: &mut App, fx: &mut Vec<Effect>) {
 fn open_overlay_item(app: &mut App, overlay: &Overlay, fx: &mut Vec<Effect>) {
     let target = match overlay {
         Overlay::Help => None,
-        Overlay::Toc { selected } => {
+        Overlay::Toc { selected, .. } => {
             let rows = app.reader_rows();
             if let Some(r) = &mut app.reader
                 && let Some(entry) = r.layout.toc.get(*selected)
@@ -466,9 +554,11 @@ fn open_overlay_item(app: &mut App, overlay: &Overlay, fx: &mut Vec<Effect>) {
             }
             None
         }
-        Overlay::Related { items, selected } => items.get(*selected).map(|i| i.id),
-        Overlay::Bookmarks { selected } => app.bookmarked().get(*selected).copied(),
-        Overlay::History { selected } => app.recent().get(*selected).copied(),
+        Overlay::Related {
+            items, selected, ..
+        } => items.get(*selected).map(|i| i.id),
+        Overlay::Bookmarks { selected, .. } => app.bookmarked().get(*selected).copied(),
+        Overlay::History { selected, .. } => app.recent().get(*selected).copied(),
     };
     app.overlay = None;
     if let Some(id) = target {
@@ -732,12 +822,16 @@ fn toggle_related(app: &mut App) {
             }
         }
     }
-    app.overlay = Some(Overlay::Related { items, selected: 0 });
+    app.overlay = Some(Overlay::Related {
+        items,
+        selected: 0,
+        top: None,
+    });
 }
 
 fn toggle_bookmark(app: &mut App, fx: &mut Vec<Effect>) {
     let target = match &app.overlay {
-        Some(Overlay::Bookmarks { selected }) => app.bookmarked().get(*selected).copied(),
+        Some(Overlay::Bookmarks { selected, .. }) => app.bookmarked().get(*selected).copied(),
         _ => app.current_article(),
     };
     let Some(id) = target else { return };
@@ -749,7 +843,7 @@ fn toggle_bookmark(app: &mut App, fx: &mut Vec<Effect>) {
         app.saved.bookmarks.insert(0, slug);
         app.message = Some("Bookmarked".into());
     }
-    if let Some(Overlay::Bookmarks { selected }) = &mut app.overlay {
+    if let Some(Overlay::Bookmarks { selected, .. }) = &mut app.overlay {
         *selected = (*selected).min(app.saved.bookmarks.len().saturating_sub(1));
     }
     fx.push(Effect::Persist);

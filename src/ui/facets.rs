@@ -1,6 +1,7 @@
 //! The facet panel: each facet as a heading, each value with a checkbox and a live count.
 //!
-//! Which lines show ([`geometry::facet_lines`]) is computed where `update` can use it too.
+//! Which lines show ([`geometry::facet_lines`]) is shared with `update`, which maps clicks to
+//! values with it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

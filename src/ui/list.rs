@@ -178,7 +178,7 @@ fn list(view: &View, frame: &mut Frame, area: Rect, beside_preview: bool) {
         empty_list(view, frame, inner);
         return;
     }
-    // The rows as `geometry` lays them out for `update` too.
+    // The rows `update` maps clicks to.
     let rows = geometry::article_list(app, area);
     let offset = rows.offset;
     let shown: Vec<&Hit> = app.list.visible[offset..]

@@ -1,7 +1,7 @@
 //! Views: [`render`] draws an [`App`] into a ratatui [`Frame`]. Views read state and never
 //! change it: scroll offsets and selections are kept by [`crate::app::update()`], and the views
 //! only clamp them defensively (a resize may arrive between update and draw). Where each part
-//! goes comes from [`crate::app::geometry`], which `update` can use too.
+//! goes comes from [`crate::app::geometry`], which `update` also uses to tell what a click hit.
 //!
 //! One module per part of the screen: [`list`] (library screen: search line and article
 //! list), [`preview`], [`facets`], [`reader`], [`overlay`] (table of contents, related,
@@ -70,7 +70,7 @@ pub fn pane(view: &View, frame: &mut Frame, area: Rect, title: &str, focused: bo
         .border_style(if focused { s.border_focused } else { s.border })
         .title(ratatui::text::Span::styled(title.to_owned(), s.bold));
     frame.render_widget(block, area);
-    // The same inside as `geometry` computes for `update`.
+    // The same inside as `update` computes for clicks.
     geometry::inside_border(area)
 }
 

@@ -1,6 +1,6 @@
 //! Panels drawn over the screen: table of contents, related articles, bookmarks, history
 //! (and [`super::help`]). Each is a centred box cleared of what is below it, placed by
-//! [`geometry`], which `update` can use to find the rows drawn here.
+//! [`geometry`] so that `update` maps clicks to the rows drawn here.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,9 +24,13 @@ const LABEL_WIDTH: usize = 10;
 pub fn render(view: &View, overlay: &Overlay, frame: &mut Frame, area: Rect) {
     match overlay {
         Overlay::Help => help::render(view, frame, area),
-        Overlay::Toc { selected } => toc(view, *selected, frame, area),
-        Overlay::Related { items, selected } => related(view, items, *selected, frame, area),
-        Overlay::Bookmarks { selected } => {
+        Overlay::Toc { selected, top } => toc(view, *selected, *top, frame, area),
+        Overlay::Related {
+            items,
+            selected,
+            top,
+        } => related(view, items, *selected, *top, frame, area),
+        Overlay::Bookmarks { selected, top } => {
             let ids = view.app.bookmarked();
             let boxed = ListBox {
                 title: " Bookmarks ",
@@ -34,10 +38,11 @@ pub fn render(view: &View, overlay: &Overlay, frame: &mut Frame, area: Rect) {
                 empty: "No bookmarks yet — press m on an article",
                 len: ids.len(),
                 selected: *selected,
+                top: *top,
             };
             boxed.draw(view, frame, area, |i, room| article_row(view, ids[i], room));
         }
-        Overlay::History { selected } => {
+        Overlay::History { selected, top } => {
             let ids = view.app.recent();
             let boxed = ListBox {
                 title: " Recently read ",
@@ -45,6 +50,7 @@ pub fn render(view: &View, overlay: &Overlay, frame: &mut Frame, area: Rect) {
                 empty: "Nothing read yet — open an article with Enter",
                 len: ids.len(),
                 selected: *selected,
+                top: *top,
             };
             boxed.draw(view, frame, area, |i, room| article_row(view, ids[i], room));
         }
@@ -93,6 +99,8 @@ struct ListBox<'t> {
     empty: &'t str,
     len: usize,
     selected: usize,
+    /// The first entry shown, once a click chose it.
+    top: Option<usize>,
 }
 
 impl ListBox<'_> {
@@ -111,8 +119,8 @@ impl ListBox<'_> {
         } else {
             self.footer
         };
-        // The box and rows as `geometry` lays them out for `update` too.
-        let list = geometry::overlay_list(area, self.len, self.selected);
+        // The box and rows `update` maps clicks to.
+        let list = geometry::overlay_list(area, self.len, self.selected, self.top);
         let inner = draw_box(view, frame, list.rect, self.title, footer);
         if self.len == 0 {
             let empty = fit(self.empty, usize::from(inner.width)).into_owned();
@@ -171,7 +179,14 @@ fn title_and_date<'a>(view: &View<'a>, id: ArticleId, room: usize) -> Vec<Span<'
 }
 
 /// The related panel: why each article is there, its title and date.
-fn related(view: &View, items: &[RelatedItem], selected: usize, frame: &mut Frame, area: Rect) {
+fn related(
+    view: &View,
+    items: &[RelatedItem],
+    selected: usize,
+    top: Option<usize>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let app = view.app;
     // The panel lists what is related to the article on screen (see `toggle_related`).
     let title = app.current_article().map_or_else(
@@ -184,6 +199,7 @@ fn related(view: &View, items: &[RelatedItem], selected: usize, frame: &mut Fram
         empty: "No related articles, links or backlinks",
         len: items.len(),
         selected,
+        top,
     };
     boxed.draw(view, frame, area, |i, room| {
         let item = &items[i];
@@ -220,7 +236,7 @@ fn label_style(view: &View, label: RelatedLabel) -> Style {
 }
 
 /// The table of contents: headings indented by level, the current section marked.
-fn toc(view: &View, selected: usize, frame: &mut Frame, area: Rect) {
+fn toc(view: &View, selected: usize, top: Option<usize>, frame: &mut Frame, area: Rect) {
     let Some(reader) = &view.app.reader else {
         return;
     };
@@ -241,6 +257,7 @@ fn toc(view: &View, selected: usize, frame: &mut Frame, area: Rect) {
         empty: "This article has no headings",
         len: entries.len(),
         selected,
+        top,
     };
     boxed.draw(view, frame, area, |i, room| {
         toc_line(view, &entries[i], top_level, current == Some(i), room)

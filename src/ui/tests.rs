@@ -9,7 +9,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 
-use crate::app::state::{Position, Screen};
+use crate::app::keymap::{Input, action_for};
+use crate::app::state::{Overlay, Position, Screen};
 use crate::app::{Action, App, AppOptions, Saved, update_now};
 use crate::content::library::tests::article_file;
 use crate::content::source::SourceFile;
@@ -451,4 +452,214 @@ fn narrow_terminals_show_one_pane_at_a_time() {
         !text.contains("Filters") && text.contains("Articles"),
         "{text}"
     );
+}
+
+// Clicks land where things are drawn: `update` maps a click with `app::geometry`, the views
+// draw with it; these tests click cells found in the rendered buffer.
+
+/// Every cell where `needle` (ASCII) starts on screen, top to bottom.
+fn cells_of(terminal: &Terminal<TestBackend>, needle: &str) -> Vec<(u16, u16)> {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    let mut found = Vec::new();
+    for y in area.top()..area.bottom() {
+        let row: Vec<&str> = (area.left()..area.right())
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        for x in 0..row.len() {
+            if row[x..]
+                .iter()
+                .take(needle.len())
+                .copied()
+                .collect::<String>()
+                == needle
+            {
+                found.push((area.left() + x as u16, y));
+            }
+        }
+    }
+    found
+}
+
+/// The one cell where `needle` is drawn, a few columns in (so not on its first letter).
+fn cell_of(terminal: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {
+    let found = cells_of(terminal, needle);
+    assert_eq!(
+        found.len(),
+        1,
+        "{needle:?} drawn at {found:?}\n{}",
+        screen_text(terminal)
+    );
+    let (x, y) = found[0];
+    (x + 3, y)
+}
+
+/// Clicks as a terminal would report it: through the keymap, then `update`.
+/// Where `title` is drawn in the article list: the leftmost pane, as the preview beside it
+/// shows the selected article's title too.
+fn list_cell_of(terminal: &Terminal<TestBackend>, title: &str) -> (u16, u16) {
+    let (x, y) = cells_of(terminal, title)
+        .into_iter()
+        .min_by_key(|&(x, _)| x)
+        .unwrap_or_else(|| panic!("{title:?} not drawn\n{}", screen_text(terminal)));
+    (x + 3, y)
+}
+
+fn click(app: &mut App, (column, row): (u16, u16)) {
+    let action = action_for(app, &Input::Click { column, row }).unwrap();
+    update_now(app, action);
+}
+
+fn slug_of(app: &App, id: crate::content::ArticleId) -> String {
+    app.library.get(id).slug.clone()
+}
+
+#[test]
+fn clicking_a_drawn_title_selects_that_article() {
+    for (w, h) in [(80, 10), (100, 12), (140, 40)] {
+        // Scrolled to the bottom: at 10 rows the newest article is off screen.
+        let mut app = app_after(w, h, true, &[Action::Bottom]);
+        if h == 10 {
+            assert!(app.list.offset > 0, "the list is scrolled");
+            let terminal = draw(&app, w, h);
+            assert!(cells_of(&terminal, "Your First 90").is_empty());
+        }
+        let drawn: Vec<_> = app.list.visible[app.list.offset..]
+            .iter()
+            .take(app.list_rows())
+            .map(|&i| app.list.results[i].id)
+            .collect();
+        assert!(drawn.len() >= 5, "{w}×{h}");
+        let selected = app.selected_article();
+        for &id in drawn.iter().filter(|&&id| Some(id) != selected) {
+            let title = app.library.get(id).title[..12].to_owned();
+            let terminal = draw(&app, w, h);
+            click(&mut app, list_cell_of(&terminal, &title));
+            assert_eq!(app.selected_article(), Some(id), "{w}×{h}: {title}");
+        }
+        // A second click on the highlighted title opens it.
+        let id = app.selected_article().unwrap();
+        let title = app.library.get(id).title[..12].to_owned();
+        let terminal = draw(&app, w, h);
+        click(&mut app, list_cell_of(&terminal, &title));
+        assert_eq!(app.screen, Screen::Reader);
+        assert_eq!(app.reader.as_ref().map(|r| r.id), Some(id));
+    }
+}
+
+#[test]
+fn clicking_a_drawn_related_entry_follows_it() {
+    for (w, h) in SIZES {
+        let mut app = app_after(w, h, true, &reading(&[Action::ToggleRelated]));
+        let Some(Overlay::Related { items, .. }) = app.overlay.clone() else {
+            panic!("related open")
+        };
+        let target = items[1].id;
+        let title = app.library.get(target).title[..14].to_owned();
+        let terminal = draw(&app, w, h);
+        let cell = cell_of(&terminal, &title);
+        click(&mut app, cell);
+        assert!(
+            matches!(app.overlay, Some(Overlay::Related { selected: 1, .. })),
+            "{w}×{h}: {:?}",
+            app.overlay
+        );
+        // Drawn again, the entry is still in the same place.
+        assert_eq!(cell_of(&draw(&app, w, h), &title), cell);
+        click(&mut app, cell);
+        assert!(app.overlay.is_none());
+        assert_eq!(
+            app.reader.as_ref().map(|r| slug_of(&app, r.id)),
+            Some(slug_of(&app, target))
+        );
+    }
+}
+
+#[test]
+fn clicking_a_drawn_facet_value_selects_then_toggles_it() {
+    for (w, h) in SIZES {
+        let mut app = app_after(w, h, true, &[Action::ToggleFacets]);
+        let terminal = draw(&app, w, h);
+        let cell = cell_of(&terminal, "product-manager");
+        click(&mut app, cell);
+        let rows = app.facets.rows();
+        let (facet, value) = app.facets.pair(rows[app.facets.selected]);
+        assert_eq!((facet, value.value.as_str()), ("role", "product-manager"));
+        assert!(app.facets.active.is_empty());
+        click(&mut app, cell);
+        assert!(app.facets.is_active("role", "product-manager"), "{w}×{h}");
+    }
+}
+
+/// The text of row `y`.
+fn row_text(terminal: &Terminal<TestBackend>, y: u16) -> String {
+    let buffer = terminal.backend().buffer();
+    (buffer.area.left()..buffer.area.right())
+        .map(|x| buffer[(x, y)].symbol())
+        .collect()
+}
+
+#[test]
+fn every_clickable_cell_is_on_the_row_that_shows_its_entry() {
+    use crate::app::geometry::{Target, target_at};
+    let scenarios: Vec<Vec<Action>> = vec![
+        vec![],
+        vec![Action::Bottom],
+        vec![Action::ToggleFacets],
+        vec![Action::ToggleFacets, Action::Bottom],
+        reading(&[Action::ToggleRelated]),
+        reading(&[Action::ToggleToc, Action::Bottom]),
+        vec![
+            Action::ToggleBookmark,
+            Action::Down,
+            Action::ToggleBookmark,
+            Action::ShowBookmarks,
+        ],
+    ];
+    for actions in &scenarios {
+        for (w, h) in [(40, 10), (80, 24), (100, 12), (140, 40)] {
+            let app = app_after(w, h, true, actions);
+            let terminal = draw(&app, w, h);
+            let area = ratatui::layout::Rect::new(0, 0, w, h);
+            let mut clickable = 0;
+            for y in 0..h {
+                let text = row_text(&terminal, y);
+                for x in 0..w {
+                    let Some(target) = target_at(&app, area, x, y) else {
+                        continue;
+                    };
+                    clickable += 1;
+                    let label = match target {
+                        Target::Article { index, .. } => {
+                            let id = app.list.results[app.list.visible[index]].id;
+                            app.library.get(id).title.clone()
+                        }
+                        Target::FacetValue { index, .. } => {
+                            let rows = app.facets.rows();
+                            app.facets.pair(rows[index]).1.value.clone()
+                        }
+                        Target::OverlayEntry { index, .. } => match &app.overlay {
+                            Some(Overlay::Related { items, .. }) => {
+                                app.library.get(items[index].id).title.clone()
+                            }
+                            Some(Overlay::Toc { .. }) => {
+                                app.reader.as_ref().unwrap().layout.toc[index].title.clone()
+                            }
+                            Some(Overlay::Bookmarks { .. }) => {
+                                app.library.get(app.bookmarked()[index]).title.clone()
+                            }
+                            other => panic!("{other:?}"),
+                        },
+                    };
+                    // Six characters survive the narrowest columns (titles are cut with an ellipsis).
+                    let prefix: String = label.chars().take(6).collect();
+                    assert!(
+                        text.contains(&prefix),
+                        "{actions:?} at {w}×{h}: ({x}, {y}) is {target:?} ({label}) on {text:?}"
+                    );
+                }
+            }
+            assert!(clickable > 0, "{actions:?} at {w}×{h}");
+        }
+    }
 }
