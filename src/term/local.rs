@@ -11,7 +11,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event as CtEvent, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+    Event as CtEvent, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers, MouseButton,
+    MouseEventKind,
 };
 use ratatui::crossterm::{cursor, execute, terminal};
 
@@ -166,6 +167,11 @@ fn convert(event: CtEvent) -> Option<Input> {
         CtEvent::Mouse(m) => match m.kind {
             MouseEventKind::ScrollUp => Some(Input::Wheel(-3)),
             MouseEventKind::ScrollDown => Some(Input::Wheel(3)),
+            // The press alone is the click: releases, drags and other buttons do nothing.
+            MouseEventKind::Down(MouseButton::Left) => Some(Input::Click {
+                column: m.column,
+                row: m.row,
+            }),
             _ => None,
         },
         CtEvent::Resize(w, h) => Some(Input::Resize(w, h)),
@@ -201,4 +207,40 @@ fn convert_key(key: KeyEvent) -> Option<Key> {
         alt: key.modifiers.contains(KeyModifiers::ALT),
         shift: key.modifiers.contains(KeyModifiers::SHIFT),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::MouseEvent;
+
+    fn mouse(kind: MouseEventKind) -> CtEvent {
+        CtEvent::Mouse(MouseEvent {
+            kind,
+            column: 7,
+            row: 3,
+            modifiers: KeyModifiers::NONE,
+        })
+    }
+
+    #[test]
+    fn a_left_press_is_a_click_and_the_wheel_scrolls() {
+        assert_eq!(
+            convert(mouse(MouseEventKind::Down(MouseButton::Left))),
+            Some(Input::Click { column: 7, row: 3 })
+        );
+        assert_eq!(
+            convert(mouse(MouseEventKind::ScrollDown)),
+            Some(Input::Wheel(3))
+        );
+        for kind in [
+            MouseEventKind::Up(MouseButton::Left),
+            MouseEventKind::Drag(MouseButton::Left),
+            MouseEventKind::Down(MouseButton::Right),
+            MouseEventKind::Down(MouseButton::Middle),
+            MouseEventKind::Moved,
+        ] {
+            assert_eq!(convert(mouse(kind)), None, "{kind:?}");
+        }
+    }
 }

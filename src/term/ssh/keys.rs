@@ -4,7 +4,7 @@
 //! we decode them. Handled: UTF-8 text, Ctrl-keys, arrows in both CSI (`ESC [ A`) and SS3
 //! (`ESC O A`) form, Home/End/PgUp/PgDn/Insert/Delete in `ESC [ n ~` form, xterm modifiers
 //! (`ESC [ 1 ; 5 A`), function keys, Alt as an ESC prefix, bracketed paste, and SGR (and
-//! legacy X10) mouse-wheel reports.
+//! legacy X10) mouse reports: the wheel and left-button presses (clicks).
 //!
 //! Packets can split a sequence anywhere, and one packet can hold many keys, so the decoder
 //! keeps an incomplete tail and waits for more bytes. A lone ESC is ambiguous (Esc key, or
@@ -343,17 +343,28 @@ fn with_modifiers(code: KeyCode, parameter: u32) -> Key {
     }
 }
 
-/// `ESC [ < b ; x ; y M|m`: only the wheel matters to the reader.
+/// `ESC [ < b ; x ; y M|m` (1-based x and y): the wheel and left-button presses matter to
+/// the reader. A release (`m`) is dropped: the press already clicked.
 fn sgr_mouse(params: &[u8], fin: u8) -> Option<Input> {
     if fin != b'M' {
         return None;
     }
-    let button = number(params.split(|c| *c == b';').next()?)?;
-    wheel(button)
+    let mut fields = params.split(|c| *c == b';');
+    let button = number(fields.next()?)?;
+    if let Some(wheel) = wheel(button) {
+        return Some(wheel);
+    }
+    let column = number(fields.next()?)?;
+    let row = number(fields.next()?)?;
+    if fields.next().is_some() {
+        return None;
+    }
+    click(button, column, row)
 }
 
-/// `ESC [ M b x y`, sent by terminals that do not know SGR reporting; the three bytes must be
-/// consumed or they would be typed as keys.
+/// `ESC [ M b x y`, sent by terminals that do not know SGR reporting: each of the three bytes
+/// is its value plus 32, and x and y are 1-based. The bytes must be consumed or they would be
+/// typed as keys.
 fn parse_x10_mouse(b: &[u8]) -> Parse {
     let Some(&button) = b.get(3) else {
         return Parse::Incomplete;
@@ -361,7 +372,33 @@ fn parse_x10_mouse(b: &[u8]) -> Parse {
     if b.len() < 6 {
         return Parse::Incomplete;
     }
-    Parse::Done(wheel(u32::from(button.saturating_sub(32))), 6)
+    // A byte below 32 encodes nothing: the report is garbage, swallowed whole.
+    let event = match [button, b[4], b[5]].map(|c| c.checked_sub(32)) {
+        [Some(button), Some(x), Some(y)] => {
+            let button = u32::from(button);
+            wheel(button).or_else(|| click(button, u32::from(x), u32::from(y)))
+        }
+        _ => None,
+    };
+    Parse::Done(event, 6)
+}
+
+/// A press of the left button at 1-based `column` and `row`, as a 0-based click.
+///
+/// In the button code the low two bits name the button (0 is left; 3 is an X10 release),
+/// 4, 8 and 16 are Shift, Alt and Ctrl, 32 marks motion (a drag), 64 the wheel and 128 the
+/// extra buttons. Modifiers are ignored (a Ctrl-click is a click); anything else is not a
+/// click. A coordinate of 0 or past `u16` is not on any screen: ignored, never wrapped.
+fn click(button: u32, column: u32, row: u32) -> Option<Input> {
+    const MODIFIERS: u32 = 4 | 8 | 16;
+    if button & !MODIFIERS != 0 {
+        return None;
+    }
+    let cell = |n: u32| u16::try_from(n.checked_sub(1)?).ok();
+    Some(Input::Click {
+        column: cell(column)?,
+        row: cell(row)?,
+    })
 }
 
 fn wheel(button: u32) -> Option<Input> {
@@ -562,8 +599,9 @@ mod tests {
 
     #[test]
     fn mouse_wheel_reports() {
+        // Right button (2) presses and releases are not wheel notches, nor clicks.
         assert_eq!(
-            decode(&[b"\x1b[<64;10;5M\x1b[<65;10;5M\x1b[<0;1;1M\x1b[<0;1;1m"]),
+            decode(&[b"\x1b[<64;10;5M\x1b[<65;10;5M\x1b[<2;1;1M\x1b[<2;1;1m"]),
             vec![Input::Wheel(-3), Input::Wheel(3)]
         );
         assert_eq!(
@@ -574,6 +612,104 @@ mod tests {
                 Input::Key(Key::char('q'))
             ]
         );
+    }
+
+    fn click(column: u16, row: u16) -> Input {
+        Input::Click { column, row }
+    }
+
+    #[test]
+    fn sgr_left_presses_are_clicks_at_zero_based_cells() {
+        assert_eq!(
+            decode(&[b"\x1b[<0;1;1M\x1b[<0;12;5M\x1b[<0;12;5m"]),
+            vec![click(0, 0), click(11, 4)],
+            "the release (m) adds nothing"
+        );
+        // Modifiers (Shift 4, Alt 8, Ctrl 16) do not stop a click.
+        assert_eq!(
+            decode(&[b"\x1b[<4;3;3M\x1b[<16;3;3M"]),
+            vec![click(2, 2), click(2, 2)]
+        );
+        // The largest cell a u16 holds, and split across packets.
+        assert_eq!(
+            decode(&[b"\x1b[<0;6553", b"6;65536M"]),
+            vec![click(u16::MAX, u16::MAX)]
+        );
+        assert_eq!(decode(&[b"\x1b[<0;2", b";3", b"M"]), vec![click(1, 2)]);
+    }
+
+    #[test]
+    fn sgr_reports_that_are_not_left_presses_do_nothing() {
+        let ignored: &[&[u8]] = &[
+            b"\x1b[<32;5;5M",        // drag with the left button (motion bit)
+            b"\x1b[<35;5;5M",        // motion with no button
+            b"\x1b[<1;5;5M",         // middle button
+            b"\x1b[<2;5;5M",         // right button
+            b"\x1b[<128;5;5M",       // extra button 8
+            b"\x1b[<0;5;5m",         // release
+            b"\x1b[<0;0;5M",         // column 0: coordinates are 1-based
+            b"\x1b[<0;5;0M",         // row 0
+            b"\x1b[<0;65537;5M",     // past u16
+            b"\x1b[<0;99999;99999M", // far past it
+            b"\x1b[<0;123456;5M",    // too many digits
+            b"\x1b[<0;5M",           // no row
+            b"\x1b[<0;;5M",          // empty column
+            b"\x1b[<0;5;5;5M",       // a field too many
+            b"\x1b[<0;-5;5M",        // not a number
+            b"\x1b[<;5;5M",          // no button
+            b"\x1b[<0;5;5",          // cut short, then time ran out
+        ];
+        for bytes in ignored {
+            let out = decode(&[bytes]);
+            assert!(
+                !out.iter().any(|i| matches!(i, Input::Click { .. })),
+                "{:?} gave {out:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        // Garbage is swallowed, and what follows is still read.
+        assert_eq!(
+            decode(&[b"\x1b[<0;0;5Mj\x1b[<0;99999;99999Mk"]),
+            vec![Input::Key(Key::char('j')), Input::Key(Key::char('k'))]
+        );
+    }
+
+    #[test]
+    fn x10_left_presses_are_clicks() {
+        // Button 0 + 32 = ' ', x 1 + 32 = '!', y 1 + 32 = '!': the top-left cell.
+        assert_eq!(decode(&[b"\x1b[M !!"]), vec![click(0, 0)]);
+        // Bytes above 127 are coordinates too (x 223 + 32 = 255), not UTF-8.
+        assert_eq!(decode(&[b"\x1b[M \xff\x2a"]), vec![click(222, 9)]);
+        // Split across packets, then a key.
+        assert_eq!(
+            decode(&[b"\x1b[M", b" ", b"+", b",q"]),
+            vec![click(10, 11), Input::Key(Key::char('q'))]
+        );
+        // Ctrl-click (16) is a click.
+        assert_eq!(decode(&[b"\x1b[M0##"]), vec![click(2, 2)]);
+    }
+
+    #[test]
+    fn x10_reports_that_are_not_left_presses_do_nothing() {
+        let ignored: &[&[u8]] = &[
+            b"\x1b[M#!!",    // release (3)
+            b"\x1b[M!!!",    // middle button
+            b"\x1b[M\"!!",   // right button
+            b"\x1b[M@!!",    // drag with the left button (32 + 32)
+            b"\x1b[M  !",    // column 0
+            b"\x1b[M ! ",    // row 0
+            b"\x1b[M\x00!!", // a button byte below 32
+            b"\x1b[M \x10!", // a column byte below 32
+            b"\x1b[M !\x05", // a row byte below 32
+        ];
+        for bytes in ignored {
+            assert_eq!(
+                decode(&[bytes]),
+                Vec::<Input>::new(),
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
     }
 
     #[test]
