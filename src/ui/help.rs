@@ -67,6 +67,9 @@ pub const KEYS: &[KeyHelp] = {
         key(Everywhere, "PgUp PgDn", "page up / down"),
         key(Everywhere, "Ctrl-u Ctrl-d", "half a page up / down"),
         key(Everywhere, "mouse wheel", "scroll"),
+        // One rule for every list, with no timing: a click selects, and a click on the entry
+        // already highlighted acts like Enter on it (see `update::click`).
+        key(Everywhere, "click", "select, again to open"),
         key(Everywhere, "Enter", "open the selection"),
         key(Everywhere, "r", "related articles"),
         key(Everywhere, "m", "bookmark or unbookmark"),
@@ -234,6 +237,7 @@ mod tests {
             "o",
             "y",
             "wheel",
+            "click",
         ] {
             assert!(all.contains(&key), "help does not mention {key}");
         }
