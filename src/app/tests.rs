@@ -150,6 +150,26 @@ fn stale_search_results_are_dropped() {
 }
 
 #[test]
+fn an_action_needing_no_redraw_keeps_the_redraw_an_earlier_one_asked_for() {
+    let mut app = app();
+    update(&mut app, Action::StartSearch);
+    update(&mut app, Action::Input('s'));
+    update(&mut app, Action::Input('q'));
+    app.dirty = false; // drawn
+    // One burst before the next frame: a key, then a stale answer and a click on nothing.
+    update(&mut app, Action::Input('x'));
+    update(
+        &mut app,
+        Action::SearchDone {
+            generation: 1,
+            hits: Vec::new(),
+        },
+    );
+    update(&mut app, Action::Click { column: 0, row: 0 });
+    assert!(app.dirty, "the typed `x` must still be drawn");
+}
+
+#[test]
 fn query_filter_terms_work_in_the_search_line() {
     let mut app = app();
     run(&mut app, typed("role:data-analyst"));

@@ -37,8 +37,19 @@ pub enum Effect {
     LoadDocument(ArticleId),
 }
 
-/// Applies one action. Sets `app.dirty` when the screen must be redrawn.
+/// Applies one action. Sets `app.dirty` when the screen must be redrawn; the runner clears
+/// it once it has drawn.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    // The runners apply a burst of events and then draw once: an action that needs no
+    // redraw (a stale search answer, a click on nothing) must not cancel the redraw an
+    // earlier action of the same burst asked for.
+    let pending = app.dirty;
+    let fx = apply(app, action);
+    app.dirty |= pending;
+    fx
+}
+
+fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
     if !matches!(
         action,
