@@ -47,7 +47,24 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
                     .into(),
         });
     }
-    let (library, snapshot) = cli::load_deferred(&args.global, args.global.load_options())?;
+    // A first start on a big folder takes seconds: say so if it does.
+    let stderr_is_terminal = std::io::stderr().is_terminal();
+    let notice = args
+        .global
+        .content
+        .as_ref()
+        .filter(|_| stderr_is_terminal)
+        .map(|dir| {
+            let shown = careerhub::content::sanitize::line(&dir.display().to_string()).into_owned();
+            term::slow_notice::SlowNotice::start(
+                format!("careerhub: reading the articles in {shown}…"),
+                term::slow_notice::DELAY,
+                std::io::stderr(),
+            )
+        });
+    let loaded = cli::load_deferred(&args.global, args.global.load_options());
+    drop(notice);
+    let (library, snapshot) = loaded?;
     let library = Arc::new(library);
     // Written beside the reader; waited for when this function returns.
     let _snapshot = snapshot.map(|s| s.spawn(library.clone()));

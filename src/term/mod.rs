@@ -3,6 +3,7 @@
 
 pub mod local;
 pub mod session;
+pub mod slow_notice;
 pub mod ssh;
 pub mod worker;
 
