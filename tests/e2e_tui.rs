@@ -163,6 +163,39 @@ fn search_open_follow_related_back_and_quit() {
 }
 
 #[test]
+fn a_click_selects_an_article_and_a_second_click_opens_it() {
+    let mut tui = Tui::start(&[]);
+    tui.wait_for("Networking Messages That Get Replies");
+    let title = "Switching Careers into Business";
+    // Where the list drew the title: a 1-based cell for the SGR mouse report.
+    let (row, column) = {
+        let parser = tui.screen.lock().unwrap();
+        let rows: Vec<String> = parser.screen().rows(0, COLS).collect();
+        let row = rows
+            .iter()
+            .position(|r| r.contains(title))
+            .expect("title on screen");
+        let column = rows[row][..rows[row].find(title).unwrap()].chars().count();
+        (row + 1, column + 2)
+    };
+    assert!(
+        !tui.text()
+            .contains("Switching Careers into Business Analysis")
+    );
+    let click = format!("\x1b[<0;{column};{row}M\x1b[<0;{column};{row}m");
+    tui.send(&click);
+    // Selected: the preview shows the article's full title.
+    tui.wait_for("Switching Careers into Business Analysis");
+    tui.send(&click);
+    tui.wait_for("Business analysis is one of the most common second careers");
+    tui.send("q");
+    tui.wait_for("Networking Messages That Get Re");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
+
+#[test]
 fn sigterm_restores_the_terminal() {
     let mut tui = Tui::start(&[]);
     tui.wait_for("Networking Messages That Get Replies");
