@@ -253,6 +253,38 @@ async fn ctrl_c_byte_quits_and_split_sequences_decode() {
 }
 
 #[tokio::test]
+async fn a_mouse_click_selects_and_a_second_click_opens() {
+    let server = start(&[]).await;
+    let handle = connect_open(server.addr).await;
+    let mut term = Term::open(&handle, 120, 30).await;
+    let second = head(&title(1));
+    term.shows(&second).await;
+    // The 1-based cell of the second article's title in the list, as an SGR report.
+    let rows: Vec<String> = term.screen.screen().rows(0, 120).collect();
+    let row = rows.iter().position(|r| r.contains(&second)).unwrap();
+    let column = rows[row][..rows[row].find(&second).unwrap()]
+        .chars()
+        .count();
+    let click = format!(
+        "\x1b[<0;{};{}M\x1b[<0;{};{}m",
+        column + 2,
+        row + 1,
+        column + 2,
+        row + 1
+    );
+    term.send(click.as_bytes()).await;
+    term.send(click.as_bytes()).await;
+    term.until("the clicked article in the reader", |t| {
+        let text = t.text();
+        text.lines().next().is_some_and(|l| l.contains(&second)) && text.contains("contents")
+    })
+    .await;
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
 async fn every_other_request_is_refused_with_a_reply() {
     let server = start(&[]).await;
     let handle = connect_open(server.addr).await;
