@@ -30,6 +30,11 @@ pub struct LayoutLine {
 pub struct LayoutSpan {
     pub text: String,
     pub style: SpanStyle,
+    /// The link a click on this span follows (an index into `Document::links`): the link's
+    /// text and its `[n]` marker, in the article and in the `Links` list. Kept apart from
+    /// [`SpanStyle::link`], which says what to draw as link text: a marker belongs to its link
+    /// but is drawn as decoration.
+    pub link: Option<usize>,
 }
 
 /// What a span is, for the view to pick colours; no terminal types here.
@@ -151,7 +156,7 @@ fn tidy(spans: Vec<LayoutSpan>) -> Vec<LayoutSpan> {
     let mut out: Vec<LayoutSpan> = Vec::with_capacity(spans.len());
     for span in spans.into_iter().filter(|s| !s.text.is_empty()) {
         match out.last_mut() {
-            Some(last) if last.style == span.style => last.text.push_str(&span.text),
+            Some(last) if last.same_run(&span) => last.text.push_str(&span.text),
             _ => out.push(span),
         }
     }
@@ -262,6 +267,7 @@ fn fit_prefix(spans: Vec<LayoutSpan>, max: usize) -> Vec<LayoutSpan> {
         out.push(LayoutSpan {
             text,
             style: span.style,
+            link: span.link,
         });
     }
     out
@@ -271,10 +277,20 @@ fn spans_width(spans: &[LayoutSpan]) -> usize {
     spans.iter().map(|s| s.text.width()).sum()
 }
 
+/// A span of `style`; link text belongs to the link it is drawn as.
 fn span(text: impl Into<String>, style: SpanStyle) -> LayoutSpan {
     LayoutSpan {
         text: text.into(),
         style,
+        link: style.link,
+    }
+}
+
+/// A span that belongs to link `i` without being drawn as link text (a `[n]` marker).
+fn link_span(text: impl Into<String>, style: SpanStyle, i: usize) -> LayoutSpan {
+    LayoutSpan {
+        link: Some(i),
+        ..span(text, style)
     }
 }
 
@@ -536,12 +552,13 @@ impl Layouter<'_> {
                 internal,
                 ..SpanStyle::default()
             };
+            // The whole entry stands for its link, so a click anywhere on it follows it.
             let mut line = vec![
-                span(format!("[{}] ", i + 1), decoration),
+                link_span(format!("[{}] ", i + 1), decoration, i),
                 span(visible(&link.url), url),
             ];
             if let Some(slug) = &link.internal {
-                line.push(span(format!(" → {}", visible(slug)), decoration));
+                line.push(link_span(format!(" → {}", visible(slug)), decoration, i));
             }
             self.out.push(line);
         }
@@ -662,7 +679,7 @@ impl Word {
     fn push(&mut self, piece: LayoutSpan) {
         self.width += piece.text.width();
         match self.pieces.last_mut() {
-            Some(last) if last.style == piece.style => last.text.push_str(&piece.text),
+            Some(last) if last.same_run(&piece) => last.text.push_str(&piece.text),
             _ => self.pieces.push(piece),
         }
     }
@@ -770,7 +787,7 @@ impl Tokenizer<'_> {
             internal,
             ..SpanStyle::default()
         };
-        let marker = span(format!(" [{}]", i + 1), style);
+        let marker = link_span(format!(" [{}]", i + 1), style, i);
         if !self.word.pieces.is_empty() {
             self.word.push(marker);
             return;
@@ -884,12 +901,24 @@ fn break_word(word: &Word, avail: usize) -> Vec<Vec<LayoutSpan>> {
                 continue;
             };
             match chunk.last_mut() {
-                Some(last) if last.style == piece.style => last.text.push_str(unit),
-                _ => chunk.push(span(unit, piece.style)),
+                Some(last) if last.same_run(piece) => last.text.push_str(unit),
+                _ => chunk.push(LayoutSpan {
+                    text: unit.to_owned(),
+                    style: piece.style,
+                    link: piece.link,
+                }),
             }
         }
     }
     chunks
+}
+
+impl LayoutSpan {
+    /// Whether `next` can join this span: same look and same link. Markers of two links look
+    /// the same (` [1] [2]`) but must stay apart to be told apart by a click.
+    fn same_run(&self, next: &LayoutSpan) -> bool {
+        self.style == next.style && self.link == next.link
+    }
 }
 
 impl LayoutLine {
@@ -1186,6 +1215,67 @@ Links
         let links = styles_of(&out, "Links");
         assert_eq!(links[0].style.heading, Some(2));
         assert!(out.toc.iter().all(|t| t.title != "Links"));
+    }
+
+    #[test]
+    fn link_text_and_markers_know_their_link() {
+        let out = layout(&doc_of(WEBFLOW), 80);
+        let text = styles_of(&out, "See five note templates");
+        assert_eq!(text[0].link, Some(0));
+        let marker = styles_of(&out, " [1]");
+        assert_eq!((marker[0].text.as_str(), marker[0].link), (" [1]", Some(0)));
+        assert_eq!(
+            marker[0].style.link, None,
+            "a marker is not drawn as link text"
+        );
+        for (needle, link) in [
+            ("[5] ", Some(4)),
+            ("https://x.example/blog/salary-talks", Some(4)),
+            (" → salary-talks", Some(4)),
+            ("Hiring teams", None),
+            ("Why a note matters", None),
+            ("1. ", None),
+        ] {
+            assert_eq!(styles_of(&out, needle)[0].link, link, "{needle}");
+        }
+        // Whatever is drawn as link text follows that link.
+        for span in out.lines.iter().flat_map(|l| &l.spans) {
+            if span.style.link.is_some() {
+                assert_eq!(span.link, span.style.link, "{span:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn markers_of_neighbouring_links_stay_apart() {
+        let doc = doc_of(
+            "<p>Read <a href=\"https://a.example/\">this</a><a href=\"https://b.example/\"> </a> \
+             and <a href=\"https://c.example/\">Supercalifragilisticexpialidocious</a></p>",
+        );
+        let out = layout(&doc, 20);
+        assert_eq!(
+            out.plain_text(),
+            "Read this [1] [2]\nand\nSupercalifragilistic\nexpialidocious [3]\n\nLinks\n\
+             [1] https://a.example/\n[2] https://b.example/\n[3] https://c.example/\n"
+        );
+        let first: Vec<(&str, Option<usize>)> = out.lines[0]
+            .spans
+            .iter()
+            .map(|s| (s.text.as_str(), s.link))
+            .collect();
+        assert_eq!(
+            first,
+            [
+                ("Read ", None),
+                ("this", Some(0)),
+                (" [1]", Some(0)),
+                (" [2]", Some(1))
+            ]
+        );
+        // A link word broken over two lines belongs to its link on both.
+        for line in &out.lines[2..4] {
+            assert!(line.spans.iter().all(|s| s.link == Some(2)), "{line:?}");
+        }
     }
 
     #[test]
