@@ -523,6 +523,7 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
     let mut problems: Vec<Problem> = lib.problems().to_vec();
     problems.extend(lib.check_bodies());
     problems.extend(lib.unresolved_related());
+    problems.extend(lib.canonical_outliers());
     problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     let errors = problems.iter().filter(|p| p.is_error()).count();
     if json {

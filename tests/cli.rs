@@ -84,6 +84,41 @@ fn check_of_one_clean_article_says_so_in_the_singular() {
 }
 
 #[test]
+fn check_warns_about_a_canonical_on_an_odd_host() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, host) in [
+        "careerhub.example",
+        "careerhub.example",
+        "careerhub.example",
+        "carerhub.example",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let text = GOOD
+            .replace("slug: good-one", &format!("slug: good-{i}"))
+            .replace(
+                "careerhub.example/blog/good-one",
+                &format!("{host}/blog/good-{i}"),
+            );
+        std::fs::write(dir.path().join(format!("good-{i}.md")), text).unwrap();
+    }
+    let out = careerhub()
+        .args(["check", "--content"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(out).unwrap().contains(
+            "good-3.md:1: warning: `canonical` is on `carerhub.example` while 3 articles use `careerhub.example`: check it for a typo"
+        )
+    );
+}
+
+#[test]
 fn check_json_is_a_list_of_problems() {
     let dir = mixed_folder();
     let out = careerhub()

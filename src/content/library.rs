@@ -816,6 +816,44 @@ impl Library {
         }
         out
     }
+
+    /// Warnings for canonical URLs on another host than the one most of the library uses:
+    /// usually a typo, which would send "open in browser" and shared links astray. Only
+    /// when one host clearly dominates (at least three articles and more than half).
+    pub fn canonical_outliers(&self) -> Vec<Problem> {
+        let hosts: Vec<(&Article, String)> = self
+            .articles
+            .iter()
+            .filter_map(|a| {
+                let normalized = normalize_url(a.canonical.as_deref()?);
+                let host = normalized.split('/').next().unwrap_or_default().to_owned();
+                Some((a, host))
+            })
+            .collect();
+        let mut counts: HashMap<&str, usize> = HashMap::default();
+        for (_, host) in &hosts {
+            *counts.entry(host.as_str()).or_default() += 1;
+        }
+        let Some((&common, &uses)) = counts.iter().max_by_key(|(host, n)| (**n, *host)) else {
+            return Vec::new();
+        };
+        if uses < 3 || uses * 2 <= hosts.len() {
+            return Vec::new();
+        }
+        hosts
+            .iter()
+            .filter(|(_, host)| host != common)
+            .map(|(a, host)| {
+                Problem::warning(
+                    &a.path,
+                    1,
+                    format!(
+                        "`canonical` is on `{host}` while {uses} articles use `{common}`: check it for a typo"
+                    ),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Sort key putting the publisher's main facets first: role, intent, category, then the rest.

@@ -416,3 +416,27 @@ fn non_ascii_hosts_in_canonicals_and_links_load() {
     let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
     assert_eq!(lib.len(), 2);
 }
+
+#[test]
+fn a_canonical_on_an_odd_host_is_flagged_when_one_host_dominates() {
+    let spec: Vec<(String, String)> = (0..4).map(|i| (format!("a{i}"), format!("A{i}"))).collect();
+    let mut files: Vec<SourceFile> = spec
+        .iter()
+        .map(|(s, t)| article_file(s, t, "c", &["r"], &["i"], "2025-01-01", &[]))
+        .collect();
+    let typo = String::from_utf8(files[3].bytes.clone())
+        .unwrap()
+        .replace("careerhub.example", "carerhub.example");
+    files[3].bytes = typo.into_bytes();
+    let lib = Library::from_files(files.clone(), Vec::new(), LoadOptions::default());
+    let warnings = lib.canonical_outliers();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].path, "blog/a3.md");
+    assert_eq!(
+        warnings[0].message,
+        "`canonical` is on `carerhub.example` while 3 articles use `careerhub.example`: check it for a typo"
+    );
+    // Two articles on one host and one on another: too few to call it a typo.
+    let even = Library::from_files(files[1..].to_vec(), Vec::new(), LoadOptions::default());
+    assert!(even.canonical_outliers().is_empty());
+}
