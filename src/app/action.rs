@@ -32,7 +32,8 @@ pub enum Action {
     Scroll(i32),
     /// Left click at this 0-based cell. `update` works out what is drawn there
     /// ([`crate::app::geometry::target_at`]): a click selects an entry, and a click on the
-    /// highlighted entry acts on it as Enter does; anywhere else it does nothing.
+    /// highlighted entry acts on it as Enter does; a click on a link in the reader's text
+    /// follows it as `FollowLink` does; anywhere else it does nothing.
     Click {
         column: u16,
         row: u16,

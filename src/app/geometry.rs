@@ -6,14 +6,18 @@
 //! headless app (tests, SSH) knows its layout from `App::size` alone. A [`Rect`] is plain data,
 //! so none of this needs a terminal.
 
+use ratatui::buffer::CellWidth;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::widgets::Block;
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::state::{
-    App, FACET_PANEL_WIDTH, FacetPane, FacetRow, Focus, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen,
-    WIDE_WIDTH,
+    App, FACET_PANEL_WIDTH, FacetPane, FacetRow, Focus, MIN_HEIGHT, MIN_WIDTH, Overlay, ReaderPane,
+    Screen, WIDE_WIDTH,
 };
 use super::update::{overlay_len, scroll_into_view};
+use crate::content::layout::LayoutLine;
+use crate::content::sanitize;
 
 /// Share of the width (after the facet panel) the list takes beside the preview.
 const LIST_PERCENT: u16 = 45;
@@ -294,6 +298,91 @@ pub fn window(selected: usize, len: usize, rows: usize) -> usize {
         .min(len - rows)
 }
 
+/// The parts of the reader screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderAreas {
+    /// The title bar, lined up with the text.
+    pub title: Rect,
+    /// The progress rule under it, lined up with the text.
+    pub rule: Rect,
+    /// Where the article's lines are drawn: row `k` shows line `scroll + k`, from the left
+    /// edge of this column.
+    pub text: Rect,
+    /// The first line shown.
+    pub scroll: usize,
+}
+
+/// Where the reader draws in `body` (everything above the status line), and from which line.
+pub fn reader(reader: &ReaderPane, body: Rect) -> ReaderAreas {
+    let [title_row, rule_row, text_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(body);
+    let width = reader.layout.width;
+    let text = text_column(text_area, width);
+    // Title and rule line up with the text, not with the terminal's edges.
+    let above = |row: Rect| Rect {
+        x: text.x,
+        width: width.min(text.width),
+        ..row
+    };
+    ReaderAreas {
+        title: above(title_row),
+        rule: above(rule_row),
+        text,
+        // Defensive: the scroll is kept by `update`, but a resize may not have reached it yet.
+        scroll: reader
+            .scroll
+            .min(reader.layout.lines.len().saturating_sub(1)),
+    }
+}
+
+/// The column the text is drawn in: `text_width` wide, centred; it runs on to the right edge
+/// so the rare line longer than the width (a URL that cannot be broken) is not cut.
+pub fn text_column(area: Rect, text_width: u16) -> Rect {
+    let margin = area.width.saturating_sub(text_width) / 2;
+    Rect {
+        x: area.x + margin,
+        width: area.width - margin,
+        ..area
+    }
+}
+
+/// The link drawn `column` cells into `line`, when the line is drawn from its first cell in
+/// at most `max` columns, as the reader draws it.
+///
+/// Cells are counted as `Buffer::set_line` lays them out: the sanitized text of each span,
+/// grapheme by grapheme, each as wide as ratatui makes it (so a CJK character or an emoji
+/// takes two cells, a zero-width one none); at the first grapheme that does not fit, the rest
+/// of its span is dropped and the next span is tried. Blanks that are not link text (the
+/// space before a `[n]` marker) belong to no link.
+pub fn link_at(line: &LayoutLine, column: u16, max: u16) -> Option<usize> {
+    let mut x: u16 = 0;
+    for span in &line.spans {
+        let text = sanitize::line(&span.text);
+        for g in text
+            .graphemes(true)
+            .filter(|g| !g.contains(char::is_control))
+        {
+            let w = g.cell_width();
+            if w == 0 {
+                continue;
+            }
+            let Some(end) = x.checked_add(w).filter(|&end| end <= max) else {
+                break;
+            };
+            if column < end {
+                let blank = g.trim().is_empty() && span.style.link.is_none();
+                return span.link.filter(|_| !blank);
+            }
+            x = end;
+        }
+    }
+    None
+}
+
 /// What a click can land on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -305,20 +394,24 @@ pub enum Target {
     FacetValue { index: usize, offset: usize },
     /// Entry `index` of the open list overlay, drawn with `first` on its first row.
     OverlayEntry { index: usize, first: usize },
+    /// Link `index` of the open article (an index into `Document::links`, so link `[index +
+    /// 1]`): its text or its marker in the reader's text.
+    Link { index: usize },
 }
 
 /// What is drawn at (`column`, `row`), 0-based, in `area` (the whole terminal), if it is
 /// something a click can select. Borders, headings, the search and status lines, the
-/// preview, the reader's text and a too-small terminal are nothing. An open overlay takes
-/// every click: what is outside it is covered, not clickable.
+/// preview, the reader's title, rule and text other than links, and a too-small terminal
+/// are nothing. An open overlay takes every click: what is outside it is covered, not
+/// clickable.
 pub fn target_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Target> {
     let screen = screen(app, area)?;
     let at = Position::new(column, row);
     if let Some(overlay) = &app.overlay {
         return overlay_target(app, overlay, area, at);
     }
-    if let (Screen::Reader, Some(_)) = (app.screen, &app.reader) {
-        return None;
+    if let (Screen::Reader, Some(pane)) = (app.screen, &app.reader) {
+        return reader_target(pane, screen.body, at);
     }
     let panes = library(app, screen.body);
     if let Some(pane) = panes.list {
@@ -359,6 +452,20 @@ pub fn target_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Target>
     None
 }
 
+/// The link under `at` in the reader's text, if any.
+fn reader_target(pane: &ReaderPane, body: Rect, at: Position) -> Option<Target> {
+    let drawn = reader(pane, body);
+    if !drawn.text.contains(at) {
+        return None;
+    }
+    let line = pane
+        .layout
+        .lines
+        .get(drawn.scroll + usize::from(at.y - drawn.text.y))?;
+    let index = link_at(line, at.x - drawn.text.x, drawn.text.width)?;
+    Some(Target::Link { index })
+}
+
 /// The entry of a list overlay under `at`; the help overlay has none.
 fn overlay_target(app: &App, overlay: &Overlay, area: Rect, at: Position) -> Option<Target> {
     let (selected, top) = match overlay {
@@ -385,6 +492,7 @@ fn overlay_target(app: &App, overlay: &Overlay, area: Rect, at: Position) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::layout::{LayoutSpan, SpanStyle};
     use crate::content::library::FacetCount;
 
     fn pane(sizes: &[usize]) -> FacetPane {
@@ -466,6 +574,84 @@ mod tests {
             window(40, 50, rows)
         );
         assert_eq!(overlay_list(area, 10, 5, Some(7)).first, 0);
+    }
+
+    #[test]
+    fn text_is_centred_and_never_leaves_the_area() {
+        let area = Rect::new(0, 2, 140, 30);
+        assert_eq!(text_column(area, 96).x, 22);
+        let narrow = Rect::new(0, 2, 40, 30);
+        assert_eq!(text_column(narrow, 96), narrow);
+    }
+
+    fn line(spans: &[(&str, Option<usize>, bool)]) -> LayoutLine {
+        LayoutLine {
+            spans: spans
+                .iter()
+                .map(|&(text, link, is_text)| LayoutSpan {
+                    text: text.into(),
+                    style: SpanStyle {
+                        link: link.filter(|_| is_text),
+                        decoration: !is_text,
+                        ..SpanStyle::default()
+                    },
+                    link,
+                })
+                .collect(),
+            section: None,
+        }
+    }
+
+    /// The link under each of the first `n` cells of `line` drawn in `max` columns.
+    fn cells(line: &LayoutLine, n: u16, max: u16) -> Vec<Option<usize>> {
+        (0..n).map(|x| link_at(line, x, max)).collect()
+    }
+
+    #[test]
+    fn links_are_found_by_display_width() {
+        // 日本 takes four cells, the emoji two, the zero-width joiner between two emoji none.
+        let line = line(&[
+            ("日本 ", None, true),
+            ("ab", Some(0), true),
+            (" [1]", Some(0), false),
+            (" 👩\u{200D}💻 ", None, true),
+            ("c d", Some(11), true),
+            (" [12]", Some(11), false),
+        ]);
+        let (a, m, n) = (Some(0), Some(11), None);
+        assert_eq!(
+            cells(&line, 25, 96),
+            [
+                n, n, n, n, n, // 日本 and a space
+                a, a, // ab
+                n, a, a, a, // the blank before [1], then [1]
+                n, n, n, n, // a blank, the emoji sequence, a blank
+                m, m, m, // "c d": a space inside link text is link text
+                n, m, m, m, m, // [12]
+                n, n // past the end of the line
+            ]
+        );
+        assert_eq!(link_at(&line, u16::MAX, u16::MAX), None);
+    }
+
+    #[test]
+    fn links_cut_off_at_the_right_edge_are_not_there() {
+        // A wide character that does not fit is not drawn, nor is the rest of its span; the
+        // next span is drawn in the room left, as `Buffer::set_line` does.
+        let line = line(&[
+            ("abc", None, true),
+            ("漢x", Some(0), true),
+            ("y", Some(1), true),
+        ]);
+        assert_eq!(cells(&line, 5, 4), [None, None, None, Some(1), None]);
+        assert_eq!(cells(&line, 5, 5), [None, None, None, Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn control_and_unsafe_characters_take_no_cells() {
+        // The view draws sanitized text: a bidi override or an escape is not drawn.
+        let line = line(&[("a\u{202E}\u{1b}b", None, true), ("c", Some(3), true)]);
+        assert_eq!(cells(&line, 4, 80), [None, None, Some(3), None]);
     }
 
     #[test]

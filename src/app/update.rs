@@ -325,6 +325,7 @@ fn move_by(app: &mut App, delta: isize) {
 /// already highlighted acts on it as Enter does (opens an article or a related entry, jumps to
 /// a heading, toggles a filter). One rule with no timing, so `update` needs no clock and a
 /// slow double click still works: the first click selects, the second opens.
+/// A click on a link in the reader's text follows it at once, as its number key does.
 /// A click on nothing changes nothing, not even the status message.
 fn click(app: &mut App, column: u16, row: u16, fx: &mut Vec<Effect>) {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
@@ -382,6 +383,9 @@ fn click(app: &mut App, column: u16, row: u16, fx: &mut Vec<Effect>) {
             let overlay = overlay.clone();
             open_overlay_item(app, &overlay, fx);
         }
+        // A link is acted on at once, as its number key does: the text shows no selection
+        // for a first click to set.
+        Target::Link { index } => follow_link(app, index + 1, fx),
     }
 }
 

@@ -5,37 +5,26 @@
 //! article costs the same as scrolling a short one.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::View;
 use super::text::{Mark, clean, fit, marked, width};
+use crate::app::geometry;
 use crate::app::state::ReaderPane;
 use crate::content::layout::LayoutLine;
 
 /// Draws the reader into `area` (everything above the status line).
 pub fn render(view: &View, reader: &ReaderPane, frame: &mut Frame, area: Rect) {
-    let [title_row, rule_row, text_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let rows = usize::from(text_area.height);
+    // The same areas and first line `update` uses to tell which link a click hit.
+    let drawn = geometry::reader(reader, area);
+    let column = drawn.text;
+    let scroll = drawn.scroll;
     let lines = &reader.layout.lines;
-    // Defensive: the scroll is kept by `update`, but a resize may not have reached it yet.
-    let scroll = reader.scroll.min(lines.len().saturating_sub(1));
-    let percent = progress(scroll, lines.len(), rows);
-    let column = text_column(text_area, reader.layout.width);
-    // Title and rule line up with the text, not with the terminal's edges.
-    let text_span = |row: Rect| Rect {
-        x: column.x,
-        width: reader.layout.width.min(column.width),
-        ..row
-    };
-    title_bar(view, reader, percent, frame, text_span(title_row));
-    progress_rule(view, percent, frame, text_span(rule_row));
+    let percent = progress(scroll, lines.len(), usize::from(column.height));
+    title_bar(view, reader, percent, frame, drawn.title);
+    progress_rule(view, percent, frame, drawn.rule);
     if lines.is_empty() {
         let note = Span::styled("This article has no text.", view.styles.dim);
         frame.render_widget(Paragraph::new(note), column);
@@ -73,17 +62,6 @@ pub fn progress(scroll: usize, lines: usize, rows: usize) -> u16 {
     }
     let percent = scroll.min(lines - rows) * 100 / (lines - rows);
     u16::try_from(percent).unwrap_or(100)
-}
-
-/// The column the text is drawn in: `text_width` wide, centred; it runs on to the right edge
-/// so the rare line longer than the width (a URL that cannot be broken) is not cut.
-fn text_column(area: Rect, text_width: u16) -> Rect {
-    let margin = area.width.saturating_sub(text_width) / 2;
-    Rect {
-        x: area.x + margin,
-        width: area.width - margin,
-        ..area
-    }
 }
 
 /// Title, bookmark star and progress.
@@ -150,13 +128,5 @@ mod tests {
         assert_eq!(progress(80, 100, 20), 100);
         assert_eq!(progress(500, 100, 20), 100);
         assert_eq!(progress(0, 10, 20), 100);
-    }
-
-    #[test]
-    fn text_is_centred_and_never_leaves_the_area() {
-        let area = Rect::new(0, 2, 140, 30);
-        assert_eq!(text_column(area, 96).x, 22);
-        let narrow = Rect::new(0, 2, 40, 30);
-        assert_eq!(text_column(narrow, 96), narrow);
     }
 }
