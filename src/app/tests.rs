@@ -821,3 +821,264 @@ fn clicking_a_facet_value_keeps_the_panel_still() {
         );
     }
 }
+
+// Clicks on links in the reader. At 120×30 the text is 96 columns wide, centred: it starts
+// in column 12, on row 2 under the title bar and the progress rule.
+
+/// Where the text column starts at 120×30.
+const TEXT_X: u16 = 12;
+const TEXT_Y: u16 = 2;
+
+/// The cell `k` columns into the first place `needle` is drawn in the reader's text, found in
+/// the layout (display columns, so wide characters before it count twice); it must be on
+/// screen with the article scrolled as it is.
+fn text_cell(app: &App, needle: &str, k: usize) -> (u16, u16) {
+    use unicode_width::UnicodeWidthStr;
+    let r = app.reader.as_ref().expect("an article is open");
+    let (line, x) = r
+        .layout
+        .lines
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let text = l.text();
+            text.find(needle).map(|b| (i, text[..b].width()))
+        })
+        .unwrap_or_else(|| panic!("{needle:?} not in the article"));
+    let row = line
+        .checked_sub(r.scroll)
+        .filter(|&k| k < app.reader_rows())
+        .unwrap_or_else(|| panic!("{needle:?} on line {line}, not on screen"));
+    (TEXT_X + (x + k) as u16, TEXT_Y + row as u16)
+}
+
+/// Everything but the status message, which following a link sets.
+fn observable_but_message(app: &mut App) -> String {
+    let message = app.message.take();
+    let seen = observable(app);
+    app.message = message;
+    seen
+}
+
+#[test]
+fn clicking_a_library_link_in_the_text_opens_that_article() {
+    let mut app = app();
+    run(&mut app, [Action::Open]);
+    assert_eq!(app.reader.as_ref().unwrap().layout.width, 96);
+    // "See salary [1] and this [2] and that [3]." is the first line.
+    let fx = click(&mut app, TEXT_X + 5, TEXT_Y);
+    assert!(fx.contains(&Effect::Persist), "{fx:?}");
+    assert_eq!(open_slug(&app).as_deref(), Some("salary"));
+    run(&mut app, [Action::Back]);
+    assert_eq!(open_slug(&app).as_deref(), Some("long"));
+    // Its marker follows it too, on each of its cells.
+    for k in 0..3 {
+        let at = text_cell(&app, "[1]", k);
+        click(&mut app, at.0, at.1);
+        assert_eq!(open_slug(&app).as_deref(), Some("salary"), "[1] cell {k}");
+        run(&mut app, [Action::Back]);
+    }
+    assert_eq!(open_slug(&app).as_deref(), Some("long"));
+    run(&mut app, [Action::Forward]);
+    assert_eq!(open_slug(&app).as_deref(), Some("salary"));
+}
+
+#[test]
+fn clicking_an_external_link_does_what_its_number_key_does() {
+    for can_open_browser in [true, false] {
+        for (n, needle) in [(2, "this"), (2, "[2]"), (3, "that"), (3, "[3]")] {
+            let mut keyed = app();
+            keyed.options.can_open_browser = can_open_browser;
+            run(&mut keyed, [Action::Open]);
+            let mut clicked = app();
+            clicked.options.can_open_browser = can_open_browser;
+            run(&mut clicked, [Action::Open]);
+            let before = observable_but_message(&mut clicked);
+            let key_fx = run(&mut keyed, [Action::FollowLink(n)]);
+            let at = text_cell(&clicked, needle, 1);
+            let fx = click(&mut clicked, at.0, at.1);
+            assert_eq!(fx, key_fx, "{needle} {can_open_browser}");
+            assert_eq!(clicked.message, keyed.message);
+            assert_eq!(observable_but_message(&mut clicked), before, "{needle}");
+        }
+    }
+    // Locally a web link opens in the browser, and nothing else happens.
+    let mut app = app();
+    app.options.can_open_browser = true;
+    run(&mut app, [Action::Open]);
+    let at = text_cell(&app, "this", 0);
+    let fx = click(&mut app, at.0, at.1);
+    assert_eq!(
+        fx,
+        vec![Effect::OpenUrl("https://elsewhere.example/x".into())]
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Opening https://elsewhere.example/x")
+    );
+    // A `file:` link never reaches the system opener, clicked or not.
+    let at = text_cell(&app, "that", 0);
+    let fx = click(&mut app, at.0, at.1);
+    assert_eq!(fx, vec![Effect::Copy("file:///etc/passwd".into())]);
+}
+
+/// A library whose `many-links` article has thirteen links: eleven external ones, then
+/// `resume` and `salary` after wide characters on the same line.
+fn many_links_app() -> App {
+    let external = (1..=11)
+        .map(|k| format!("<a href=\"https://site{k}.example/\">site {k}</a>"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = format!(
+        "---\ntitle: Many Links\nslug: many-links\npubDate: 2025-10-01\ncategory: interviewing\n---\n\
+         <p>{external}.</p>\
+         <p>日本語の履歴書 <a href=\"https://careerhub.example/blog/resume\">履歴書の書き方</a> \
+         and 👩\u{200D}💻 <a href=\"https://careerhub.example/blog/salary\">salary talk</a>.</p>"
+    );
+    let files = vec![
+        SourceFile {
+            path: "many-links.md".into(),
+            bytes: text.into_bytes(),
+        },
+        article_file(
+            "salary",
+            "Negotiate Your Salary",
+            "salary-negotiation",
+            &["general"],
+            &["salary"],
+            "2025-03-01",
+            &[],
+        ),
+        article_file(
+            "resume",
+            "Resume Keywords for Analysts",
+            "resume-cover-letters",
+            &["data-analyst"],
+            &["resume"],
+            "2025-02-01",
+            &[],
+        ),
+    ];
+    let lib = Arc::new(Library::from_files(
+        files,
+        Vec::new(),
+        LoadOptions::default(),
+    ));
+    let id = lib.by_slug("many-links").unwrap().id;
+    let mut app = App::new(
+        lib,
+        Saved::default(),
+        AppOptions {
+            can_open_browser: true,
+            ..AppOptions::default()
+        },
+    );
+    run(&mut app, [Action::Resize(120, 30), Action::OpenArticle(id)]);
+    app
+}
+
+#[test]
+fn links_numbered_above_nine_and_after_wide_characters_work_by_click() {
+    let mut app = many_links_app();
+    let lines: Vec<String> = app.reader.as_ref().unwrap().layout.lines[..4]
+        .iter()
+        .map(|l| l.text())
+        .collect();
+    assert!(lines[3].starts_with("日本語の履歴書 履歴書の書き方 [12] and 👩\u{200D}💻"));
+    for (needle, url) in [
+        ("site 10", "https://site10.example/"),
+        ("[10]", "https://site10.example/"),
+        ("[11]", "https://site11.example/"),
+    ] {
+        let at = text_cell(&app, needle, 1);
+        let fx = click(&mut app, at.0, at.1);
+        assert_eq!(fx, vec![Effect::OpenUrl(url.into())], "{needle}");
+    }
+    // The link text after seven wide characters, and its marker: columns, not chars or bytes.
+    for (needle, k) in [("履歴書の書き方", 0), ("履歴書の書き方", 13), ("[12]", 2)] {
+        let at = text_cell(&app, needle, k);
+        click(&mut app, at.0, at.1);
+        assert_eq!(open_slug(&app).as_deref(), Some("resume"), "{needle} {k}");
+        run(&mut app, [Action::Back]);
+    }
+    // After the two-column emoji sequence (three chars, one of them zero-width).
+    let at = text_cell(&app, "salary talk", 0);
+    click(&mut app, at.0, at.1);
+    assert_eq!(open_slug(&app).as_deref(), Some("salary"));
+    run(&mut app, [Action::Back]);
+    assert_eq!(open_slug(&app).as_deref(), Some("many-links"));
+}
+
+#[test]
+fn clicks_on_plain_text_the_header_blank_lines_and_past_line_ends_change_nothing() {
+    let mut app = many_links_app();
+    let first = app.reader.as_ref().unwrap().layout.lines[0].text();
+    let wide = text_cell(&app, "日本語", 0);
+    let end = text_cell(&app, "salary talk [13].", "salary talk [13].".len());
+    assert_clicks_do_nothing(
+        &mut app,
+        &[
+            (TEXT_X, 0),                           // the title bar
+            (TEXT_X + 20, 1),                      // the progress rule
+            (TEXT_X + 10, TEXT_Y),                 // the comma after "site 1 [1]"
+            (TEXT_X + 6, TEXT_Y),                  // the blank before "[1]"
+            (TEXT_X, TEXT_Y + 2),                  // the blank line between the paragraphs
+            (TEXT_X - 1, TEXT_Y),                  // the margin left of the text
+            (TEXT_X + first.len() as u16, TEXT_Y), // just past the end of the first line
+            (wide.0 + 1, wide.1),                  // the second half of a wide character
+            (wide.0 + 14, wide.1),                 // the space after 日本語の履歴書 (14 columns)
+            end,                                   // past the end of the paragraph
+            (end.0, end.1 + 1),                    // below it
+            (TEXT_X, 29),                          // the status line
+        ],
+    );
+    // The same holds while a redraw is pending: a click on nothing does not cancel it.
+    app.dirty = true;
+    update(
+        &mut app,
+        Action::Click {
+            column: TEXT_X,
+            row: 0,
+        },
+    );
+    assert!(app.dirty);
+}
+
+#[test]
+fn a_click_after_scrolling_hits_the_link_drawn_there() {
+    let mut app = app();
+    run(&mut app, [Action::Open]);
+    // Unscrolled, row 2 is the line of links.
+    let cell = (TEXT_X + 5, TEXT_Y);
+    run(&mut app, [Action::Scroll(1)]);
+    // One line down, the blank line under it is there instead.
+    assert_clicks_do_nothing(&mut app, &[cell]);
+    // At the bottom, the related list and the list of links show: row by row, a cell on
+    // each entry follows that entry's link.
+    run(&mut app, [Action::Bottom]);
+    let scroll = app.reader.as_ref().unwrap().scroll;
+    assert!(scroll > 10, "{scroll}");
+    for (needle, k, slug) in [
+        ("• resume [4]", 3, "resume"),
+        ("[1] https://careerhub.example/blog/salary", 1, "salary"),
+        ("[4] https://careerhub.example/blog/resume", 10, "resume"),
+        (
+            "https://careerhub.example/blog/resume → resume",
+            40,
+            "resume",
+        ),
+    ] {
+        let at = text_cell(&app, needle, k);
+        click(&mut app, at.0, at.1);
+        assert_eq!(open_slug(&app).as_deref(), Some(slug), "{needle}");
+        run(&mut app, [Action::Back]);
+        assert_eq!(
+            app.reader.as_ref().unwrap().scroll,
+            scroll,
+            "back where it was"
+        );
+    }
+    let at = text_cell(&app, "[2] https", 1);
+    let fx = click(&mut app, at.0, at.1);
+    assert_eq!(fx, vec![Effect::Copy("https://elsewhere.example/x".into())]);
+}
