@@ -666,3 +666,310 @@ fn every_clickable_cell_is_on_the_row_that_shows_its_entry() {
         }
     }
 }
+
+// Links in the reader's text: the cells drawn for a link's text or its `[n]` marker follow
+// that link when clicked, and no other cell does.
+
+/// Clicks as a terminal would report it and returns the effects.
+fn click_fx(app: &mut App, (column, row): (u16, u16)) -> Vec<crate::app::Effect> {
+    let action = action_for(app, &Input::Click { column, row }).unwrap();
+    update_now(app, action)
+}
+
+/// The article open in the reader.
+fn reading_slug(app: &App) -> Option<String> {
+    app.reader
+        .as_ref()
+        .filter(|_| app.screen == Screen::Reader)
+        .map(|r| slug_of(app, r.id))
+}
+
+/// The guide, scrolled down a line at a time until `needle` is drawn; where it is.
+fn scrolled_to(w: u16, h: u16, needle: &str) -> (App, (u16, u16)) {
+    let mut app = app_after(w, h, true, &reading(&[]));
+    loop {
+        let found = cells_of(&draw(&app, w, h), needle);
+        if let Some(&cell) = found.first() {
+            return (app, cell);
+        }
+        let before = app.reader.as_ref().map(|r| r.scroll);
+        update_now(&mut app, Action::Scroll(1));
+        assert_ne!(
+            app.reader.as_ref().map(|r| r.scroll),
+            before,
+            "{needle:?} never drawn at {w}×{h}"
+        );
+    }
+}
+
+#[test]
+fn clicking_a_drawn_link_marker_follows_that_link() {
+    // The guide's links: [1] and the even ones lead into the library, the odd ones from [3]
+    // out of it; [12] and [13] cannot be reached by keys.
+    let internal = [
+        ("[1]", "sql-skills"),
+        ("[2]", "data-analyst-interview"),
+        ("[12]", "data-analyst-interview"),
+    ];
+    for (w, h) in SIZES {
+        for (marker, slug) in internal {
+            let (mut app, (x, y)) = scrolled_to(w, h, marker);
+            let from = app.reader.as_ref().map(|r| r.scroll);
+            click_fx(&mut app, (x + 1, y));
+            assert_eq!(
+                reading_slug(&app).as_deref(),
+                Some(slug),
+                "{marker} {w}×{h}"
+            );
+            update_now(&mut app, Action::Back);
+            assert_eq!(reading_slug(&app).as_deref(), Some("first-90-days"));
+            assert_eq!(app.reader.as_ref().map(|r| r.scroll), from);
+        }
+        for marker in ["[3]", "[13]"] {
+            let (mut app, (x, y)) = scrolled_to(w, h, marker);
+            // The last cell of the marker; copied, as the session cannot open a browser.
+            let fx = click_fx(&mut app, (x + marker.len() as u16 - 1, y));
+            assert_eq!(
+                fx,
+                [crate::app::Effect::Copy(
+                    "https://example.org/onboarding".into()
+                )],
+                "{marker} {w}×{h}"
+            );
+            assert_eq!(reading_slug(&app).as_deref(), Some("first-90-days"));
+        }
+    }
+}
+
+#[test]
+fn clicking_drawn_link_text_follows_that_link() {
+    for (w, h) in SIZES {
+        let (mut app, cell) = scrolled_to(w, h, "SQL skills every");
+        click_fx(&mut app, cell);
+        assert_eq!(reading_slug(&app).as_deref(), Some("sql-skills"), "{w}×{h}");
+        // "handbook [13]": the `k` two cells before the marker.
+        let (mut app, (x, y)) = scrolled_to(w, h, "[13]");
+        let fx = click_fx(&mut app, (x - 2, y));
+        assert_eq!(
+            fx,
+            [crate::app::Effect::Copy(
+                "https://example.org/onboarding".into()
+            )]
+        );
+        // The blank between the text and its marker is neither.
+        let before = app.reader.as_ref().map(|r| r.scroll);
+        app.dirty = false;
+        assert!(click_fx(&mut app, (x - 1, y)).is_empty());
+        assert!(!app.dirty);
+        assert_eq!(app.reader.as_ref().map(|r| r.scroll), before);
+    }
+}
+
+/// A library with an article whose links [10] and [11] come after wide characters
+/// (Japanese, and emoji: a two-column sequence of three chars, one of them zero-width) on
+/// their own line.
+fn wide_app(w: u16, h: u16) -> App {
+    let sites = (1..=9)
+        .map(|k| format!("<a href=\"https://site{k}.example/\">site {k}</a>"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = format!(
+        "---\ntitle: 広い文字\nslug: wide\npubDate: 2025-05-01\ncategory: skills\n---\n\
+         <p>{sites}</p>\
+         <p>日本語の見出し 🎯 <a href=\"https://careerhub.example/blog/sql-skills\">SQLの基本</a> \
+         と 👩\u{200D}💻 <a href=\"https://example.org/elsewhere\">外部リンク</a>。</p>"
+    );
+    let files = vec![
+        SourceFile {
+            path: "wide.md".into(),
+            bytes: text.into_bytes(),
+        },
+        article_file(
+            "sql-skills",
+            "SQL Skills Every Analyst Needs",
+            "skills",
+            &["data-analyst"],
+            &["learn"],
+            "2025-02-01",
+            &[],
+        ),
+    ];
+    let library = Arc::new(Library::from_files(
+        files,
+        Vec::new(),
+        LoadOptions::default(),
+    ));
+    let id = library.by_slug("wide").unwrap().id;
+    let mut app = App::new(library, Saved::default(), options(true));
+    update_now(&mut app, Action::Resize(w, h));
+    update_now(&mut app, Action::OpenArticle(id));
+    app
+}
+
+#[test]
+fn links_after_wide_characters_are_clicked_where_they_are_drawn() {
+    for (w, h) in SIZES {
+        let app = wide_app(w, h);
+        let terminal = draw(&app, w, h);
+        let (x, y) = cells_of(&terminal, "SQL")[0];
+        // Fourteen columns of 日本語の見出し, a space, 🎯 and a space before it.
+        let row = row_text(&terminal, y);
+        assert!(
+            row.trim_start().starts_with("日 本 語 の 見 出 し  🎯"),
+            "{row:?}"
+        );
+        // S, Q, L, then の and 基 and 本 two cells each: every cell of the text, both halves
+        // of each wide character, and the marker after it follow link [10].
+        let marker = cells_of(&terminal, "[10]")[0];
+        assert_eq!(marker, (x + 10, y), "{row:?}");
+        for cell in (x..x + 9).chain(marker.0..marker.0 + 4) {
+            let mut app = wide_app(w, h);
+            click_fx(&mut app, (cell, y));
+            assert_eq!(
+                reading_slug(&app).as_deref(),
+                Some("sql-skills"),
+                "column {cell} of {row:?}"
+            );
+        }
+        // [11] after the emoji sequence: copied, as the session cannot open a browser.
+        let (x, y) = cells_of(&terminal, "[11]")[0];
+        let mut app = wide_app(w, h);
+        let fx = click_fx(&mut app, (x + 2, y));
+        assert_eq!(
+            fx,
+            [crate::app::Effect::Copy(
+                "https://example.org/elsewhere".into()
+            )]
+        );
+        // The second half of 外部リンク's last character, just before the marker's blank.
+        let fx = click_fx(&mut app, (x - 2, y));
+        assert_eq!(
+            fx,
+            [crate::app::Effect::Copy(
+                "https://example.org/elsewhere".into()
+            )]
+        );
+        // The 。 after the marker, and both halves of 日, are plain text.
+        let buffer = terminal.backend().buffer();
+        let first = (0..w)
+            .map(|x| (x, y))
+            .find(|&cell| buffer[cell].symbol() == "日")
+            .unwrap();
+        for cell in [(x + 4, y), (x + 5, y), first, (first.0 + 1, first.1)] {
+            let mut app = wide_app(w, h);
+            app.dirty = false;
+            assert!(click_fx(&mut app, cell).is_empty(), "{cell:?}");
+            assert!(!app.dirty, "{cell:?}");
+        }
+    }
+}
+
+/// The link number of each `[n]` marker drawn on row `y`, by cell.
+fn markers_on(terminal: &Terminal<TestBackend>, y: u16) -> Vec<Option<usize>> {
+    let buffer = terminal.backend().buffer();
+    let w = buffer.area.width;
+    let symbols: Vec<&str> = (0..w).map(|x| buffer[(x, y)].symbol()).collect();
+    let mut out = vec![None; symbols.len()];
+    for x in 0..symbols.len() {
+        if symbols[x] != "[" {
+            continue;
+        }
+        let digits: String = symbols[x + 1..]
+            .iter()
+            .take_while(|s| s.len() == 1 && s.as_bytes()[0].is_ascii_digit())
+            .copied()
+            .collect();
+        let close = x + 1 + digits.len();
+        if !digits.is_empty() && symbols.get(close) == Some(&"]") {
+            let n: usize = digits.parse().unwrap();
+            out[x..=close].fill(Some(n));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_drawn_link_cell_and_only_those_follow_their_link() {
+    use crate::app::geometry::{Target, target_at};
+    use ratatui::style::Modifier;
+    use unicode_width::UnicodeWidthStr;
+    let mut apps: Vec<(App, u16, u16)> = Vec::new();
+    for (w, h) in [(40, 10), (80, 24), (140, 40)] {
+        for scroll in [0, 3, 6, 17, 30, 1000] {
+            apps.push((
+                app_after(w, h, true, &reading(&[Action::Scroll(scroll)])),
+                w,
+                h,
+            ));
+        }
+        // Find marks split the drawn spans; links keep their cells.
+        let mut find = vec![Action::StartSearch];
+        find.extend(typing("ok ["));
+        find.push(Action::SubmitInput);
+        let found = app_after(w, h, true, &reading(&find));
+        assert!(found.reader.as_ref().unwrap().find.hits.len() >= 5);
+        apps.push((found, w, h));
+        apps.push((wide_app(w, h), w, h));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (app, w, h) in &apps {
+        let (w, h) = (*w, *h);
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        let terminal = draw(app, w, h);
+        let buffer = terminal.backend().buffer();
+        // Link text waiting for the marker that ends it (possibly on a later row).
+        let mut pending: Vec<(u16, u16, usize)> = Vec::new();
+        for y in 0..h {
+            let markers = markers_on(&terminal, y);
+            let text = row_text(&terminal, y);
+            // Only the `Links` list starts a line with a marker: the whole entry is its link.
+            let entry = markers
+                .iter()
+                .zip(text.chars())
+                .find(|(_, c)| *c != ' ')
+                .and_then(|(m, _)| *m);
+            let mut under = false;
+            for x in 0..w {
+                let cell = &buffer[(x, y)];
+                let target = target_at(app, area, x, y);
+                let index = match target {
+                    None => None,
+                    Some(Target::Link { index }) => Some(index),
+                    Some(other) => panic!("({x}, {y}): {other:?}"),
+                };
+                // The hidden half of a wide character is what its first half is.
+                let prev_wide = x > 0 && buffer[(x - 1, y)].symbol().width() == 2;
+                if !prev_wide {
+                    under = cell.modifier.contains(Modifier::UNDERLINED);
+                }
+                let expected = if let Some(n) = entry.filter(|_| y > 1 && y + 1 < h) {
+                    (cell.symbol() != " " || prev_wide).then_some(n - 1)
+                } else if let Some(n) = markers[usize::from(x)].filter(|_| y > 1) {
+                    for (px, py, link) in pending.drain(..) {
+                        assert_eq!(link, n - 1, "({px}, {py}) before [{n}] at ({x}, {y})");
+                    }
+                    Some(n - 1)
+                } else if under {
+                    let Some(link) = index else {
+                        panic!("link text at ({x}, {y}) is not clickable: {text:?}")
+                    };
+                    pending.push((x, y, link));
+                    Some(link)
+                } else {
+                    None
+                };
+                assert_eq!(
+                    index,
+                    expected,
+                    "({x}, {y}) at {w}×{h} on {text:?}\n{}",
+                    screen_text(&terminal)
+                );
+                if let Some(i) = index {
+                    seen.insert(i);
+                }
+            }
+        }
+    }
+    // Links before and after [9], in the text and in the list at the end.
+    assert!(seen.contains(&0) && seen.contains(&12), "{seen:?}");
+}
