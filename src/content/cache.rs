@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -32,6 +32,8 @@ const FORMAT: u32 = 4;
 /// Files (or articles) per independently decodable chunk, so a big cache is written and
 /// decoded on every core; also the unit of parallel parsing.
 pub const CHUNK_ROWS: usize = 128;
+/// Snapshot chunks read and decoded together: enough for every core, little memory.
+const DECODE_BATCH: u64 = 16;
 /// A cache file larger than this is not read (it cannot be ours for a sane library).
 const MAX_CACHE_BYTES: u64 = 2 << 30;
 
@@ -304,22 +306,39 @@ impl Snapshot {
         if len > MAX_CACHE_BYTES {
             return None;
         }
-        let bytes = std::fs::read(&file).ok()?;
         let opts = options_with_limit(len * 4 + 1024);
-        let mut reader = bytes.as_slice();
+        let mut reader = std::io::BufReader::new(std::fs::File::open(&file).ok()?);
         let key: SnapshotKey = opts.deserialize_from(&mut reader).ok()?;
         if key.format != FORMAT || key.build != build_id() {
             return None;
         }
         let mut library: Library = opts.deserialize_from(&mut reader).ok()?;
-        let chunks = split_chunks(opts, &mut reader)?;
+        let count: u64 = opts.deserialize_from(&mut reader).ok()?;
         // Articles are most of a snapshot and decoding them is allocation-bound: one chunk
-        // per task, on every core.
-        let articles: Vec<Vec<Article>> = chunks
-            .par_iter()
-            .map(|c| opts.deserialize(c).ok())
-            .collect::<Option<_>>()?;
-        library.set_articles(articles.into_iter().flatten().collect());
+        // per task, on every core. Chunks are read a batch at a time, so the file is never
+        // in memory whole beside the library it decodes to (167 MB at 100,000 articles).
+        let mut articles = Vec::new();
+        let mut left = count;
+        while left > 0 {
+            let batch = left.min(DECODE_BATCH);
+            left -= batch;
+            let mut chunks = Vec::new();
+            for _ in 0..batch {
+                let chunk_len: u64 = opts.deserialize_from(&mut reader).ok()?;
+                if chunk_len > len {
+                    return None; // a damaged length: more than the whole file
+                }
+                let mut chunk = vec![0; usize::try_from(chunk_len).ok()?];
+                reader.read_exact(&mut chunk).ok()?;
+                chunks.push(chunk);
+            }
+            let decoded: Vec<Vec<Article>> = chunks
+                .par_iter()
+                .map(|c| opts.deserialize(c).ok())
+                .collect::<Option<_>>()?;
+            articles.extend(decoded.into_iter().flatten());
+        }
+        library.set_articles(articles);
         library.is_consistent().then_some(Snapshot { key, library })
     }
 
