@@ -87,6 +87,7 @@ pub const KEYS: &[KeyHelp] = {
         key(Reading, "n N", "next / previous match"),
         key(Reading, "t", "table of contents"),
         key(Reading, "1-9", "follow link [n]"),
+        key(Reading, "click a link", "follow it"),
         key(Reading, "h Backspace", "go back"),
     ]
 };
