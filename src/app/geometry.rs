@@ -468,13 +468,7 @@ fn reader_target(pane: &ReaderPane, body: Rect, at: Position) -> Option<Target> 
 
 /// The entry of a list overlay under `at`; the help overlay has none.
 fn overlay_target(app: &App, overlay: &Overlay, area: Rect, at: Position) -> Option<Target> {
-    let (selected, top) = match overlay {
-        Overlay::Help => return None,
-        Overlay::Toc { selected, top }
-        | Overlay::Related { selected, top, .. }
-        | Overlay::Bookmarks { selected, top }
-        | Overlay::History { selected, top } => (*selected, *top),
-    };
+    let (selected, top) = overlay.list()?;
     let len = overlay_len(&app.library, &app.saved, app.reader.as_ref(), overlay);
     let list = overlay_list(area, len, selected, top);
     // The selection bar spans the padding, so the padding belongs to the row too; the

@@ -99,6 +99,30 @@ pub enum Overlay {
     },
 }
 
+impl Overlay {
+    /// The selected entry and the pinned first row of a list overlay; `None` for help.
+    pub fn list(&self) -> Option<(usize, Option<usize>)> {
+        match self {
+            Overlay::Help => None,
+            Overlay::Toc { selected, top }
+            | Overlay::Related { selected, top, .. }
+            | Overlay::Bookmarks { selected, top }
+            | Overlay::History { selected, top } => Some((*selected, *top)),
+        }
+    }
+
+    /// [`Overlay::list`], to change.
+    pub fn list_mut(&mut self) -> Option<(&mut usize, &mut Option<usize>)> {
+        match self {
+            Overlay::Help => None,
+            Overlay::Toc { selected, top }
+            | Overlay::Related { selected, top, .. }
+            | Overlay::Bookmarks { selected, top }
+            | Overlay::History { selected, top } => Some((selected, top)),
+        }
+    }
+}
+
 /// One row of the related panel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelatedItem {

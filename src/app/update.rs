@@ -287,16 +287,10 @@ fn move_by(app: &mut App, delta: isize) {
     let step = |i: usize, len: usize| i.saturating_add_signed(delta).min(len.saturating_sub(1));
     if let Some(overlay) = &mut app.overlay {
         let len = overlay_len(&app.library, &app.saved, app.reader.as_ref(), overlay);
-        match overlay {
-            Overlay::Help => {}
-            Overlay::Toc { selected, top }
-            | Overlay::Related { selected, top, .. }
-            | Overlay::Bookmarks { selected, top }
-            | Overlay::History { selected, top } => {
-                *selected = step(*selected, len);
-                // Keys centre the selection, as they always have; only clicks pin the list.
-                *top = None;
-            }
+        if let Some((selected, top)) = overlay.list_mut() {
+            *selected = step(*selected, len);
+            // Keys centre the selection, as they always have; only clicks pin the list.
+            *top = None;
         }
         return;
     }
@@ -367,18 +361,12 @@ fn click(app: &mut App, column: u16, row: u16, fx: &mut Vec<Effect>) {
             let Some(overlay) = &mut app.overlay else {
                 return;
             };
-            match overlay {
-                Overlay::Help => {}
-                Overlay::Toc { selected, top }
-                | Overlay::Related { selected, top, .. }
-                | Overlay::Bookmarks { selected, top }
-                | Overlay::History { selected, top } => {
-                    if *selected != index {
-                        *selected = index;
-                        *top = Some(first);
-                        return;
-                    }
-                }
+            if let Some((selected, top)) = overlay.list_mut()
+                && *selected != index
+            {
+                *selected = index;
+                *top = Some(first);
+                return;
             }
             let overlay = overlay.clone();
             open_overlay_item(app, &overlay, fx);
