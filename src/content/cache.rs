@@ -108,9 +108,10 @@ impl IndexCache {
         self.file.is_some()
     }
 
-    /// Writes the cache for this run's files, atomically. Errors are returned for the caller
-    /// to ignore: a cache is an optimisation, never a reason to fail.
-    pub fn save(&self, entries: &[Entry], parsed: &[ParsedFile]) -> std::io::Result<()> {
+    /// Writes the cache for these files in one go (loading encodes its chunks while parsing
+    /// instead, see [`encode_chunk`]).
+    #[cfg(test)]
+    fn save(&self, entries: &[Entry], parsed: &[ParsedFile]) -> std::io::Result<()> {
         let chunks: Vec<Vec<u8>> = entries
             .par_chunks(CHUNK_ROWS)
             .zip(parsed.par_chunks(CHUNK_ROWS))
@@ -119,7 +120,8 @@ impl IndexCache {
         self.save_chunks(&chunks)
     }
 
-    /// Writes chunks made by [`encode_chunk`] as the cache, atomically.
+    /// Writes chunks made by [`encode_chunk`] as the cache, atomically. Errors are returned
+    /// for the caller to ignore: a cache is an optimisation, never a reason to fail.
     pub fn save_chunks(&self, chunks: &[Vec<u8>]) -> std::io::Result<()> {
         let Some(file) = &self.file else {
             return Ok(());
