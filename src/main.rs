@@ -55,9 +55,9 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
         .as_ref()
         .filter(|_| stderr_is_terminal)
         .map(|dir| {
-            let shown = careerhub::content::sanitize::line(&dir.display().to_string()).into_owned();
+            let columns = ratatui::crossterm::terminal::size().map_or(80, |(c, _)| c);
             term::slow_notice::SlowNotice::start(
-                format!("careerhub: reading the articles in {shown}…"),
+                term::slow_notice::loading_message(dir, columns),
                 term::slow_notice::DELAY,
                 std::io::stderr(),
             )

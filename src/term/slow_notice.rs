@@ -13,6 +13,15 @@ use std::time::Duration;
 /// How long loading may run before the notice shows.
 pub const DELAY: Duration = Duration::from_millis(400);
 
+/// The notice for loading `dir` on a terminal `columns` wide: one line, terminal-safe, cut to
+/// fit (a wrapped line could not be erased with the one line it ends on).
+pub fn loading_message(dir: &std::path::Path, columns: u16) -> String {
+    let shown = crate::content::sanitize::line(&dir.display().to_string()).into_owned();
+    let message = format!("careerhub: reading the articles in {shown}…");
+    let room = usize::from(columns).saturating_sub(1).max(1);
+    crate::ui::text::fit(&message, room).into_owned()
+}
+
 #[derive(PartialEq)]
 enum State {
     Waiting,
@@ -117,6 +126,27 @@ mod tests {
         fn text(&self) -> String {
             String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
         }
+    }
+
+    #[test]
+    fn the_message_is_one_safe_line_that_fits() {
+        let dir = std::path::Path::new("/srv/export/\u{1b}]52;c;x\u{7}/very/long/path/to/articles");
+        for columns in [0, 1, 20, 40, 200] {
+            let message = loading_message(dir, columns);
+            assert!(
+                !message.contains('\u{1b}') && !message.contains('\u{7}'),
+                "{message:?}"
+            );
+            let room = usize::from(columns).saturating_sub(1).max(1);
+            assert!(
+                crate::ui::text::width(&message) <= room,
+                "{columns}: {message:?}"
+            );
+        }
+        assert_eq!(
+            loading_message(std::path::Path::new("/a"), 80),
+            "careerhub: reading the articles in /a…"
+        );
     }
 
     #[test]
