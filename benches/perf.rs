@@ -44,6 +44,9 @@ fn main() {
             open_and_draw_rows(&lib);
         }
     }
+    if std::env::var_os("CAREERHUB_BENCH_DISK_100K").is_some() {
+        disk_100k_rows(&work, &cache);
+    }
     let files = synth::library_with_bodies(100_000, 42, 1..3);
     let t = Instant::now();
     let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
@@ -54,6 +57,28 @@ fn main() {
     );
     search_rows(&lib, 100_000);
     refresh_row(lib);
+}
+
+/// Opt-in (`CAREERHUB_BENCH_DISK_100K=1`): a 100,000-article folder on disk, 1.6 GB, written
+/// once under the bench folder. In process, as `careerhub --content DIR list` loads it.
+fn disk_100k_rows(work: &Path, cache: &Path) {
+    let dir = synthetic_dir(work, 100_000);
+    let load = || Library::load(&Source::Dir(dir.clone()), LoadOptions::default()).unwrap();
+    let _ = std::fs::remove_dir_all(cache);
+    drop(load()); // a first pass puts the files in the OS page cache, as for the 10k figures
+    let _ = std::fs::remove_dir_all(cache);
+    let cold = time(load);
+    let warm = median(3, || time(load));
+    row(
+        "load + index, folder on disk, cold (no cache)",
+        100_000,
+        ms(cold),
+    );
+    row(
+        "load + index, folder on disk, unchanged (snapshot)",
+        100_000,
+        ms(warm),
+    );
 }
 
 /// What the UI thread does when search results arrive: the visible list and the facet counts
