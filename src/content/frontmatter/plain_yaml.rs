@@ -47,7 +47,7 @@ pub(super) fn parse(src: &str) -> Option<Value> {
         return None;
     }
     let mut at = 0;
-    let map = block_mapping(&lines, &mut at, 0)?;
+    let map = block_mapping(&lines, &mut at, 0, 0)?;
     (at == lines.len()).then_some(Value::Mapping(map))
 }
 
@@ -58,8 +58,15 @@ struct Line<'a> {
     text: &'a str,
 }
 
-/// `key: value` lines at exactly `indent`, from `lines[*at]` on.
-fn block_mapping(lines: &[Line], at: &mut usize, indent: usize) -> Option<Mapping> {
+/// Mappings nested deeper than this are declined: frontmatter nests one level (`tags:`), and
+/// serde_yaml has its own depth limit, with an error to give.
+const MAX_DEPTH: usize = 4;
+
+/// `key: value` lines at exactly `indent`, from `lines[*at]` on; `depth` mappings deep.
+fn block_mapping(lines: &[Line], at: &mut usize, indent: usize, depth: usize) -> Option<Mapping> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
     let mut map = Mapping::new();
     while let Some(line) = lines.get(*at) {
         if line.indent < indent {
@@ -74,7 +81,7 @@ fn block_mapping(lines: &[Line], at: &mut usize, indent: usize) -> Option<Mappin
         }
         *at += 1;
         let value = if rest.is_empty() {
-            nested(lines, at, indent)?
+            nested(lines, at, indent, depth)?
         } else {
             inline(rest.strip_prefix(' ')?.trim_start_matches(' '))?
         };
@@ -87,7 +94,7 @@ fn block_mapping(lines: &[Line], at: &mut usize, indent: usize) -> Option<Mappin
 
 /// The value of a `key:` line with nothing after the colon: a block list (at the key's
 /// indentation or deeper), a nested mapping (deeper), or null.
-fn nested(lines: &[Line], at: &mut usize, indent: usize) -> Option<Value> {
+fn nested(lines: &[Line], at: &mut usize, indent: usize, depth: usize) -> Option<Value> {
     let Some(next) = lines.get(*at) else {
         return Some(Value::Null);
     };
@@ -95,7 +102,7 @@ fn nested(lines: &[Line], at: &mut usize, indent: usize) -> Option<Value> {
         return block_sequence(lines, at, next.indent).map(Value::Sequence);
     }
     if next.indent > indent {
-        return block_mapping(lines, at, next.indent).map(Value::Mapping);
+        return block_mapping(lines, at, next.indent, depth + 1).map(Value::Mapping);
     }
     Some(Value::Null)
 }
@@ -212,9 +219,11 @@ fn is_date(text: &str) -> bool {
 }
 
 /// A mapping key read as a string by serde_yaml too: letters, digits, `_` and `-`, starting
-/// with a letter, and not a null or boolean word.
+/// with a letter, not a null or boolean word, and short (libyaml refuses keys over 1024
+/// characters).
 fn is_plain_key(key: &str) -> bool {
-    key.starts_with(|c: char| c.is_ascii_alphabetic())
+    key.len() <= 256
+        && key.starts_with(|c: char| c.is_ascii_alphabetic())
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -334,6 +343,12 @@ mod tests {
             "true: x\n",
             "title: \"unclosed\n",
             "title: key: value\n",
+            // Found by review: libyaml refuses long keys and deep nesting.
+            &format!("{}: x\n", "k".repeat(1025)),
+            &format!("a: b\n{}: x\n", "k".repeat(1025)),
+            &(0..130)
+                .map(|d| format!("{}k{d}:\n", " ".repeat(d)))
+                .collect::<String>(),
             "title: \"\u{1b}]52;x\"\n",
             "title: a\u{2028}b\n",
             "title: \u{85}\n",
