@@ -171,17 +171,24 @@ pub fn related_links(body: &str) -> Vec<RelatedLink> {
     out
 }
 
-/// Where the line of the first `## Related articles` heading starts, if there is one.
+/// Where the line of the first `## Related articles` heading starts, if there is one. Each
+/// line holding a `## ` is looked at once, then the search goes on from the next line, so a
+/// long line full of `## ` stays linear.
 fn first_related_heading(body: &str) -> Option<usize> {
-    memchr::memmem::find_iter(body.as_bytes(), b"## ").find_map(|at| {
-        let start = body[..at].rfind('\n').map_or(0, |nl| nl + 1);
-        let end = body[at..].find('\n').map_or(body.len(), |nl| at + nl);
-        let heading = body[start..end].trim().strip_prefix("## ")?;
-        heading
-            .trim()
-            .eq_ignore_ascii_case("related articles")
-            .then_some(start)
-    })
+    let bytes = body.as_bytes();
+    let finder = memchr::memmem::Finder::new(b"## ");
+    let mut from = 0;
+    while let Some(found) = finder.find(&bytes[from..]) {
+        let at = from + found;
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |nl| at + nl);
+        let heading = body[start..end].trim().strip_prefix("## ");
+        if heading.is_some_and(|h| h.trim().eq_ignore_ascii_case("related articles")) {
+            return Some(start);
+        }
+        from = end;
+    }
+    None
 }
 
 /// Parses `[text](url)` filling a whole string.
@@ -277,6 +284,18 @@ mod tests {
             "{}",
             p.message
         );
+    }
+
+    #[test]
+    fn a_long_line_full_of_hashes_is_scanned_once() {
+        // Found by review: looking back and forth from every `## ` of one line was quadratic
+        // (seconds for a line of half a megabyte).
+        let line = "a ## ".repeat(400_000);
+        let body = format!("{line}\n\n## Related articles\n\n- [A](https://x/a)\n");
+        // (No timing here: the quadratic scan made this test take minutes, which is noticed.)
+        let links = related_links(&body);
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].line, 5);
     }
 
     #[test]
