@@ -825,9 +825,11 @@ impl Library {
             .articles
             .iter()
             .filter_map(|a| {
-                let normalized = normalize_url(a.canonical.as_deref()?);
-                let host = normalized.split('/').next().unwrap_or_default().to_owned();
-                Some((a, host))
+                // Only absolute URLs have a host (a relative one is already warned about).
+                let canonical = a.canonical.as_deref().filter(|c| c.contains("://"))?;
+                let normalized = normalize_url(canonical);
+                let host = normalized.split('/').next().filter(|h| !h.is_empty())?;
+                Some((a, host.to_owned()))
             })
             .collect();
         let mut counts: HashMap<&str, usize> = HashMap::default();

@@ -436,6 +436,14 @@ fn a_canonical_on_an_odd_host_is_flagged_when_one_host_dominates() {
         warnings[0].message,
         "`canonical` is on `carerhub.example` while 3 articles use `careerhub.example`: check it for a typo"
     );
+    // A relative canonical has no host to compare (its own warning says it is not http).
+    let mut relative = files.clone();
+    let text = String::from_utf8(relative[3].bytes.clone())
+        .unwrap()
+        .replace("https://carerhub.example/blog/a3", "/blog/a3");
+    relative[3].bytes = text.into_bytes();
+    let lib = Library::from_files(relative, Vec::new(), LoadOptions::default());
+    assert!(lib.canonical_outliers().is_empty());
     // Two articles on one host and one on another: too few to call it a typo.
     let even = Library::from_files(files[1..].to_vec(), Vec::new(), LoadOptions::default());
     assert!(even.canonical_outliers().is_empty());
