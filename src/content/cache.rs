@@ -135,7 +135,11 @@ impl IndexCache {
         };
         sweep_stale_temporaries(dir);
         let opts = options_with_limit(u64::MAX);
-        let tmp = dir.join(format!(".index.{}.tmp", std::process::id()));
+        let tmp = dir.join(format!(
+            ".index.{}.{:?}.tmp",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         let result = (|| {
             let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
             opts.serialize_into(&mut out, &header)
