@@ -126,38 +126,24 @@ impl IndexCache {
         let Some(file) = &self.file else {
             return Ok(());
         };
-        let dir = file.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
         let header = Header {
             format: FORMAT,
             build: build_id(),
             root: self.root.clone(),
         };
-        sweep_stale_temporaries(dir);
         let opts = options_with_limit(u64::MAX);
-        let tmp = dir.join(format!(
-            ".index.{}.{:?}.tmp",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let result = (|| {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            opts.serialize_into(&mut out, &header)
+        write_atomically(file, "index", |out| {
+            opts.serialize_into(&mut *out, &header)
                 .map_err(std::io::Error::other)?;
-            opts.serialize_into(&mut out, &(chunks.len() as u64))
+            opts.serialize_into(&mut *out, &(chunks.len() as u64))
                 .map_err(std::io::Error::other)?;
             for chunk in chunks {
-                opts.serialize_into(&mut out, &(chunk.len() as u64))
+                opts.serialize_into(&mut *out, &(chunk.len() as u64))
                     .map_err(std::io::Error::other)?;
                 out.write_all(chunk)?;
             }
-            out.flush()?;
-            std::fs::rename(&tmp, file)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+            Ok(())
+        })
     }
 }
 
@@ -387,40 +373,26 @@ impl SnapshotWriter {
     /// cache. Articles are written a chunk at a time through one buffer, so writing holds
     /// no second copy of the library.
     pub fn write(&self, library: &Library) -> std::io::Result<()> {
-        let dir = self.file.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        sweep_stale_temporaries(dir);
-        let tmp = dir.join(format!(
-            ".library.{}.{:?}.tmp",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let result = (|| {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        write_atomically(&self.file, "library", |out| {
             let opts = options_with_limit(u64::MAX);
             let articles = library.articles().chunks(CHUNK_ROWS);
-            opts.serialize_into(&mut out, &self.key)
+            opts.serialize_into(&mut *out, &self.key)
                 .map_err(std::io::Error::other)?;
-            opts.serialize_into(&mut out, library)
+            opts.serialize_into(&mut *out, library)
                 .map_err(std::io::Error::other)?;
-            opts.serialize_into(&mut out, &(articles.len() as u64))
+            opts.serialize_into(&mut *out, &(articles.len() as u64))
                 .map_err(std::io::Error::other)?;
             let mut buf = Vec::new();
             for chunk in articles {
                 buf.clear();
                 opts.serialize_into(&mut buf, chunk)
                     .map_err(std::io::Error::other)?;
-                opts.serialize_into(&mut out, &(buf.len() as u64))
+                opts.serialize_into(&mut *out, &(buf.len() as u64))
                     .map_err(std::io::Error::other)?;
                 out.write_all(&buf)?;
             }
-            out.flush()?;
-            std::fs::rename(&tmp, &self.file)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+            Ok(())
+        })
     }
 
     /// Writes the snapshot on a thread of its own, so the first frame does not wait for it.
@@ -470,6 +442,33 @@ impl Drop for PendingWrite {
     fn drop(&mut self) {
         self.join();
     }
+}
+
+/// Writes `file` through a temporary file beside it (`.{kind}.PID.THREAD.tmp`), renamed into
+/// place once whole, so a reader never sees half a cache; the temporary is removed on failure.
+fn write_atomically(
+    file: &Path,
+    kind: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    sweep_stale_temporaries(dir);
+    let tmp = dir.join(format!(
+        ".{kind}.{}.{:?}.tmp",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let result = (|| {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        write(&mut out)?;
+        out.flush()?;
+        std::fs::rename(&tmp, file)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Removes temporary files that a killed careerhub left in the cache dir. Only old ones: a
@@ -647,6 +646,21 @@ mod tests {
         assert!(!old.exists(), "an old temporary is removed");
         assert!(recent.exists(), "a recent one may be another run's write");
         assert!(unrelated.exists(), "files that are not ours stay");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_behind() {
+        let cache_dir = tempfile::tempdir().unwrap();
+        // A folder where the file should go: the final rename fails.
+        let target = cache_dir.path().join("library-x.bin");
+        std::fs::create_dir(&target).unwrap();
+        let result = write_atomically(&target, "library", |out| out.write_all(b"whole"));
+        assert!(result.is_err());
+        let names: Vec<String> = std::fs::read_dir(cache_dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["library-x.bin"]);
     }
 
     #[test]
