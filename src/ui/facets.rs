@@ -38,14 +38,7 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
             FacetLine::Value(i, row) => {
                 let line = value(view, row, room);
                 if focused && i == selected {
-                    let bar = Rect {
-                        x: rect.x.saturating_sub(1),
-                        width: rect.width.saturating_add(2),
-                        ..rect
-                    }
-                    .intersection(area);
-                    frame.buffer_mut().set_style(bar, s.selected);
-                    line.patch_style(s.selected)
+                    super::select_row(frame, rect, area, s.selected, line)
                 } else {
                     line
                 }

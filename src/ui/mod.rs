@@ -75,6 +75,25 @@ pub fn pane(view: &View, frame: &mut Frame, area: Rect, title: &str, focused: bo
 }
 
 /// The only thing drawn when the terminal is smaller than the reader needs.
+/// Paints the selection bar of a list row over its one-cell padding on each side too, so the
+/// bar spans the box; clipped to `area`. Returns the row's line in the selected style.
+pub fn select_row<'a>(
+    frame: &mut Frame,
+    row: Rect,
+    area: Rect,
+    style: ratatui::style::Style,
+    line: ratatui::text::Line<'a>,
+) -> ratatui::text::Line<'a> {
+    let bar = Rect {
+        x: row.x.saturating_sub(1),
+        width: row.width.saturating_add(2),
+        ..row
+    }
+    .intersection(area);
+    frame.buffer_mut().set_style(bar, style);
+    line.patch_style(style)
+}
+
 fn too_small(view: &View, frame: &mut Frame, area: Rect) {
     let message = format!(
         "Terminal too small: need at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{})",

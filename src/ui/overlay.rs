@@ -137,15 +137,7 @@ impl ListBox<'_> {
             };
             let mut line = row(i, room);
             if i == self.selected {
-                // Highlight the padding too, so the bar spans the box.
-                let pad_rect = Rect {
-                    x: rect.x.saturating_sub(1),
-                    width: rect.width.saturating_add(2),
-                    ..rect
-                }
-                .intersection(area);
-                frame.buffer_mut().set_style(pad_rect, s.selected);
-                line = line.patch_style(s.selected);
+                line = super::select_row(frame, rect, area, s.selected, line);
             }
             frame.render_widget(Paragraph::new(line), rect);
         }
