@@ -67,17 +67,14 @@ impl IndexCache {
 
     /// Like [`IndexCache::open`] with an explicit cache folder (`None`: no cache file).
     pub fn open_in(dir: Option<PathBuf>, root: &Path) -> IndexCache {
-        let root_key = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        let root = root_key.display().to_string();
+        let root = folder_key(root);
         let Some(dir) = dir else {
             return IndexCache {
                 root,
                 ..IndexCache::default()
             };
         };
-        let mut hasher = DefaultHasher::new();
-        root.hash(&mut hasher);
-        let file = dir.join(format!("index-{:016x}.bin", hasher.finish()));
+        let file = dir.join(format!("index-{:016x}.bin", folder_hash(&root)));
         let entries = read(&file, &root).unwrap_or_default();
         IndexCache {
             file: Some(file),
@@ -240,16 +237,29 @@ fn snapshot_key(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<
     if entries.iter().any(|e| e.mtime_ns == 0) {
         return None;
     }
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     Some(SnapshotKey {
         format: FORMAT,
         build: build_id(),
-        root: root.display().to_string(),
+        root: folder_key(root),
         drafts: options.drafts,
         archived: options.archived,
         files: entries.len() as u64,
         digest: listing_digest(entries),
     })
+}
+
+/// The content folder as both caches record it: its canonical path, so `./x` and `/abs/x`
+/// share a cache.
+fn folder_key(root: &Path) -> String {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    root.display().to_string()
+}
+
+/// A short name for a folder's cache files.
+fn folder_hash(key: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Two independent 64-bit hashes of the listing (SipHash, the second one salted).
@@ -265,12 +275,9 @@ fn listing_digest(entries: &[Entry]) -> [u64; 2] {
 }
 
 fn snapshot_file(dir: Option<PathBuf>, root: &Path, options: LoadOptions) -> Option<PathBuf> {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut hasher = DefaultHasher::new();
-    root.display().to_string().hash(&mut hasher);
     let name = format!(
         "library-{:016x}-{}{}.bin",
-        hasher.finish(),
+        folder_hash(&folder_key(root)),
         u8::from(options.drafts),
         u8::from(options.archived)
     );
