@@ -3,159 +3,16 @@
 //! binary is needed. Every wait polls with a deadline; nothing sleeps longer than needed.
 
 use std::path::Path;
-use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use careerhub::content::search::{Query, Searcher};
-use careerhub::content::source::Source;
-use careerhub::content::{Library, LoadOptions};
 use careerhub::term::ssh::server::NEED_PTY;
-use careerhub::term::ssh::{ServeArgs, Server, ShutdownHandle, hostkey};
-use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
-use russh::{ChannelMsg, client};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout};
 
-/// The embedded library, loaded once for the whole file (as the server does).
-static LIBRARY: LazyLock<Arc<Library>> = LazyLock::new(|| {
-    Arc::new(Library::load(&Source::Embedded, LoadOptions::default()).expect("embedded library"))
-});
-
-const WAIT: Duration = Duration::from_secs(10);
-
-struct TestServer {
-    addr: std::net::SocketAddr,
-    shutdown: ShutdownHandle,
-    task: tokio::task::JoinHandle<()>,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(flags: &[&str]) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let (key, _) = hostkey::load_or_create(&dir.path().join("host_key")).unwrap();
-    let mut words = vec!["--listen", "127.0.0.1:0"];
-    words.extend_from_slice(flags);
-    let args = ServeArgs::from_flags(words).unwrap();
-    let server = Server::bind(LIBRARY.clone(), &args, key).await.unwrap();
-    let addr = server.local_addr().unwrap();
-    let shutdown = server.shutdown_handle();
-    let task = tokio::spawn(server.run());
-    TestServer {
-        addr,
-        shutdown,
-        task,
-        _dir: dir,
-    }
-}
-
-struct Client;
-
-impl client::Handler for Client {
-    type Error = russh::Error;
-
-    async fn check_server_key(
-        &mut self,
-        _key: &russh::keys::PublicKeyOrCertificate,
-    ) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
-}
-
-async fn connect(addr: std::net::SocketAddr) -> client::Handle<Client> {
-    let config = Arc::new(client::Config::default());
-    timeout(WAIT, client::connect(config, addr, Client))
-        .await
-        .expect("connect in time")
-        .expect("connect")
-}
-
-async fn connect_open(addr: std::net::SocketAddr) -> client::Handle<Client> {
-    let mut handle = connect(addr).await;
-    let auth = handle.authenticate_none("reader").await.unwrap();
-    assert!(auth.success(), "open server admits `none`");
-    handle
-}
-
-/// A reader session as the client sees it.
-struct Term {
-    channel: russh::Channel<client::Msg>,
-    screen: vt100::Parser,
-    exit: Option<u32>,
-    closed: bool,
-    replies: Vec<bool>,
-}
-
-impl Term {
-    async fn open(handle: &client::Handle<Client>, cols: u32, rows: u32) -> Term {
-        let channel = handle.channel_open_session().await.unwrap();
-        channel
-            .request_pty(true, "xterm-256color", cols, rows, 0, 0, &[])
-            .await
-            .unwrap();
-        channel.request_shell(true).await.unwrap();
-        let (c, r) = (cols.clamp(20, 500) as u16, rows.clamp(5, 200) as u16);
-        let (c, r) = if cols == 0 { (80, 24) } else { (c, r) };
-        Term {
-            channel,
-            screen: vt100::Parser::new(r, c, 0),
-            exit: None,
-            closed: false,
-            replies: Vec::new(),
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    async fn send(&self, bytes: &[u8]) {
-        self.channel.data(bytes).await.unwrap();
-    }
-
-    /// Reads channel messages until `done` holds, or panics after the deadline.
-    async fn until(&mut self, what: &str, done: impl Fn(&Term) -> bool) {
-        let deadline = Instant::now() + WAIT;
-        while !done(self) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match timeout(left, self.channel.wait()).await {
-                Ok(Some(msg)) => self.handle(msg),
-                Ok(None) => {
-                    self.closed = true;
-                    assert!(
-                        done(self),
-                        "channel ended before {what}; screen:\n{}",
-                        self.text()
-                    );
-                    return;
-                }
-                Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.text()),
-            }
-        }
-    }
-
-    fn handle(&mut self, msg: ChannelMsg) {
-        match msg {
-            ChannelMsg::Data { data } => self.screen.process(&data),
-            ChannelMsg::ExitStatus { exit_status } => self.exit = Some(exit_status),
-            ChannelMsg::Close => self.closed = true,
-            ChannelMsg::Success => self.replies.push(true),
-            ChannelMsg::Failure => self.replies.push(false),
-            _ => {}
-        }
-    }
-
-    async fn shows(&mut self, text: &str) {
-        self.until(&format!("`{text}` on screen"), |t| t.text().contains(text))
-            .await;
-    }
-
-    async fn ends_with_status(&mut self, status: u32) {
-        self.until("exit status and close", |t| t.exit.is_some() && t.closed)
-            .await;
-        assert_eq!(self.exit, Some(status));
-    }
-}
+mod ssh_support;
+use ssh_support::*;
 
 fn title(i: usize) -> String {
     let lib = &*LIBRARY;
@@ -391,26 +248,6 @@ async fn shutdown_tells_readers_the_server_is_going_away() {
         .await
         .expect("server stops")
         .unwrap();
-}
-
-fn client_key() -> PrivateKey {
-    PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap()
-}
-
-async fn auth_with(addr: std::net::SocketAddr, key: &PrivateKey) -> (client::Handle<Client>, bool) {
-    let mut handle = connect(addr).await;
-    let none = handle.authenticate_none("reader").await.unwrap();
-    assert!(
-        !none.success(),
-        "`none` is not offered with --authorized-keys"
-    );
-    let key = PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None);
-    let ok = handle
-        .authenticate_publickey("reader", key)
-        .await
-        .unwrap()
-        .success();
-    (handle, ok)
 }
 
 #[tokio::test]

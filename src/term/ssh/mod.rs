@@ -12,9 +12,11 @@
 //! our own messages passed through [`crate::content::sanitize::line`].
 
 pub mod backend;
+pub mod closing;
 pub mod config;
 pub mod hostkey;
 pub mod keys;
+pub mod log;
 pub mod server;
 pub mod shell;
 pub mod users;
@@ -28,7 +30,16 @@ use crate::cli::{CliError, GlobalArgs};
 
 /// Runs the SSH server until SIGTERM or Ctrl-C.
 pub fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
-    init_logging();
+    let sink = init_logging();
+    let code = serve(global, args);
+    // Whatever is still queued gets a moment to reach the log, never longer.
+    if let Some(sink) = sink {
+        sink.flush_for(log::FLUSH_TIMEOUT);
+    }
+    code
+}
+
+fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
     let fail = |message: String| CliError { code: 2, message };
     let key_path = hostkey::default_path(args.host_key.as_deref()).map_err(fail)?;
     let (key, created) = hostkey::load_or_create(&key_path).map_err(fail)?;
@@ -70,26 +81,47 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
     })
 }
 
-/// Logs go to stderr; `RUST_LOG` picks the level (default `info`, russh's own at `warn`).
+/// Logs go to stderr through a [`log::LogSink`]; `RUST_LOG` picks the level (default `info`,
+/// russh's own at `warn`). A panic anywhere is logged as one line instead of a backtrace on
+/// stderr; in a connection task it also becomes that connection's closing reason.
 ///
 /// The writer is a duplicate of the stderr descriptor rather than `std::io::stderr()`: the
-/// binary's `main` holds the `Stderr` lock while a command runs, and log lines written from
-/// the runtime's worker threads through that lock would wait forever.
-fn init_logging() {
+/// binary's `main` holds the `Stderr` lock while a command runs.
+fn init_logging() -> Option<log::LogSink> {
     use std::io::IsTerminal;
     use std::os::fd::AsFd;
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,russh=warn"));
-    let Ok(fd) = std::io::stderr().as_fd().try_clone_to_owned() else {
-        return;
-    };
-    let writer = std::sync::Mutex::new(std::fs::File::from(fd));
-    let _ = tracing_subscriber::fmt()
+    let fd = std::io::stderr().as_fd().try_clone_to_owned().ok()?;
+    let sink = log::LogSink::start(std::fs::File::from(fd));
+    let installed = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(writer)
-        .try_init();
+        .with_writer(sink.clone())
+        .log_internal_errors(false)
+        .try_init()
+        .is_ok();
+    if installed {
+        std::panic::set_hook(Box::new(|panic| {
+            let location = panic
+                .location()
+                .map_or_else(|| "unknown".to_string(), ToString::to_string);
+            tracing::error!(%location, message = %panic_message(panic), "internal error");
+        }));
+    }
+    Some(sink)
+}
+
+/// The text a panic was raised with.
+fn panic_message(panic: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = panic.payload();
+    let text = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    crate::content::sanitize::line(text).into_owned()
 }
 
 /// SIGTERM or Ctrl-C start the graceful shutdown.
@@ -100,9 +132,17 @@ fn spawn_signal_watch(handle: ShutdownHandle) {
             use tokio::signal::unix::{SignalKind, signal};
             match signal(SignalKind::terminate()) {
                 Ok(mut term) => {
-                    tokio::select! {
-                        _ = tokio::signal::ctrl_c() => {}
-                        _ = term.recv() => {}
+                    // SIGHUP (a closed controlling terminal, `kill -HUP`) would end the
+                    // process with no goodbye; it is noted and ignored.
+                    let mut hup = signal(SignalKind::hangup()).ok();
+                    loop {
+                        tokio::select! {
+                            _ = tokio::signal::ctrl_c() => break,
+                            _ = term.recv() => break,
+                            Some(()) = async { match hup.as_mut() { Some(h) => h.recv().await, None => std::future::pending().await } } => {
+                                tracing::info!("SIGHUP ignored; SIGTERM or Ctrl-C stops the server");
+                            }
+                        }
                     }
                 }
                 Err(_) => {

@@ -21,6 +21,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
+use super::closing::{self, CloseReason, Closing, Info, Refusal, info, loggable};
 use super::config::ServeArgs;
 use super::shell::{self, Chunk, End, Stops, Timers, Wiring};
 use super::users::{self, Allowlist};
@@ -303,30 +304,6 @@ impl Drop for Permit {
 // ---------------------------------------------------------------------------------------
 // One connection
 
-/// What the log line of a connection reports.
-#[derive(Debug, Default)]
-struct ConnInfo {
-    user: Option<String>,
-    key: Option<String>,
-    term: Option<String>,
-    size: Option<(u16, u16)>,
-    client: Option<String>,
-    /// Why it ended, when the handler knows better than the connection task.
-    note: Option<&'static str>,
-}
-
-type Info = Arc<Mutex<ConnInfo>>;
-
-fn info(info: &Info) -> MutexGuard<'_, ConnInfo> {
-    info.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Text from the client, made safe and short for the log.
-fn loggable(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    sanitize::clip(&sanitize::line(&text), 80).into_owned()
-}
-
 /// Sent by the handler when the client asks for a shell.
 enum Start {
     /// Run the reader on this channel.
@@ -358,18 +335,31 @@ impl Killer {
     }
 }
 
+/// One connection from accept to close. Its [`Closing`] guard writes the closing line on
+/// every path, panics and cancellation included.
 async fn connection(shared: Arc<Shared>, socket: TcpStream, peer: SocketAddr, permit: Arc<Permit>) {
-    let started = Instant::now();
+    let mut closing = Closing::new(peer);
+    let reason = serve_connection(&shared, socket, peer, permit, closing.info()).await;
+    closing.set(reason);
+}
+
+/// Runs the SSH session and, once a client asks for a shell, the reader; says why it ended.
+async fn serve_connection(
+    shared: &Arc<Shared>,
+    socket: TcpStream,
+    peer: SocketAddr,
+    permit: Arc<Permit>,
+    conn_info: Info,
+) -> CloseReason {
     // Without NODELAY, Nagle holds the first frame back until the client's delayed ACK.
     let _ = socket.set_nodelay(true);
     let (socket, killer) = match Killer::split(socket) {
         Ok(pair) => pair,
         Err(e) => {
             tracing::warn!(%peer, error = %e, "cannot set up connection");
-            return;
+            return CloseReason::ClientGone;
         }
     };
-    let conn_info = Info::default();
     let (start_tx, start_rx) = oneshot::channel();
     let (input_tx, input_rx) = mpsc::channel(INPUT_QUEUE);
     let (size_tx, size_rx) = watch::channel(DEFAULT_SIZE);
@@ -390,17 +380,20 @@ async fn connection(shared: Arc<Shared>, socket: TcpStream, peer: SocketAddr, pe
         gap: false,
     };
     let config = shared.config.clone();
-    let mut conn = Box::pin(async move {
+    let mut conn = SshConn::new(async move {
         let running = russh::server::run_stream(config, socket, handler).await?;
         running.await
     });
     let mut shutdown = shared.shutdown.clone();
     let grace = tokio::time::sleep(shared.login_grace);
     let start = tokio::select! {
-        r = &mut conn => Err(match r { Ok(()) => "client disconnected before the reader started", Err(_) => "handshake failed" }),
+        r = conn.wait() => Err(match r {
+            Err(russh::Error::Join(_)) => CloseReason::InternalError,
+            r => closing::before_reader(&info(&conn_info), r.is_err_and(|e| protocol_error(&e))),
+        }),
         s = start_rx => Ok(s),
-        _ = grace => Err("login grace expired"),
-        _ = shell::wait_true(&mut shutdown) => Err("server shutdown"),
+        _ = grace => Err(CloseReason::LoginTimeout),
+        _ = shell::wait_true(&mut shutdown) => Err(CloseReason::Shutdown),
     };
     let reason = match start {
         // Timers and shutdown before the shell: nothing to say goodbye to, close at once.
@@ -419,23 +412,69 @@ async fn connection(shared: Arc<Shared>, socket: TcpStream, peer: SocketAddr, pe
                     shutdown: shared.shutdown.clone(),
                 },
             };
-            let session = reader(&shared, key.as_ref(), wiring);
+            let session = reader(shared, key.as_ref(), wiring);
             tokio::select! {
                 // The channel is closed. The client hangs up by itself (a DISCONNECT from us
                 // would make OpenSSH exit with 255 instead of the exit status); the hang-up
                 // grace below makes sure.
-                end = session => end.describe(),
-                _ = &mut conn => "client disconnected",
+                end = session => match end {
+                    End::Disconnected => CloseReason::ClientGone,
+                    end => CloseReason::Session(end),
+                },
+                _ = conn.wait() => CloseReason::ClientGone,
             }
         }
-        Ok(Ok(Start::Refused)) => "shell without a terminal",
-        Ok(Err(_)) => "client disconnected before the reader started",
+        Ok(Ok(Start::Refused)) => CloseReason::Refused(Refusal::ShellWithoutPty),
+        Ok(Err(_)) => closing::before_reader(&info(&conn_info), false),
     };
-    if tokio::time::timeout(HANGUP_GRACE, &mut conn).await.is_err() {
+    if tokio::time::timeout(HANGUP_GRACE, conn.wait())
+        .await
+        .is_err()
+    {
         killer.kill();
-        let _ = tokio::time::timeout(HANGUP_GRACE, conn).await;
+        let _ = tokio::time::timeout(HANGUP_GRACE, conn.wait()).await;
     }
-    log_end(&conn_info, peer, started, reason);
+    reason
+}
+
+/// Errors that mean the client spoke something other than SSH, not that it went away.
+fn protocol_error(e: &russh::Error) -> bool {
+    !matches!(
+        e,
+        russh::Error::IO(_)
+            | russh::Error::Disconnect
+            | russh::Error::HUP
+            | russh::Error::ConnectionTimeout
+            | russh::Error::KeepaliveTimeout
+            | russh::Error::InactivityTimeout
+    )
+}
+
+/// The russh side of a connection, awaited from several places in turn. It remembers that it
+/// finished: polling a finished `async` block again panics ("resumed after completion"),
+/// which is what every refused or aborted connection used to do.
+struct SshConn<F: Future> {
+    future: std::pin::Pin<Box<F>>,
+    done: bool,
+}
+
+impl<F: Future<Output = Result<(), russh::Error>>> SshConn<F> {
+    fn new(future: F) -> Self {
+        SshConn {
+            future: Box::pin(future),
+            done: false,
+        }
+    }
+
+    /// Waits for the session to end; once it has, returns `Ok` at once every time after.
+    async fn wait(&mut self) -> Result<(), russh::Error> {
+        if self.done {
+            return Ok(());
+        }
+        let r = self.future.as_mut().await;
+        self.done = true;
+        r
+    }
 }
 
 /// Builds the app with the user's saved state and runs it.
@@ -452,22 +491,6 @@ async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End
         app.message = Some("Your saved bookmarks could not be read; starting afresh".into());
     }
     shell::run(app, store, wiring, shared.timers).await
-}
-
-fn log_end(conn_info: &Info, peer: SocketAddr, started: Instant, reason: &'static str) {
-    let i = info(conn_info);
-    let size = i.size.map(|(w, h)| format!("{w}x{h}"));
-    tracing::info!(
-        %peer,
-        user = i.user.as_deref().unwrap_or("-"),
-        key = i.key.as_deref().unwrap_or("-"),
-        term = i.term.as_deref().unwrap_or("-"),
-        size = size.as_deref().unwrap_or("-"),
-        client = i.client.as_deref().unwrap_or("-"),
-        duration_ms = started.elapsed().as_millis() as u64,
-        reason = i.note.unwrap_or(reason),
-        "connection closed"
-    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -561,8 +584,17 @@ impl Handler {
             .is_some_and(|list| list.admits(key))
     }
 
+    /// Any auth request means key exchange is over; the user name goes to the closing line.
     fn note_user(&self, user: &str) {
-        info(&self.info).user = Some(loggable(user.as_bytes()));
+        let mut i = info(&self.info);
+        i.user = Some(loggable(user.as_bytes()));
+        i.handshake_done = true;
+    }
+
+    /// Remembers a refused key: if no other gets in, the closing line names it.
+    fn note_rejected(&self, key: &PublicKey) {
+        tracing::debug!(key = %key.fingerprint(HashAlg::Sha256), "key refused");
+        info(&self.info).rejected_key = Some(key.fingerprint(HashAlg::Sha256).to_string());
     }
 
     /// Refuses a channel request with an explicit failure, so the client never hangs.
@@ -573,13 +605,13 @@ impl Handler {
         what: &str,
     ) -> Result<(), russh::Error> {
         tracing::debug!(request = what, "refused");
-        let note = match what {
-            "exec" => Some("exec refused"),
-            "subsystem" => Some("subsystem refused"),
+        let refusal = match what {
+            "exec" => Some(Refusal::Exec),
+            "subsystem" => Some(Refusal::Subsystem),
             _ => None,
         };
-        if note.is_some() && !self.started() {
-            info(&self.info).note = note;
+        if refusal.is_some() && !self.started() {
+            info(&self.info).refused = refusal;
         }
         session.channel_failure(channel)
     }
@@ -596,7 +628,7 @@ impl Handler {
         session.exit_status_request(channel, 1)?;
         session.eof(channel)?;
         session.close(channel)?;
-        info(&self.info).note = Some("shell without a terminal");
+        info(&self.info).refused = Some(Refusal::ShellWithoutPty);
         if let Some(tx) = self.start.take() {
             let _ = tx.send(Start::Refused);
         }
@@ -639,6 +671,7 @@ impl russh::server::Handler for Handler {
         Ok(if self.admitted(offer.public_key) {
             Auth::Accept
         } else {
+            self.note_rejected(offer.public_key);
             Auth::reject()
         })
     }
@@ -650,6 +683,7 @@ impl russh::server::Handler for Handler {
     ) -> Result<Auth, Self::Error> {
         self.note_user(user);
         if !self.admitted(key.public_key) {
+            self.note_rejected(key.public_key);
             return Ok(Auth::reject());
         }
         info(&self.info).key = Some(key.public_key.fingerprint(HashAlg::Sha256).to_string());
@@ -659,7 +693,14 @@ impl russh::server::Handler for Handler {
 
     async fn auth_succeeded(&mut self, session: &mut SshSession) -> Result<(), Self::Error> {
         self.permit.authenticated();
-        info(&self.info).client = Some(loggable(session.remote_sshid()));
+        let mut i = info(&self.info);
+        i.authenticated = true;
+        i.client = Some(loggable(session.remote_sshid()));
+        tracing::debug!(
+            user = i.user.as_deref().unwrap_or("-"),
+            key = i.key.as_deref().unwrap_or("-"),
+            "authenticated"
+        );
         Ok(())
     }
 
@@ -785,7 +826,7 @@ impl russh::server::Handler for Handler {
         };
         session.channel_success(channel)?;
         // An earlier refused request does not describe how this connection ends.
-        info(&self.info).note = None;
+        info(&self.info).refused = None;
         let start = ReaderStart {
             writer,
             key: self.key.clone(),

@@ -61,6 +61,8 @@ pub enum End {
     MaxSession,
     Shutdown,
     ClientClosed,
+    /// The connection ended under the reader (the input side went away).
+    Disconnected,
     WriteFailed,
 }
 
@@ -73,6 +75,7 @@ impl End {
             End::MaxSession => "max session length",
             End::Shutdown => "server shutdown",
             End::ClientClosed => "client closed the channel",
+            End::Disconnected => "client disconnected",
             End::WriteFailed => "connection lost while writing",
         }
     }
@@ -127,7 +130,7 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
         let mut inputs = Vec::new();
         tokio::select! {
             chunk = input.recv() => {
-                let Some(chunk) = chunk else { break End::ClientClosed };
+                let Some(chunk) = chunk else { break End::Disconnected };
                 feed(&mut decoder, chunk, &mut inputs);
                 // Take what is already queued too: one frame for the whole burst.
                 while let Ok(chunk) = input.try_recv() {
@@ -152,7 +155,10 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
             out.extend(session.input(input).concat().into_bytes());
         }
     };
-    if end != End::ClientClosed && end != End::WriteFailed {
+    if !matches!(
+        end,
+        End::ClientClosed | End::Disconnected | End::WriteFailed
+    ) {
         goodbye(&writer, end).await;
     }
     end

@@ -1,0 +1,192 @@
+//! Shared by the SSH test files: an in-process server on 127.0.0.1:0, a russh client and a
+//! `vt100` screen. Not every file uses every helper.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use careerhub::content::source::Source;
+use careerhub::content::{Library, LoadOptions};
+use careerhub::term::ssh::{ServeArgs, Server, ShutdownHandle, hostkey};
+use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
+use russh::{ChannelMsg, client};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout};
+
+/// The embedded library, loaded once for the whole file (as the server does).
+pub static LIBRARY: LazyLock<Arc<Library>> = LazyLock::new(|| {
+    Arc::new(Library::load(&Source::Embedded, LoadOptions::default()).expect("embedded library"))
+});
+
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub shutdown: ShutdownHandle,
+    pub task: tokio::task::JoinHandle<()>,
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn start(flags: &[&str]) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, _) = hostkey::load_or_create(&dir.path().join("host_key")).unwrap();
+    let mut words = vec!["--listen", "127.0.0.1:0"];
+    words.extend_from_slice(flags);
+    let args = ServeArgs::from_flags(words).unwrap();
+    let server = Server::bind(LIBRARY.clone(), &args, key).await.unwrap();
+    let addr = server.local_addr().unwrap();
+    let shutdown = server.shutdown_handle();
+    let task = tokio::spawn(server.run());
+    TestServer {
+        addr,
+        shutdown,
+        task,
+        _dir: dir,
+    }
+}
+
+pub struct Client;
+
+impl client::Handler for Client {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+pub async fn connect(addr: SocketAddr) -> client::Handle<Client> {
+    connect_from(addr).await.0
+}
+
+/// Connects and also returns the client's own address (what the server logs as `peer`) and
+/// a duplicate of the socket, to cut the connection the way a killed client does.
+pub async fn connect_from(
+    addr: SocketAddr,
+) -> (client::Handle<Client>, SocketAddr, std::net::TcpStream) {
+    let config = Arc::new(client::Config::default());
+    let stream = TcpStream::connect(addr).await.expect("tcp connect");
+    let local = stream.local_addr().unwrap();
+    let std = stream.into_std().unwrap();
+    let dup = std.try_clone().unwrap();
+    let stream = TcpStream::from_std(std).unwrap();
+    let handle = timeout(WAIT, client::connect_stream(config, stream, Client))
+        .await
+        .expect("connect in time")
+        .expect("connect");
+    (handle, local, dup)
+}
+
+pub async fn connect_open(addr: std::net::SocketAddr) -> client::Handle<Client> {
+    let mut handle = connect(addr).await;
+    let auth = handle.authenticate_none("reader").await.unwrap();
+    assert!(auth.success(), "open server admits `none`");
+    handle
+}
+
+/// A reader session as the client sees it.
+pub struct Term {
+    pub channel: russh::Channel<client::Msg>,
+    pub screen: vt100::Parser,
+    pub exit: Option<u32>,
+    pub closed: bool,
+    pub replies: Vec<bool>,
+}
+
+impl Term {
+    pub async fn open(handle: &client::Handle<Client>, cols: u32, rows: u32) -> Term {
+        let channel = handle.channel_open_session().await.unwrap();
+        channel
+            .request_pty(true, "xterm-256color", cols, rows, 0, 0, &[])
+            .await
+            .unwrap();
+        channel.request_shell(true).await.unwrap();
+        let (c, r) = (cols.clamp(20, 500) as u16, rows.clamp(5, 200) as u16);
+        let (c, r) = if cols == 0 { (80, 24) } else { (c, r) };
+        Term {
+            channel,
+            screen: vt100::Parser::new(r, c, 0),
+            exit: None,
+            closed: false,
+            replies: Vec::new(),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    pub async fn send(&self, bytes: &[u8]) {
+        self.channel.data(bytes).await.unwrap();
+    }
+
+    /// Reads channel messages until `done` holds, or panics after the deadline.
+    pub async fn until(&mut self, what: &str, done: impl Fn(&Term) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        while !done(self) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match timeout(left, self.channel.wait()).await {
+                Ok(Some(msg)) => self.handle(msg),
+                Ok(None) => {
+                    self.closed = true;
+                    assert!(
+                        done(self),
+                        "channel ended before {what}; screen:\n{}",
+                        self.text()
+                    );
+                    return;
+                }
+                Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.text()),
+            }
+        }
+    }
+
+    pub fn handle(&mut self, msg: ChannelMsg) {
+        match msg {
+            ChannelMsg::Data { data } => self.screen.process(&data),
+            ChannelMsg::ExitStatus { exit_status } => self.exit = Some(exit_status),
+            ChannelMsg::Close => self.closed = true,
+            ChannelMsg::Success => self.replies.push(true),
+            ChannelMsg::Failure => self.replies.push(false),
+            _ => {}
+        }
+    }
+
+    pub async fn shows(&mut self, text: &str) {
+        self.until(&format!("`{text}` on screen"), |t| t.text().contains(text))
+            .await;
+    }
+
+    pub async fn ends_with_status(&mut self, status: u32) {
+        self.until("exit status and close", |t| t.exit.is_some() && t.closed)
+            .await;
+        assert_eq!(self.exit, Some(status));
+    }
+}
+
+pub fn client_key() -> PrivateKey {
+    PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap()
+}
+
+pub async fn auth_with(
+    addr: std::net::SocketAddr,
+    key: &PrivateKey,
+) -> (client::Handle<Client>, bool) {
+    let mut handle = connect(addr).await;
+    let none = handle.authenticate_none("reader").await.unwrap();
+    assert!(
+        !none.success(),
+        "`none` is not offered with --authorized-keys"
+    );
+    let key = PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None);
+    let ok = handle
+        .authenticate_publickey("reader", key)
+        .await
+        .unwrap()
+        .success();
+    (handle, ok)
+}
