@@ -236,3 +236,46 @@ async fn the_login_timer_is_a_reason_of_its_own() {
     assert_reason(&line, "login grace expired");
     server.shutdown.shutdown();
 }
+
+/// Connects offering only these key exchanges.
+async fn connect_with_kex(
+    addr: SocketAddr,
+    kex: &'static [russh::kex::Name],
+) -> Result<russh::client::Handle<Client>, russh::Error> {
+    let config = russh::client::Config {
+        preferred: russh::Preferred {
+            kex: std::borrow::Cow::Borrowed(kex),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    tokio::time::timeout(WAIT, russh::client::connect(Arc::new(config), addr, Client))
+        .await
+        .expect("an answer in time")
+}
+
+#[tokio::test]
+async fn only_cheap_key_exchanges_are_offered() {
+    let (_log, _guard) = capture();
+    let server = start(&[]).await;
+    for expensive in [
+        russh::kex::DH_G18_SHA512,
+        russh::kex::DH_G16_SHA512,
+        russh::kex::DH_G14_SHA256,
+        russh::kex::DH_GEX_SHA256,
+    ] {
+        let only: &'static [russh::kex::Name] = Box::leak(Box::new([expensive]));
+        assert!(
+            connect_with_kex(server.addr, only).await.is_err(),
+            "{expensive:?} must not be offered"
+        );
+    }
+    for cheap in [russh::kex::CURVE25519, russh::kex::MLKEM768X25519_SHA256] {
+        let only: &'static [russh::kex::Name] = Box::leak(Box::new([cheap]));
+        let mut handle = connect_with_kex(server.addr, only)
+            .await
+            .expect("cheap kex");
+        assert!(handle.authenticate_none("reader").await.unwrap().success());
+    }
+    server.shutdown.shutdown();
+}
