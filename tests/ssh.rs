@@ -344,8 +344,14 @@ async fn the_per_ip_cap_refuses_the_extra_connection() {
         held.push(s);
     }
     let mut extra = TcpStream::connect(server.addr).await.unwrap();
+    extra.write_all(b"SSH-2.0-probe\r\n").await.unwrap();
     let (got, _) = read_to_close(&mut extra).await;
-    assert!(got.is_empty(), "refused before any SSH: {got:?}");
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("SSH-2.0-careerhub_"), "{text:?}");
+    assert!(
+        text.contains("server full, try again later"),
+        "refused with an SSH disconnect that says why: {text:?}"
+    );
     // Freed places are reused.
     drop(held.pop());
     let deadline = Instant::now() + WAIT;

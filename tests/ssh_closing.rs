@@ -279,3 +279,24 @@ async fn only_cheap_key_exchanges_are_offered() {
     }
     server.shutdown.shutdown();
 }
+
+#[tokio::test]
+async fn a_handshake_loop_from_one_address_is_penalized() {
+    let (log, _guard) = capture();
+    let server = start(&["--penalties", "noauth:5s,min:10s"]).await;
+    // Three connections that never log in: 15 s of penalty, over the 10 s threshold.
+    for _ in 0..3 {
+        let stream = TcpStream::connect(server.addr).await.unwrap();
+        let peer = stream.local_addr().unwrap();
+        drop(stream);
+        the_closing_line(&log, peer).await;
+    }
+    let mut next = TcpStream::connect(server.addr).await.unwrap();
+    next.write_all(b"SSH-2.0-probe\r\n").await.unwrap();
+    let mut got = Vec::new();
+    let _ = tokio::time::timeout(WAIT, next.read_to_end(&mut got)).await;
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.contains("too many failed connections"), "{text:?}");
+    assert!(log.text().contains("address penalized"), "{}", log.text());
+    server.shutdown.shutdown();
+}

@@ -32,6 +32,10 @@ pub async fn start(flags: &[&str]) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let (key, _) = hostkey::load_or_create(&dir.path().join("host_key")).unwrap();
     let mut words = vec!["--listen", "127.0.0.1:0"];
+    // Every test connects from 127.0.0.1, many times: penalties only where a test asks.
+    if !flags.contains(&"--penalties") {
+        words.extend_from_slice(&["--penalties", "off"]);
+    }
     words.extend_from_slice(flags);
     let args = ServeArgs::from_flags(words).unwrap();
     let server = Server::bind(LIBRARY.clone(), &args, key).await.unwrap();

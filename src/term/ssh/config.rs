@@ -47,6 +47,17 @@ pub struct ServeArgs {
     /// Connections open at once that have not authenticated yet.
     #[arg(long, default_value_t = 32, value_name = "N")]
     pub max_unauthenticated: usize,
+    /// Per-source penalties, as OpenSSH's `PerSourcePenalties`: time added to an address for
+    /// each connection that ends before logging in (`noauth`), with failed logins
+    /// (`authfail`) or in an internal error (`crash`); while an address's penalty exceeds
+    /// `min`, its new connections are refused; it never exceeds `max`. `off` disables.
+    #[arg(
+        long,
+        default_value = "noauth:1s,authfail:5s,crash:90s,min:15s,max:10m",
+        value_parser = parse_penalty_setting,
+        value_name = "LIST"
+    )]
+    pub penalties: PenaltySetting,
     /// Input bytes per second a session may send (bursts of 4 s worth are allowed); more is
     /// dropped.
     #[arg(long, default_value_t = 16 * 1024, value_name = "BYTES")]
@@ -77,6 +88,14 @@ impl ServeArgs {
         let matches = <Wrapper as clap::CommandFactory>::command().try_get_matches_from(words)?;
         Ok(Wrapper::from_arg_matches(&matches)?.serve)
     }
+}
+
+/// `--penalties`, or `None` when switched off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PenaltySetting(pub Option<super::limits::Penalties>);
+
+fn parse_penalty_setting(text: &str) -> Result<PenaltySetting, String> {
+    super::limits::parse_penalties(text).map(PenaltySetting)
 }
 
 /// A duration that may be switched off (`off`, `none` or `0`).
@@ -177,6 +196,10 @@ mod tests {
                 args.max_unauthenticated
             ),
             (256, 8, 32)
+        );
+        assert_eq!(
+            args.penalties,
+            PenaltySetting(Some(super::super::limits::Penalties::DEFAULT))
         );
     }
 }

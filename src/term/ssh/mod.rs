@@ -16,6 +16,7 @@ pub mod closing;
 pub mod config;
 pub mod hostkey;
 pub mod keys;
+pub mod limits;
 pub mod log;
 pub mod server;
 pub mod shell;

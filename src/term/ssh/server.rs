@@ -7,11 +7,9 @@
 //! and ignores disconnects during key exchange, so the login grace shuts the socket down
 //! underneath it instead of asking politely.
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use russh::keys::{HashAlg, PrivateKey, PublicKey};
@@ -23,6 +21,7 @@ use tokio::task::JoinSet;
 
 use super::closing::{self, CloseReason, Closing, Info, Refusal, info, loggable};
 use super::config::ServeArgs;
+use super::limits::{self, Caps, Permit, RefusalLog, Refused, Tracker};
 use super::shell::{self, Chunk, End, Stops, Timers, Wiring};
 use super::users::{self, Allowlist};
 use crate::app::{App, AppOptions};
@@ -43,6 +42,10 @@ const INPUT_QUEUE: usize = 64;
 const BURST_SECONDS: u32 = 4;
 /// Time given to connections to say goodbye when the server stops.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// Refused clients told why at the same time; a flood beyond this gets bare closes.
+const REFUSALS_TOLD: usize = 64;
+/// How long a refused client is given to read why.
+const REFUSAL_LINGER: Duration = Duration::from_millis(500);
 /// Time a finished connection gets to hang up by itself before its socket is shut.
 const HANGUP_GRACE: Duration = Duration::from_secs(2);
 
@@ -57,6 +60,8 @@ struct Shared {
     allowlist: Option<Allowlist>,
     users_dir: Option<PathBuf>,
     tracker: Arc<Tracker>,
+    /// Refused clients being told why; beyond [`REFUSALS_TOLD`] at once they are just closed.
+    refusals: Arc<tokio::sync::Semaphore>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -113,7 +118,13 @@ impl Server {
             },
             allowlist,
             users_dir,
-            tracker: Arc::new(Tracker::new(args)),
+            tracker: Arc::new(Tracker::new(Caps {
+                max_total: args.max_connections,
+                max_per_source: args.max_per_ip,
+                max_unauthenticated: args.max_unauthenticated,
+                penalties: args.penalties.0,
+            })),
+            refusals: Arc::new(tokio::sync::Semaphore::new(REFUSALS_TOLD)),
             shutdown: rx,
         };
         Ok(Server {
@@ -142,12 +153,16 @@ impl Server {
     pub async fn run(self) {
         let mut tasks = JoinSet::new();
         let mut shutdown = self.shared.shutdown.clone();
+        let mut refusals = RefusalLog::new(RefusalLog::INTERVAL);
+        let mut summary = tokio::time::interval(RefusalLog::INTERVAL);
+        summary.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = shell::wait_true(&mut shutdown) => break,
                 Some(_) = tasks.join_next() => {}
+                _ = summary.tick() => refusals.tick(),
                 accepted = self.listener.accept() => match accepted {
-                    Ok((socket, peer)) => self.admit(&mut tasks, socket, peer),
+                    Ok((socket, peer)) => self.admit(&mut tasks, &mut refusals, socket, peer),
                     Err(e) => {
                         // Usually out of file descriptors: back off instead of spinning.
                         tracing::warn!(error = %e, "accept failed");
@@ -157,6 +172,7 @@ impl Server {
             }
         }
         drop(self.listener);
+        refusals.tick();
         let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
             while tasks.join_next().await.is_some() {}
         });
@@ -169,16 +185,46 @@ impl Server {
         }
     }
 
-    fn admit(&self, tasks: &mut JoinSet<()>, socket: TcpStream, peer: SocketAddr) {
+    fn admit(
+        &self,
+        tasks: &mut JoinSet<()>,
+        refusals: &mut RefusalLog,
+        socket: TcpStream,
+        peer: SocketAddr,
+    ) {
         match self.shared.tracker.admit(peer.ip()) {
             Ok(permit) => {
                 tasks.spawn(connection(self.shared.clone(), socket, peer, permit));
             }
-            Err(cap) => {
-                tracing::info!(%peer, reason = cap, "connection refused");
-                drop(socket);
+            Err(why) => {
+                refusals.refused(peer, why);
+                self.tell_refused(socket, why);
             }
         }
+    }
+
+    /// Sends a refused client an SSH disconnect with the reason, then closes, all in a task
+    /// of bounded life; past [`REFUSALS_TOLD`] at once, the socket is just closed.
+    fn tell_refused(&self, mut socket: TcpStream, why: Refused) {
+        let Ok(permit) = self.shared.refusals.clone().try_acquire_owned() else {
+            return;
+        };
+        let banner = server_banner();
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let _permit = permit;
+            let bytes = limits::disconnect_packet(&banner, why.client_message());
+            let _ = tokio::time::timeout(REFUSAL_LINGER, async {
+                socket.write_all(&bytes).await?;
+                socket.shutdown().await?;
+                // Read what the client sends until it closes: closing with unread data
+                // would reset the connection and could lose the message on its way.
+                let mut sink = [0u8; 1024];
+                while socket.read(&mut sink).await? > 0 {}
+                Ok::<(), std::io::Error>(())
+            })
+            .await;
+        });
     }
 }
 
@@ -197,6 +243,11 @@ pub const KEX: &[russh::kex::Name] = &[
     russh::kex::EXTENSION_OPENSSH_STRICT_KEX_AS_SERVER,
 ];
 
+/// The SSH identification string the server sends.
+fn server_banner() -> String {
+    format!("SSH-2.0-careerhub_{}", env!("CARGO_PKG_VERSION"))
+}
+
 fn russh_config(args: &ServeArgs, key: PrivateKey, publickey: bool) -> russh::server::Config {
     let method = if publickey {
         MethodKind::PublicKey
@@ -204,9 +255,7 @@ fn russh_config(args: &ServeArgs, key: PrivateKey, publickey: bool) -> russh::se
         MethodKind::None
     };
     russh::server::Config {
-        server_id: russh::SshId::Standard(
-            format!("SSH-2.0-careerhub_{}", env!("CARGO_PKG_VERSION")).into(),
-        ),
+        server_id: russh::SshId::Standard(server_banner().into()),
         methods: MethodSet::from(&[method][..]),
         // OpenSSH probes with `none` first: answer that at once, keep failures slow.
         auth_rejection_time_initial: Some(Duration::ZERO),
@@ -224,96 +273,6 @@ fn russh_config(args: &ServeArgs, key: PrivateKey, publickey: bool) -> russh::se
             ..Default::default()
         },
         ..Default::default()
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Connection caps
-
-/// Counts open connections, in total, per IP and not yet authenticated.
-#[derive(Debug)]
-struct Tracker {
-    max_total: usize,
-    max_per_ip: usize,
-    max_unauthenticated: usize,
-    counts: Mutex<Counts>,
-}
-
-#[derive(Debug, Default)]
-struct Counts {
-    total: usize,
-    unauthenticated: usize,
-    per_ip: HashMap<IpAddr, usize>,
-}
-
-/// One admitted connection; dropping it frees its place.
-#[derive(Debug)]
-struct Permit {
-    tracker: Arc<Tracker>,
-    ip: IpAddr,
-    authenticated: AtomicBool,
-}
-
-impl Tracker {
-    fn new(args: &ServeArgs) -> Tracker {
-        Tracker {
-            max_total: args.max_connections,
-            max_per_ip: args.max_per_ip,
-            max_unauthenticated: args.max_unauthenticated,
-            counts: Mutex::new(Counts::default()),
-        }
-    }
-
-    fn counts(&self) -> MutexGuard<'_, Counts> {
-        // The counts stay consistent even if a holder panicked: every update is one statement.
-        self.counts.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Arc<Permit>, &'static str> {
-        let mut c = self.counts();
-        let from_ip = c.per_ip.get(&ip).copied().unwrap_or(0);
-        if c.total >= self.max_total {
-            return Err("too many connections");
-        }
-        if from_ip >= self.max_per_ip {
-            return Err("too many connections from this address");
-        }
-        if c.unauthenticated >= self.max_unauthenticated {
-            return Err("too many unauthenticated connections");
-        }
-        c.total += 1;
-        c.unauthenticated += 1;
-        c.per_ip.insert(ip, from_ip + 1);
-        Ok(Arc::new(Permit {
-            tracker: self.clone(),
-            ip,
-            authenticated: AtomicBool::new(false),
-        }))
-    }
-}
-
-impl Permit {
-    fn authenticated(&self) {
-        if !self.authenticated.swap(true, Ordering::SeqCst) {
-            let mut c = self.tracker.counts();
-            c.unauthenticated = c.unauthenticated.saturating_sub(1);
-        }
-    }
-}
-
-impl Drop for Permit {
-    fn drop(&mut self) {
-        let mut c = self.tracker.counts();
-        c.total = c.total.saturating_sub(1);
-        if !*self.authenticated.get_mut() {
-            c.unauthenticated = c.unauthenticated.saturating_sub(1);
-        }
-        if let Some(n) = c.per_ip.get_mut(&self.ip) {
-            *n -= 1;
-            if *n == 0 {
-                c.per_ip.remove(&self.ip);
-            }
-        }
     }
 }
 
@@ -356,6 +315,7 @@ impl Killer {
 async fn connection(shared: Arc<Shared>, socket: TcpStream, peer: SocketAddr, permit: Arc<Permit>) {
     let mut closing = Closing::new(peer);
     let reason = serve_connection(&shared, socket, peer, permit, closing.info()).await;
+    shared.tracker.penalize(peer.ip(), reason);
     closing.set(reason);
 }
 
@@ -988,23 +948,5 @@ mod tests {
         let mut b = Bucket::new(100);
         assert!(b.take(400));
         assert!(!b.take(50));
-    }
-
-    #[test]
-    fn tracker_caps_per_ip_and_frees_on_drop() {
-        let args = ServeArgs::from_flags(["--max-per-ip", "1", "--max-connections", "2"]).unwrap();
-        let t = Arc::new(Tracker::new(&args));
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        let b: IpAddr = "10.0.0.2".parse().unwrap();
-        let first = t.admit(a).unwrap();
-        assert!(t.admit(a).is_err());
-        let second = t.admit(b).unwrap();
-        second.authenticated();
-        assert!(t.admit("10.0.0.3".parse().unwrap()).is_err());
-        drop(first);
-        assert!(t.admit(a).is_ok());
-        drop(second);
-        assert_eq!(t.counts().unauthenticated, 0);
-        assert!(t.counts().per_ip.is_empty());
     }
 }

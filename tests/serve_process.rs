@@ -1,0 +1,80 @@
+//! `careerhub serve` as a process, with its stderr a pipe whose reader goes away (a crashed
+//! log shipper): logging must never block, panic or stop shutdown.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Sends SIGTERM the way an init system does.
+fn terminate(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+#[test]
+fn a_dead_log_reader_neither_crashes_nor_wedges_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_careerhub"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--max-per-ip", "1"])
+        .arg("--host-key")
+        .arg(dir.path().join("host_key"))
+        .env("HOME", dir.path())
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut log = BufReader::new(child.stderr.take().unwrap());
+    let mut addr: Option<SocketAddr> = None;
+    let mut line = String::new();
+    while addr.is_none() {
+        line.clear();
+        assert!(log.read_line(&mut line).unwrap() > 0, "server exited early");
+        addr = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("addr="))
+            .and_then(|a| a.parse().ok());
+    }
+    let addr = addr.unwrap();
+    // The log reader dies: every later write to stderr fails with EPIPE.
+    drop(log);
+
+    // One connection held, then refusals over the per-address cap (each one logged or
+    // counted), then a probe that is admitted and ends (a closing line).
+    let mut held = TcpStream::connect(addr).unwrap();
+    let mut banner = [0u8; 8];
+    held.read_exact(&mut banner).unwrap();
+    for _ in 0..20 {
+        let mut extra = TcpStream::connect(addr).unwrap();
+        let _ = extra.write_all(b"SSH-2.0-probe\r\n");
+        let mut sink = Vec::new();
+        let _ = extra.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = extra.read_to_end(&mut sink);
+    }
+    drop(held);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the server survives logging into a dead pipe"
+    );
+
+    // SIGTERM still stops it, promptly and cleanly.
+    let asked = Instant::now();
+    terminate(child.id());
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(10),
+            "SIGTERM ignored with a dead log reader"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.code(), Some(0), "clean exit, not a panic");
+}
