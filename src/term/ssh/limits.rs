@@ -184,10 +184,10 @@ impl Tracker {
 
     fn admit_at(self: &Arc<Self>, ip: IpAddr, now: Instant) -> Result<Arc<Permit>, Refused> {
         let mut c = self.counts();
-        if let (Some(p), Some(until)) = (self.caps.penalties, c.penalty_until.get(&ip).copied()) {
-            if until > now + p.min {
-                return Err(Refused::Penalized);
-            }
+        if let (Some(p), Some(until)) = (self.caps.penalties, c.penalty_until.get(&ip).copied())
+            && until > now + p.min
+        {
+            return Err(Refused::Penalized);
         }
         let from_ip = c.per_ip.get(&ip).copied().unwrap_or(0);
         if c.total >= self.caps.max_total {
