@@ -16,7 +16,7 @@ mod tests;
 
 pub use action::Action;
 pub use state::{App, AppOptions, Saved, Theme};
-pub use update::{Effect, update};
+pub use update::{Effect, settle, update};
 
 use crate::content::search::{Query, Searcher};
 
@@ -43,5 +43,7 @@ pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
     }
+    // As a runner does after each burst of input.
+    settle(app);
     out
 }

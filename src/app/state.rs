@@ -211,6 +211,8 @@ pub struct FindState {
     /// (line, char start, char end) of each hit in the layout.
     pub hits: Vec<(usize, usize, usize)>,
     pub current: usize,
+    /// `input` changed since `hits` were computed; [`crate::app::update::settle`] redoes them.
+    pub stale: bool,
 }
 
 /// The open article.

@@ -1082,3 +1082,40 @@ fn a_click_after_scrolling_hits_the_link_drawn_there() {
     let fx = click(&mut app, at.0, at.1);
     assert_eq!(fx, vec![Effect::Copy("https://elsewhere.example/x".into())]);
 }
+
+#[test]
+fn typed_text_is_capped_and_find_rescans_once_per_burst() {
+    use crate::app::update::MAX_INPUT_CHARS;
+    let mut app = app();
+    run(&mut app, [Action::Open, Action::StartSearch]);
+    // A flood of typed keys, as one burst: the text stops at the cap and nothing is
+    // rescanned until the burst is settled.
+    for c in "after ".chars().cycle().take(64 * 1024) {
+        update(&mut app, Action::Input(c));
+    }
+    let find = &app.reader.as_ref().unwrap().find;
+    assert_eq!(find.input.chars().count(), MAX_INPUT_CHARS);
+    assert!(find.stale && find.hits.is_empty(), "no rescan per key");
+    crate::app::settle(&mut app);
+    let find = &app.reader.as_ref().unwrap().find;
+    assert!(!find.stale);
+    // Backspace back to a word that is there: one settle finds it.
+    for _ in 0..MAX_INPUT_CHARS - "after".len() {
+        update(&mut app, Action::Backspace);
+    }
+    crate::app::settle(&mut app);
+    assert!(!app.reader.as_ref().unwrap().find.hits.is_empty());
+    // Any other action settles first, so n finds what was typed.
+    update(&mut app, Action::Input('x'));
+    update(&mut app, Action::Backspace);
+    update(&mut app, Action::SubmitInput);
+    assert!(!app.reader.as_ref().unwrap().find.stale);
+
+    // The library search line is capped the same way.
+    run(&mut app, [Action::Back, Action::Back, Action::StartSearch]);
+    run(
+        &mut app,
+        "remote ".chars().cycle().take(5000).map(Action::Input),
+    );
+    assert_eq!(app.search.input.chars().count(), MAX_INPUT_CHARS);
+}

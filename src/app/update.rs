@@ -40,6 +40,11 @@ pub enum Effect {
 /// Applies one action. Sets `app.dirty` when the screen must be redrawn; the runner clears
 /// it once it has drawn.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    // Typing into find only edits the text; every other action first brings the hits up to
+    // date, so n/N/Enter and clicks see what was typed.
+    if !is_edit(&action) {
+        settle(app);
+    }
     // The runners apply a burst of events and then draw once: an action that needs no
     // redraw (a stale search answer, a click on nothing) must not cancel the redraw an
     // earlier action of the same burst asked for.
@@ -47,6 +52,46 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let fx = apply(app, action);
     app.dirty |= pending;
     fx
+}
+
+/// Finishes the work a burst of keystrokes left pending: the find hits of the article.
+///
+/// The runners call this once after each burst of input, before drawing, so typing N
+/// characters into find rescans the article once per frame, not N times: one client pasting
+/// or typing a flood of keys over SSH costs one rescan per burst.
+pub fn settle(app: &mut App) {
+    let rows = app.reader_rows();
+    let Some(r) = app.reader.as_mut().filter(|r| r.find.stale) else {
+        return;
+    };
+    r.find.stale = false;
+    refresh_find(r);
+    r.find.current = r
+        .find
+        .hits
+        .iter()
+        .position(|h| h.0 >= r.scroll)
+        .unwrap_or(0);
+    show_find_hit(r, rows);
+    app.dirty = true;
+}
+
+fn is_edit(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Input(_) | Action::Backspace | Action::DeleteWord | Action::ClearInput
+    )
+}
+
+/// Longest text a user can type into any input (search, find): each keystroke is matched
+/// against a whole article or the whole library, so the work per key must stay bounded.
+pub const MAX_INPUT_CHARS: usize = 200;
+
+/// Cuts typed text to [`MAX_INPUT_CHARS`].
+fn cap_input(text: &mut String) {
+    if let Some((cut, _)) = text.char_indices().nth(MAX_INPUT_CHARS) {
+        text.truncate(cut);
+    }
 }
 
 fn apply(app: &mut App, action: Action) -> Vec<Effect> {
@@ -483,31 +528,26 @@ fn start_search(app: &mut App) {
 }
 
 fn edit_input(app: &mut App, fx: &mut Vec<Effect>, edit: impl FnOnce(&mut String)) {
-    let rows = app.reader_rows();
     if let Some(r) = app
         .reader
         .as_mut()
         .filter(|r| r.find.editing && app.screen == Screen::Reader)
     {
+        let before = r.find.input.len();
         edit(&mut r.find.input);
-        refresh_find(r);
-        r.find.current = r
-            .find
-            .hits
-            .iter()
-            .position(|h| h.0 >= r.scroll)
-            .unwrap_or(0);
-        show_find_hit(r, rows);
+        cap_input(&mut r.find.input);
+        // At the cap a typed key changes nothing: no rescan for it.
+        r.find.stale |= r.find.input.len() != before || r.find.input.is_empty();
         return;
     }
     if app.screen == Screen::Library {
         app.focus = Focus::Search;
+        let before = app.search.input.clone();
         edit(&mut app.search.input);
-        // Cap the query: it is matched against every article on each keystroke.
-        if app.search.input.chars().count() > 200 {
-            app.search.input = app.search.input.chars().take(200).collect();
+        cap_input(&mut app.search.input);
+        if app.search.input != before {
+            fx.push(request_search(app));
         }
-        fx.push(request_search(app));
     }
 }
 

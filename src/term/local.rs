@@ -49,6 +49,7 @@ fn event_loop(session: &mut Session, rx: &Receiver<Event>) -> io::Result<()> {
     let size = terminal.size()?;
     session.apply(Action::Resize(size.width, size.height));
     loop {
+        session.settle();
         if session.app.dirty {
             terminal.draw(|f| ui::render(&session.app, f))?;
             session.app.dirty = false;

@@ -38,6 +38,12 @@ impl Session {
         out
     }
 
+    /// Finishes what a burst of inputs left pending (see [`crate::app::settle`]); call it after
+    /// each burst, before drawing.
+    pub fn settle(&mut self) {
+        crate::app::settle(&mut self.app);
+    }
+
     /// Applies one action and carries out its effects.
     pub fn apply(&mut self, action: Action) -> Vec<String> {
         let mut out = Vec::new();

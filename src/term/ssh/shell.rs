@@ -154,6 +154,7 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
         for input in &inputs {
             out.extend(session.input(input).concat().into_bytes());
         }
+        session.settle();
     };
     if !matches!(
         end,
