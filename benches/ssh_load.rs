@@ -201,13 +201,15 @@ impl Session {
         let mut handle = client::connect(config, addr, Client)
             .await
             .expect("connect");
-        assert!(
-            handle
-                .authenticate_none("bench")
-                .await
-                .expect("auth")
-                .success()
-        );
+        // A client without keys, as most load clients are: keyboard-interactive, no prompts.
+        let auth = handle
+            .authenticate_keyboard_interactive_start("bench", None)
+            .await
+            .expect("auth");
+        assert!(matches!(
+            auth,
+            client::KeyboardInteractiveAuthResponse::Success
+        ));
         let channel = handle.channel_open_session().await.expect("channel");
         channel
             .request_pty(false, "xterm", 100, 30, 0, 0, &[])

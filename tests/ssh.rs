@@ -442,3 +442,45 @@ async fn an_input_flood_is_capped_and_the_session_still_answers() {
     second.shows(&head(&title(0))).await;
     server.shutdown.shutdown();
 }
+
+#[tokio::test]
+async fn open_server_keys_are_identities_and_keyless_readers_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users");
+    let server = start(&["--users-dir", users.to_str().unwrap()]).await;
+    let key = client_key();
+
+    // Any key gets in, and says its state is kept.
+    let (handle, admitted) = auth_with(server.addr, &key).await;
+    assert!(admitted, "open server accepts any key");
+    let mut term = Term::open(&handle, 100, 30).await;
+    term.shows("remembered for this SSH key").await;
+    term.send(b"m").await;
+    let deadline = Instant::now() + WAIT;
+    while state_files(&users) != 1 {
+        assert!(Instant::now() < deadline, "state saved under the key");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+
+    // The same key again: the bookmark is there.
+    let (handle, _) = auth_with(server.addr, &key).await;
+    let mut term = Term::open(&handle, 100, 30).await;
+    term.shows(&head(&title(0))).await;
+    term.send(b"B").await;
+    term.shows(&head(&title(0))).await;
+    assert!(!term.text().contains("No bookmarks"), "{}", term.text());
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+
+    // No key: in all the same, told how to keep state, and nothing written.
+    let handle = connect_open(server.addr).await;
+    let mut term = Term::open(&handle, 100, 30).await;
+    term.shows("Connect with an SSH key").await;
+    term.send(b"m").await;
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+    assert_eq!(state_files(&users), 1);
+    server.shutdown.shutdown();
+}

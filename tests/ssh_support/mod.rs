@@ -31,7 +31,12 @@ pub struct TestServer {
 pub async fn start(flags: &[&str]) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let (key, _) = hostkey::load_or_create(&dir.path().join("host_key")).unwrap();
+    let users = dir.path().join("users").to_string_lossy().into_owned();
     let mut words = vec!["--listen", "127.0.0.1:0"];
+    // Per-key state goes to the test's own folder unless the test names one.
+    if !flags.contains(&"--users-dir") {
+        words.extend_from_slice(&["--users-dir", &users]);
+    }
     // Every test connects from 127.0.0.1, many times: penalties only where a test asks.
     if !flags.contains(&"--penalties") {
         words.extend_from_slice(&["--penalties", "off"]);
@@ -87,9 +92,26 @@ pub async fn connect_from(
 
 pub async fn connect_open(addr: std::net::SocketAddr) -> client::Handle<Client> {
     let mut handle = connect(addr).await;
-    let auth = handle.authenticate_none("reader").await.unwrap();
-    assert!(auth.success(), "open server admits `none`");
+    login_without_key(&mut handle).await;
     handle
+}
+
+/// Logs in to an open server as a client without keys does (keyboard-interactive, no
+/// questions asked).
+pub async fn login_without_key(handle: &mut client::Handle<Client>) {
+    let none = handle.authenticate_none("reader").await.unwrap();
+    assert!(
+        !none.success(),
+        "`none` is refused so clients offer their keys"
+    );
+    let auth = handle
+        .authenticate_keyboard_interactive_start("reader", None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(auth, client::KeyboardInteractiveAuthResponse::Success),
+        "open server admits a client without keys"
+    );
 }
 
 /// A reader session as the client sees it.
@@ -182,10 +204,7 @@ pub async fn auth_with(
 ) -> (client::Handle<Client>, bool) {
     let mut handle = connect(addr).await;
     let none = handle.authenticate_none("reader").await.unwrap();
-    assert!(
-        !none.success(),
-        "`none` is not offered with --authorized-keys"
-    );
+    assert!(!none.success(), "`none` is never accepted");
     let key = PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None);
     let ok = handle
         .authenticate_publickey("reader", key)

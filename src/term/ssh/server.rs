@@ -95,9 +95,8 @@ impl Server {
             .as_deref()
             .map(Allowlist::load)
             .transpose()?;
-        let users_dir = allowlist
-            .as_ref()
-            .and_then(|_| users::users_dir(args.users_dir.as_deref()));
+        // Open or not, a key is an identity: its state is kept under its fingerprint.
+        let users_dir = users::users_dir(args.users_dir.as_deref());
         let listener = TcpListener::bind(args.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -248,15 +247,22 @@ fn server_banner() -> String {
     format!("SSH-2.0-careerhub_{}", env!("CARGO_PKG_VERSION"))
 }
 
-fn russh_config(args: &ServeArgs, key: PrivateKey, publickey: bool) -> russh::server::Config {
-    let method = if publickey {
-        MethodKind::PublicKey
+/// Login methods. With an allowlist, public keys only. Open, any public key is accepted (it
+/// becomes the reader's identity) and a client without keys gets in by keyboard-interactive
+/// with no questions; `none` is refused so that clients go on to offer their keys (OpenSSH
+/// offers none if `none` succeeds).
+fn methods(allowlist: bool) -> MethodSet {
+    if allowlist {
+        MethodSet::from(&[MethodKind::PublicKey][..])
     } else {
-        MethodKind::None
-    };
+        MethodSet::from(&[MethodKind::PublicKey, MethodKind::KeyboardInteractive][..])
+    }
+}
+
+fn russh_config(args: &ServeArgs, key: PrivateKey, allowlist: bool) -> russh::server::Config {
     russh::server::Config {
         server_id: russh::SshId::Standard(server_banner().into()),
-        methods: MethodSet::from(&[method][..]),
+        methods: methods(allowlist),
         // OpenSSH probes with `none` first: answer that at once, keep failures slow.
         auth_rejection_time_initial: Some(Duration::ZERO),
         max_auth_attempts: 6,
@@ -453,6 +459,15 @@ impl<F: Future<Output = Result<(), russh::Error>>> SshConn<F> {
     }
 }
 
+/// Tells a reader whether their bookmarks and places outlive the session.
+pub fn identity_message(has_key: bool, can_keep: bool) -> &'static str {
+    match (has_key, can_keep) {
+        (true, true) => "Your place and bookmarks are remembered for this SSH key",
+        (false, _) => "Connect with an SSH key to keep bookmarks and places between visits",
+        (true, false) => "Bookmarks and places last this session only (the server keeps no state)",
+    }
+}
+
 /// Builds the app with the user's saved state and runs it.
 async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End {
     let store = match (key, &shared.users_dir) {
@@ -461,6 +476,7 @@ async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End
     };
     let (saved, warning) = store.load();
     let mut app = App::new(shared.library.clone(), saved, shared.app_options);
+    app.message = Some(identity_message(key.is_some(), shared.users_dir.is_some()).into());
     // The details name the server's files: they go to the log, the reader gets the gist.
     if let Some(detail) = warning {
         tracing::warn!(detail = %crate::content::sanitize::line(&detail), "saved reader state");
@@ -553,11 +569,12 @@ impl Handler {
         self.start.is_none()
     }
 
+    /// Open, every key gets in; with an allowlist, the listed ones.
     fn admitted(&self, key: &PublicKey) -> bool {
         self.shared
             .allowlist
             .as_ref()
-            .is_some_and(|list| list.admits(key))
+            .is_none_or(|list| list.admits(key))
     }
 
     /// Any auth request means key exchange is over; the user name goes to the closing line.
@@ -629,12 +646,24 @@ impl russh::server::Handler for Handler {
 
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
         self.note_user(user);
-        if self.shared.allowlist.is_none() {
-            return Ok(Auth::Accept);
-        }
         Ok(Auth::Reject {
-            proceed_with_methods: Some(MethodSet::from(&[MethodKind::PublicKey][..])),
+            proceed_with_methods: Some(methods(self.shared.allowlist.is_some())),
             partial_success: false,
+        })
+    }
+
+    /// Open server, client without keys: in, with no questions and state for the session.
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        user: &str,
+        _submethods: &str,
+        _response: Option<russh::server::Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        self.note_user(user);
+        Ok(if self.shared.allowlist.is_none() {
+            Auth::Accept
+        } else {
+            Auth::reject()
         })
     }
 
