@@ -300,3 +300,71 @@ async fn a_handshake_loop_from_one_address_is_penalized() {
     assert!(log.text().contains("address penalized"), "{}", log.text());
     server.shutdown.shutdown();
 }
+
+/// Connects through a pretend balancer: a PROXY v2 header naming `client`, then SSH.
+async fn connect_proxied(
+    addr: SocketAddr,
+    client: SocketAddr,
+) -> Result<russh::client::Handle<Client>, russh::Error> {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let (SocketAddr::V4(src), SocketAddr::V4(dst)) = (client, addr) else {
+        unreachable!("IPv4 in this test")
+    };
+    let header = ppp::v2::Builder::with_addresses(
+        ppp::v2::Version::Two | ppp::v2::Command::Proxy,
+        ppp::v2::Protocol::Stream,
+        ppp::v2::IPv4::new(*src.ip(), *dst.ip(), src.port(), dst.port()),
+    )
+    .build()
+    .unwrap();
+    stream.write_all(&header).await.unwrap();
+    let config = Arc::new(russh::client::Config::default());
+    tokio::time::timeout(WAIT, russh::client::connect_stream(config, stream, Client))
+        .await
+        .expect("an answer in time")
+}
+
+#[tokio::test]
+async fn behind_a_balancer_limits_and_logs_use_the_proxy_header() {
+    let (log, _guard) = capture();
+    let server = start(&["--proxy-from", "127.0.0.0/8", "--max-per-ip", "1"]).await;
+    let alice: SocketAddr = "203.0.113.5:4444".parse().unwrap();
+    let bob: SocketAddr = "198.51.100.6:5555".parse().unwrap();
+
+    // Two clients through the same balancer: both in, though the cap is one per address.
+    let mut a = connect_proxied(server.addr, alice).await.expect("alice");
+    login_without_key(&mut a).await;
+    let mut b = connect_proxied(server.addr, bob).await.expect("bob");
+    login_without_key(&mut b).await;
+    // A second connection from alice's address is over her cap.
+    let again: SocketAddr = "203.0.113.5:4445".parse().unwrap();
+    assert!(connect_proxied(server.addr, again).await.is_err());
+    drop(a);
+    let line = the_closing_line(&log, alice).await;
+    assert_reason(&line, "client disconnected before the reader started");
+    assert!(log.text().contains("peer=203.0.113.5:4445"), "{}", log.text());
+
+    // From a --proxy-from address, a connection without the header is refused.
+    let mut plain = TcpStream::connect(server.addr).await.unwrap();
+    let peer = plain.local_addr().unwrap();
+    plain.write_all(b"SSH-2.0-OpenSSH_9.2\r\n").await.unwrap();
+    let mut sink = Vec::new();
+    let _ = tokio::time::timeout(WAIT, plain.read_to_end(&mut sink)).await;
+    assert_reason(&the_closing_line(&log, peer).await, "bad PROXY header");
+    drop(b);
+    server.shutdown.shutdown();
+}
+
+#[tokio::test]
+async fn a_proxy_header_from_anywhere_else_is_not_believed() {
+    let (log, _guard) = capture();
+    // 192.0.2.1 is the balancer; this client (127.0.0.1) is not it.
+    let server = start(&["--proxy-from", "192.0.2.1"]).await;
+    let claimed: SocketAddr = "203.0.113.5:4444".parse().unwrap();
+    assert!(connect_proxied(server.addr, claimed).await.is_err());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let text = log.text();
+    assert!(!text.contains("peer=203.0.113.5"), "{text}");
+    assert!(text.contains("handshake failed"), "{text}");
+    server.shutdown.shutdown();
+}

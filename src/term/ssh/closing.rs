@@ -58,6 +58,10 @@ pub enum CloseReason {
     Session(End),
     /// The connection task panicked; the panic itself is logged separately.
     InternalError,
+    /// A `--proxy-from` peer sent no usable PROXY header.
+    ProxyHeader,
+    /// The client named by a PROXY header was refused by a cap or a penalty.
+    CapReached(crate::term::ssh::limits::Refused),
 }
 
 impl CloseReason {
@@ -74,6 +78,8 @@ impl CloseReason {
             CloseReason::Shutdown => "server shutdown",
             CloseReason::Session(end) => end.describe(),
             CloseReason::InternalError => "internal error",
+            CloseReason::ProxyHeader => "bad PROXY header",
+            CloseReason::CapReached(why) => why.describe(),
         }
     }
 }

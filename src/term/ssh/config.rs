@@ -58,6 +58,11 @@ pub struct ServeArgs {
         value_name = "LIST"
     )]
     pub penalties: PenaltySetting,
+    /// Load balancers that send a PROXY protocol header (v1 or v2), as `CIDR[,CIDR…]`:
+    /// connections from them must start with one, and limits, logs and per-key state use the
+    /// client address it names. Connections from elsewhere are plain SSH.
+    #[arg(long, value_name = "CIDRS")]
+    pub proxy_from: Option<super::proxy::ProxyFrom>,
     /// Input bytes per second a session may send (bursts of 4 s worth are allowed); more is
     /// dropped.
     #[arg(long, default_value_t = 16 * 1024, value_name = "BYTES")]

@@ -18,6 +18,7 @@ pub mod hostkey;
 pub mod keys;
 pub mod limits;
 pub mod log;
+pub mod proxy;
 pub mod server;
 pub mod shell;
 pub mod users;

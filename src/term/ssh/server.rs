@@ -9,7 +9,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use russh::keys::{HashAlg, PrivateKey, PublicKey};
@@ -22,6 +22,7 @@ use tokio::task::JoinSet;
 use super::closing::{self, CloseReason, Closing, Info, Refusal, info, loggable};
 use super::config::ServeArgs;
 use super::limits::{self, Caps, Permit, RefusalLog, Refused, Tracker};
+use super::proxy::{self, ProxyFrom};
 use super::shell::{self, Chunk, End, Stops, Timers, Wiring};
 use super::users::{self, Allowlist};
 use crate::app::{App, AppOptions};
@@ -62,6 +63,10 @@ struct Shared {
     tracker: Arc<Tracker>,
     /// Refused clients being told why; beyond [`REFUSALS_TOLD`] at once they are just closed.
     refusals: Arc<tokio::sync::Semaphore>,
+    /// Refusals, logged once an interval.
+    refusal_log: Mutex<RefusalLog>,
+    /// Balancers whose connections start with a PROXY header.
+    proxy_from: Option<ProxyFrom>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -124,6 +129,8 @@ impl Server {
                 penalties: args.penalties.0,
             })),
             refusals: Arc::new(tokio::sync::Semaphore::new(REFUSALS_TOLD)),
+            refusal_log: Mutex::new(RefusalLog::new(RefusalLog::INTERVAL)),
+            proxy_from: args.proxy_from.clone(),
             shutdown: rx,
         };
         Ok(Server {
@@ -152,16 +159,15 @@ impl Server {
     pub async fn run(self) {
         let mut tasks = JoinSet::new();
         let mut shutdown = self.shared.shutdown.clone();
-        let mut refusals = RefusalLog::new(RefusalLog::INTERVAL);
         let mut summary = tokio::time::interval(RefusalLog::INTERVAL);
         summary.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = shell::wait_true(&mut shutdown) => break,
                 Some(_) = tasks.join_next() => {}
-                _ = summary.tick() => refusals.tick(),
+                _ = summary.tick() => self.shared.refusal_log().tick(),
                 accepted = self.listener.accept() => match accepted {
-                    Ok((socket, peer)) => self.admit(&mut tasks, &mut refusals, socket, peer),
+                    Ok((socket, peer)) => self.admit(&mut tasks, socket, peer),
                     Err(e) => {
                         // Usually out of file descriptors: back off instead of spinning.
                         tracing::warn!(error = %e, "accept failed");
@@ -171,7 +177,7 @@ impl Server {
             }
         }
         drop(self.listener);
-        refusals.tick();
+        self.shared.refusal_log().tick();
         let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
             while tasks.join_next().await.is_some() {}
         });
@@ -184,47 +190,85 @@ impl Server {
         }
     }
 
-    fn admit(
-        &self,
-        tasks: &mut JoinSet<()>,
-        refusals: &mut RefusalLog,
-        socket: TcpStream,
-        peer: SocketAddr,
-    ) {
+    fn admit(&self, tasks: &mut JoinSet<()>, socket: TcpStream, peer: SocketAddr) {
+        if self
+            .shared
+            .proxy_from
+            .as_ref()
+            .is_some_and(|p| p.trusts(peer.ip()))
+        {
+            tasks.spawn(proxied(self.shared.clone(), socket, peer));
+            return;
+        }
         match self.shared.tracker.admit(peer.ip()) {
             Ok(permit) => {
                 tasks.spawn(connection(self.shared.clone(), socket, peer, permit));
             }
             Err(why) => {
-                refusals.refused(peer, why);
-                self.tell_refused(socket, why);
+                self.shared.refusal_log().refused(peer, why);
+                tell_refused(&self.shared, socket, why);
             }
         }
     }
+}
 
-    /// Sends a refused client an SSH disconnect with the reason, then closes, all in a task
-    /// of bounded life; past [`REFUSALS_TOLD`] at once, the socket is just closed.
-    fn tell_refused(&self, mut socket: TcpStream, why: Refused) {
-        let Ok(permit) = self.shared.refusals.clone().try_acquire_owned() else {
-            return;
-        };
-        let banner = server_banner();
-        tokio::spawn(async move {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let _permit = permit;
-            let bytes = limits::disconnect_packet(&banner, why.client_message());
-            let _ = tokio::time::timeout(REFUSAL_LINGER, async {
-                socket.write_all(&bytes).await?;
-                socket.shutdown().await?;
-                // Read what the client sends until it closes: closing with unread data
-                // would reset the connection and could lose the message on its way.
-                let mut sink = [0u8; 1024];
-                while socket.read(&mut sink).await? > 0 {}
-                Ok::<(), std::io::Error>(())
-            })
-            .await;
-        });
+impl Shared {
+    fn refusal_log(&self) -> std::sync::MutexGuard<'_, RefusalLog> {
+        self.refusal_log.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// A connection from a `--proxy-from` balancer: the PROXY header first, then the caps for
+/// the client it names, then SSH as from that client.
+async fn proxied(shared: Arc<Shared>, mut socket: TcpStream, balancer: SocketAddr) {
+    let header = tokio::time::timeout(shared.login_grace, proxy::read_header(&mut socket)).await;
+    let client = match header {
+        Ok(Ok(Some(client))) => client,
+        // A health check (v2 LOCAL, v1 UNKNOWN): the balancer's own connection, not a reader.
+        Ok(Ok(None)) => balancer,
+        Ok(Err(e)) => {
+            tracing::debug!(peer = %balancer, error = %e, "PROXY header");
+            let mut closing = Closing::new(balancer);
+            closing.set(CloseReason::ProxyHeader);
+            return;
+        }
+        Err(_) => {
+            let mut closing = Closing::new(balancer);
+            closing.set(CloseReason::LoginTimeout);
+            return;
+        }
+    };
+    match shared.tracker.admit(client.ip()) {
+        Ok(permit) => connection(shared, socket, client, permit).await,
+        Err(why) => {
+            shared.refusal_log().refused(client, why);
+            tell_refused(&shared, socket, why);
+        }
+    }
+}
+
+/// Sends a refused client an SSH disconnect with the reason, then closes, all in a task
+/// of bounded life; past [`REFUSALS_TOLD`] at once, the socket is just closed.
+fn tell_refused(shared: &Shared, mut socket: TcpStream, why: Refused) {
+    let Ok(permit) = shared.refusals.clone().try_acquire_owned() else {
+        return;
+    };
+    let banner = server_banner();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let _permit = permit;
+        let bytes = limits::disconnect_packet(&banner, why.client_message());
+        let _ = tokio::time::timeout(REFUSAL_LINGER, async {
+            socket.write_all(&bytes).await?;
+            socket.shutdown().await?;
+            // Read what the client sends until it closes: closing with unread data
+            // would reset the connection and could lose the message on its way.
+            let mut sink = [0u8; 1024];
+            while socket.read(&mut sink).await? > 0 {}
+            Ok::<(), std::io::Error>(())
+        })
+        .await;
+    });
 }
 
 /// Key exchanges offered: only the cheap modern ones. A finite-field Diffie-Hellman
@@ -321,7 +365,14 @@ impl Killer {
 async fn connection(shared: Arc<Shared>, socket: TcpStream, peer: SocketAddr, permit: Arc<Permit>) {
     let mut closing = Closing::new(peer);
     let reason = serve_connection(&shared, socket, peer, permit, closing.info()).await;
-    shared.tracker.penalize(peer.ip(), reason);
+    // A balancer's own connections (health checks) earn it no penalty.
+    if !shared
+        .proxy_from
+        .as_ref()
+        .is_some_and(|p| p.trusts(peer.ip()))
+    {
+        shared.tracker.penalize(peer.ip(), reason);
+    }
     closing.set(reason);
 }
 
