@@ -120,7 +120,7 @@ pub enum Command {
         json: bool,
     },
     /// Serve the reader over SSH: `ssh -p 2222 host` opens it, nothing to install.
-    Serve(crate::term::ssh::ServeArgs),
+    Serve(Box<crate::term::ssh::ServeArgs>),
 }
 
 /// A failure that ends a command with a message and an exit code.
