@@ -484,3 +484,28 @@ async fn open_server_keys_are_identities_and_keyless_readers_are_told() {
     assert_eq!(state_files(&users), 1);
     server.shutdown.shutdown();
 }
+
+#[tokio::test]
+async fn a_resize_storm_is_coalesced_and_the_last_size_wins() {
+    let server = start(&[]).await;
+    let handle = connect_open(server.addr).await;
+    let mut term = Term::open(&handle, 100, 30).await;
+    term.shows(&head(&title(0))).await;
+    for i in 0..5_000u32 {
+        let (c, r) = if i % 2 == 0 { (60, 20) } else { (140, 50) };
+        term.channel.window_change(c, r, 0, 0).await.unwrap();
+    }
+    term.channel.window_change(90, 28, 0, 0).await.unwrap();
+    term.screen.screen_mut().set_size(28, 90);
+    // A key after the storm is answered, drawn at the last size.
+    term.send(b"?").await;
+    term.shows("help").await;
+    let started = Instant::now();
+    term.send(b"\x1b").await;
+    term.until("help closed", |t| !t.text().contains("Keys"))
+        .await;
+    assert!(started.elapsed() < WAIT);
+    term.send(b"\x03").await;
+    term.ends_with_status(0).await;
+    server.shutdown.shutdown();
+}

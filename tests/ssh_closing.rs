@@ -342,7 +342,11 @@ async fn behind_a_balancer_limits_and_logs_use_the_proxy_header() {
     drop(a);
     let line = the_closing_line(&log, alice).await;
     assert_reason(&line, "client disconnected before the reader started");
-    assert!(log.text().contains("peer=203.0.113.5:4445"), "{}", log.text());
+    assert!(
+        log.text().contains("peer=203.0.113.5:4445"),
+        "{}",
+        log.text()
+    );
 
     // From a --proxy-from address, a connection without the header is refused.
     let mut plain = TcpStream::connect(server.addr).await.unwrap();

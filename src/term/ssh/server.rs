@@ -577,7 +577,13 @@ impl Bucket {
 // ---------------------------------------------------------------------------------------
 // The russh handler
 
-/// Clamps a pty size; 0 means "unknown" (`ssh -tt` without a local terminal).
+/// Most cells a session draws. ratatui keeps two buffers of ~48 bytes a cell, so this bounds
+/// a session's screen memory at about 3.8 MB (a 500×200 terminal would take 9.6 MB, and 2.4
+/// GB at the connection cap). A bigger terminal gets the reader in its top-left part.
+pub const MAX_CELLS: u32 = 40_000;
+
+/// Clamps a pty size; 0 means "unknown" (`ssh -tt` without a local terminal). Beyond
+/// [`MAX_CELLS`], columns give way first (prose is read at ≤ 100 columns anyway), down to 80.
 pub fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
     let pick = |v: u32, default: u16, (lo, hi): (u16, u16)| {
         if v == 0 {
@@ -586,10 +592,15 @@ pub fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
             v.clamp(u32::from(lo), u32::from(hi)) as u16
         }
     };
-    (
+    let (mut c, mut r) = (
         pick(cols, DEFAULT_SIZE.0, COLS),
         pick(rows, DEFAULT_SIZE.1, ROWS),
-    )
+    );
+    if u32::from(c) * u32::from(r) > MAX_CELLS {
+        c = c.min((MAX_CELLS / u32::from(r)).max(80) as u16);
+        r = r.min((MAX_CELLS / u32::from(c)) as u16);
+    }
+    (c, r)
 }
 
 struct Handler {
@@ -1017,10 +1028,17 @@ mod tests {
     #[test]
     fn sizes_are_clamped_and_zero_means_default() {
         assert_eq!(clamp_size(0, 0), (80, 24));
-        assert_eq!(clamp_size(65535, 65535), (500, 200));
+        assert_eq!(clamp_size(65535, 65535), (200, 200));
         assert_eq!(clamp_size(1, 1), (20, 5));
         assert_eq!(clamp_size(120, 40), (120, 40));
         assert_eq!(clamp_size(u32::MAX, 0), (500, 24));
+        assert_eq!(clamp_size(500, 200), (200, 200));
+        assert_eq!(clamp_size(300, 150), (266, 150));
+        assert_eq!(clamp_size(100, 10_000), (100, 200));
+        for (c, r) in [(500, 200), (499, 199), (81, 200), (500, 81), (333, 121)] {
+            let (c, r) = clamp_size(c, r);
+            assert!(u32::from(c) * u32::from(r) <= MAX_CELLS, "{c}x{r}");
+        }
     }
 
     #[test]

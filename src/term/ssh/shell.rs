@@ -91,6 +91,9 @@ impl End {
     }
 }
 
+/// Shortest time between two resizes of a session's screen.
+const RESIZE_GAP: Duration = Duration::from_millis(40);
+
 /// Longest wait for the goodbye bytes to reach a client that stopped reading.
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -112,6 +115,8 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
     let mut idle_deadline = timers.idle.map(|d| started + d);
     let mut decoder = Decoder::new();
     let mut decode_deadline: Option<Instant> = None;
+    let mut resize_due: Option<Instant> = None;
+    let mut last_resize: Option<Instant> = None;
     let mut out = backend::ENTER.as_bytes().to_vec();
     let end = loop {
         if session.app.quit {
@@ -143,7 +148,14 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
                 decoder.flush(&mut inputs);
                 decode_deadline = None;
             }
-            Ok(()) = size.changed() => {
+            // A resize re-wraps the open article: at most one per RESIZE_GAP, with the
+            // newest size, however fast a client sends them.
+            Ok(()) = size.changed(), if resize_due.is_none() => {
+                resize_due = Some(last_resize.map_or(Instant::now(), |at| at + RESIZE_GAP));
+            }
+            _ = sleep_until_opt(resize_due) => {
+                resize_due = None;
+                last_resize = Some(Instant::now());
                 let (w, h) = *size.borrow_and_update();
                 backend::resize(&mut terminal, w, h);
                 session.apply(Action::Resize(w, h));
