@@ -6,6 +6,16 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Kills the server if the test fails before it stops it.
+struct Reap(std::process::Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Sends SIGTERM the way an init system does.
 fn terminate(pid: u32) {
     let status = Command::new("kill")
@@ -18,7 +28,7 @@ fn terminate(pid: u32) {
 #[test]
 fn a_dead_log_reader_neither_crashes_nor_wedges_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_careerhub"))
+    let child = Command::new(env!("CARGO_BIN_EXE_careerhub"))
         .args(["serve", "--listen", "127.0.0.1:0", "--max-per-ip", "1"])
         .arg("--host-key")
         .arg(dir.path().join("host_key"))
@@ -29,6 +39,8 @@ fn a_dead_log_reader_neither_crashes_nor_wedges_the_server() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("serve starts");
+    let mut child = Reap(child);
+    let child = &mut child.0;
     let mut log = BufReader::new(child.stderr.take().unwrap());
     let mut addr: Option<SocketAddr> = None;
     let mut line = String::new();

@@ -65,15 +65,17 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
     runtime.block_on(async {
         let server = Server::bind(library, args, key).await.map_err(fail)?;
         let addr = server.local_addr().map_err(|e| fail(e.to_string()))?;
-        match (&args.authorized_keys, server.users_dir()) {
-            (Some(file), Some(dir)) => tracing::info!(
-                authorized_keys = %file.display(), state = %dir.display(), "public-key logins only"
+        match &args.authorized_keys {
+            Some(file) => tracing::info!(authorized_keys = %file.display(), "public-key logins only"),
+            None => tracing::info!(
+                "open server: anyone may connect; a client's SSH key keeps its bookmarks and places"
             ),
-            (Some(file), None) => tracing::warn!(
-                authorized_keys = %file.display(),
+        }
+        match server.users_dir() {
+            Some(dir) => tracing::info!(state = %dir.display(), "per-key state"),
+            None => tracing::warn!(
                 "no data dir for per-key state (set HOME or --users-dir): state lasts one session"
             ),
-            (None, _) => tracing::info!("open server: anyone may connect, state lasts one session"),
         }
         tracing::info!(%addr, "listening: connect with `ssh -p {} {}`", addr.port(), addr.ip());
         spawn_signal_watch(server.shutdown_handle());
