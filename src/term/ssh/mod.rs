@@ -66,7 +66,9 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
         let server = Server::bind(library, args, key).await.map_err(fail)?;
         let addr = server.local_addr().map_err(|e| fail(e.to_string()))?;
         match &args.authorized_keys {
-            Some(file) => tracing::info!(authorized_keys = %file.display(), "public-key logins only"),
+            Some(file) => {
+                tracing::info!(authorized_keys = %file.display(), "public-key logins only")
+            }
             None => tracing::info!(
                 "open server: anyone may connect; a client's SSH key keeps its bookmarks and places"
             ),
