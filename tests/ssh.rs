@@ -509,3 +509,75 @@ async fn a_resize_storm_is_coalesced_and_the_last_size_wins() {
     term.ends_with_status(0).await;
     server.shutdown.shutdown();
 }
+
+/// Sends `bytes` on the channel from a task of its own, as fast as the window allows.
+fn flood(term: &Term, bytes: &[u8]) -> tokio::task::JoinHandle<()> {
+    let bytes = bytes.to_vec();
+    let mut w = term.channel.make_writer();
+    tokio::spawn(async move {
+        for chunk in bytes.chunks(512) {
+            if w.write_all(chunk).await.is_err() {
+                break;
+            }
+        }
+    })
+}
+
+/// Keystroke → frame latencies of `victim` pressing j/k, sorted.
+async fn keystroke_latencies(victim: &mut Term, samples: usize) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for i in 0..samples {
+        let before = victim.screen.screen().contents_formatted();
+        let sent = Instant::now();
+        victim.send(if i % 2 == 0 { b"j" } else { b"k" }).await;
+        victim
+            .until("the frame for a key", |t| {
+                t.screen.screen().contents_formatted() != before
+            })
+            .await;
+        times.push(sent.elapsed());
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    times.sort();
+    times
+}
+
+/// Two clients each type 64 KB into the find line of an open article (typed keys, not a
+/// paste) — as many attackers as the runtime has threads — while a third reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_64_kb_into_find_does_not_stall_another_reader() {
+    let server = start(&[]).await;
+    let text: Vec<u8> = b"negotiate "
+        .iter()
+        .copied()
+        .cycle()
+        .take(64 * 1024)
+        .collect();
+    let mut attackers = Vec::new();
+    for _ in 0..2 {
+        let handle = connect_open(server.addr).await;
+        let mut term = Term::open(&handle, 100, 30).await;
+        term.shows(&head(&title(0))).await;
+        term.send(b"\r").await;
+        term.until("the article", |t| !t.text().contains(&head(&title(1))))
+            .await;
+        term.send(b"/").await;
+        attackers.push((handle, term));
+    }
+    let v = connect_open(server.addr).await;
+    let mut victim = Term::open(&v, 100, 30).await;
+    victim.shows(&head(&title(0))).await;
+    let floods: Vec<_> = attackers.iter().map(|(_, t)| flood(t, &text)).collect();
+    let times = keystroke_latencies(&mut victim, 40).await;
+    for f in floods {
+        f.abort();
+    }
+    let p99 = times[times.len() * 99 / 100];
+    eprintln!(
+        "victim keystroke → frame while 2 × 64 KB are typed into find: p50 {:?}, p99 {:?}",
+        times[times.len() / 2],
+        p99
+    );
+    assert!(p99 < Duration::from_millis(50), "p99 {p99:?}: {times:?}");
+    server.shutdown.shutdown();
+}

@@ -91,6 +91,9 @@ impl End {
     }
 }
 
+/// Inputs handled between two yields to the runtime.
+const INPUT_SLICE: usize = 64;
+
 /// Shortest time between two resizes of a session's screen.
 const RESIZE_GAP: Duration = Duration::from_millis(40);
 
@@ -163,7 +166,12 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
             Some(action) = results.recv() => out.extend(session.apply(action).concat().into_bytes()),
             end = stop(&mut stops, idle_deadline, max_deadline) => break end,
         }
-        for input in &inputs {
+        // A burst is handled in slices with a yield between them, so one client pouring keys
+        // in (up to its input rate) holds a runtime thread for one slice at a time.
+        for (i, input) in inputs.iter().enumerate() {
+            if i > 0 && i % INPUT_SLICE == 0 {
+                tokio::task::yield_now().await;
+            }
             out.extend(session.input(input).concat().into_bytes());
         }
         session.settle();
