@@ -16,10 +16,10 @@ impl Drop for Reap {
     }
 }
 
-/// Sends SIGTERM the way an init system does.
-fn terminate(pid: u32) {
+/// Sends a signal the way an init system or a closing terminal does.
+fn signal(pid: u32, name: &str) {
     let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+        .args([&format!("-{name}"), &pid.to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());
@@ -75,9 +75,15 @@ fn a_dead_log_reader_neither_crashes_nor_wedges_the_server() {
         "the server survives logging into a dead pipe"
     );
 
+    // SIGHUP (the terminal it was started from closed) is not the end of it.
+    signal(child.id(), "HUP");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "SIGHUP is ignored");
+    assert!(TcpStream::connect(addr).is_ok(), "still accepting");
+
     // SIGTERM still stops it, promptly and cleanly.
     let asked = Instant::now();
-    terminate(child.id());
+    signal(child.id(), "TERM");
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;

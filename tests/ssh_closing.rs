@@ -372,3 +372,31 @@ async fn a_proxy_header_from_anywhere_else_is_not_believed() {
     assert!(text.contains("handshake failed"), "{text}");
     server.shutdown.shutdown();
 }
+
+#[tokio::test]
+async fn a_flood_of_silent_sockets_writes_a_bounded_log() {
+    let (log, _guard) = capture();
+    let server = start(&["--max-per-ip", "8", "--login-grace", "300ms"]).await;
+    let mut held = Vec::new();
+    for _ in 0..300 {
+        if let Ok(s) = TcpStream::connect(server.addr).await {
+            held.push(s);
+        }
+    }
+    // Every admitted socket times out; the refused ones are summarised, not logged one by one.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let text = log.text();
+    let closed = text
+        .lines()
+        .filter(|l| l.contains("connection closed"))
+        .count();
+    let refused = text.lines().filter(|l| l.contains("refused")).count();
+    assert!(closed <= 8 + 8, "{closed} closing lines:\n{text}");
+    assert_eq!(
+        refused, 1,
+        "one refusal line, then a summary per interval:\n{text}"
+    );
+    server.shutdown.shutdown();
+}
