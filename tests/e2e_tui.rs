@@ -239,3 +239,52 @@ fn resize_reflows_at_once() {
     tui.send("q");
     assert!(tui.wait_exit().success());
 }
+
+/// A folder with a hub article whose 15 links lead to 15 other articles.
+fn many_links_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "thirteen", "fourteen", "fifteen",
+    ];
+    let mut links = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let slug = format!("step-{name}");
+        std::fs::write(
+            dir.path().join(format!("{slug}.md")),
+            format!(
+                "---\ntitle: \"Step {name} of the plan\"\nslug: {slug}\npubDate: 2025-01-{:02}\ncategory: job-search\n---\n<p>This is step {name}.</p>\n",
+                i + 1
+            ),
+        )
+        .unwrap();
+        links.push_str(&format!(
+            "<li><a href=\"https://careerhub.example/blog/{slug}\">Step {name}</a></li>"
+        ));
+    }
+    std::fs::write(
+        dir.path().join("hub.md"),
+        format!(
+            "---\ntitle: \"The whole plan\"\nslug: hub\npubDate: 2025-02-01\ncategory: job-search\n---\n<p>Fifteen steps.</p><ul>{links}</ul>\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn link_twelve_is_followed_by_typing_1_then_2() {
+    let folder = many_links_folder();
+    let mut tui = Tui::start(&["--content", folder.path().to_str().unwrap()]);
+    tui.wait_for("The whole plan");
+    tui.send("\r");
+    tui.wait_for("Fifteen steps");
+    tui.send("1");
+    tui.wait_for("link 1_");
+    tui.send("2");
+    tui.wait_for("This is step twelve");
+    tui.send("q");
+    tui.send("\x03");
+    tui.wait_exit();
+    tui.assert_restored();
+}

@@ -74,6 +74,10 @@ pub enum Action {
     Forward,
     /// Follow link `[n]` of the article (1-based).
     FollowLink(usize),
+    /// A digit of a link number typed in the reader: the link is followed as soon as no
+    /// other link's number starts with the digits typed (so `1` `2` reaches `[12]`); Enter
+    /// follows the number typed so far, Esc forgets it.
+    LinkDigit(u8),
     /// Next / previous hit of find-in-article.
     FindNext,
     FindPrev,

@@ -160,7 +160,8 @@ fn key_action(mode: Mode, key: Key) -> Option<Action> {
         (Mode::Reader, Char('y')) => Action::CopyUrl,
         (Mode::Reader, Backspace | Char('h') | Left) => Action::Back,
         (Mode::Reader, Char('L')) => Action::Forward,
-        (Mode::Reader, Char(d @ '1'..='9')) => Action::FollowLink(d as usize - '0' as usize),
+        (Mode::Reader, Char(d @ '0'..='9')) => Action::LinkDigit(d as u8 - b'0'),
+        (Mode::Reader, Enter) => Action::Open,
         (Mode::Reader, Char('q')) => Action::Quit,
         (Mode::Reader, Esc) => Action::Cancel,
         _ => return None,
@@ -274,7 +275,7 @@ mod tests {
     fn reader_keys() {
         assert_eq!(
             key_action(Mode::Reader, Key::char('3')),
-            Some(Action::FollowLink(3))
+            Some(Action::LinkDigit(3))
         );
         assert_eq!(
             key_action(Mode::Reader, Key::plain(KeyCode::Backspace)),

@@ -225,6 +225,8 @@ pub struct ReaderPane {
     /// First visible line.
     pub scroll: usize,
     pub find: FindState,
+    /// Digits of a link number being typed (`[12]` needs two keys); empty when none.
+    pub link_number: String,
 }
 
 /// An article waiting for its document to open in the reader.

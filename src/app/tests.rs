@@ -1119,3 +1119,85 @@ fn typed_text_is_capped_and_find_rescans_once_per_burst() {
     );
     assert_eq!(app.search.input.chars().count(), MAX_INPUT_CHARS);
 }
+
+/// An app with one article of `n` external links, opened in the reader.
+fn many_links(n: usize) -> App {
+    let body: String = (1..=n)
+        .map(|i| format!("<p>Step {i}: <a href=\"https://links.example/p{i}\">page {i}</a>.</p>"))
+        .collect();
+    let text = format!(
+        "---\ntitle: Many Links\nslug: many\npubDate: 2025-09-01\ncategory: interviewing\n---\n{body}\n"
+    );
+    let lib = Arc::new(Library::from_files(
+        vec![SourceFile {
+            path: "many.md".into(),
+            bytes: text.into_bytes(),
+        }],
+        Vec::new(),
+        LoadOptions::default(),
+    ));
+    let mut app = App::new(lib, Saved::default(), AppOptions::default());
+    update_now(&mut app, Action::Resize(100, 30));
+    run(&mut app, [Action::Open]);
+    assert_eq!(app.reader.as_ref().unwrap().doc.links.len(), n);
+    app
+}
+
+fn copied(fx: &[Effect]) -> Vec<String> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Copy(url) | Effect::OpenUrl(url) => Some(url.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn keys(app: &mut App, text: &str) -> Vec<Effect> {
+    let actions: Vec<Action> = text
+        .chars()
+        .filter_map(|c| {
+            let code = match c {
+                '\r' => KeyCode::Enter,
+                '\x1b' => KeyCode::Esc,
+                c => KeyCode::Char(c),
+            };
+            action_for(app, &Input::Key(Key::plain(code)))
+        })
+        .collect();
+    run(app, actions)
+}
+
+#[test]
+fn link_numbers_of_two_digits_are_reachable_by_keyboard() {
+    let mut app = many_links(23);
+    // No other link starts with 3: followed at once.
+    assert_eq!(copied(&keys(&mut app, "3")), ["https://links.example/p3"]);
+    // 1 could be 1 or 10–19: it waits, then 2 makes 12.
+    assert!(copied(&keys(&mut app, "1")).is_empty());
+    assert_eq!(app.reader.as_ref().unwrap().link_number, "1");
+    assert_eq!(copied(&keys(&mut app, "2")), ["https://links.example/p12"]);
+    // 2 could be 2 or 20–23: Enter takes it as 2.
+    assert!(copied(&keys(&mut app, "2")).is_empty());
+    assert_eq!(copied(&keys(&mut app, "\r")), ["https://links.example/p2"]);
+    assert_eq!(copied(&keys(&mut app, "23")), ["https://links.example/p23"]);
+    // Past the last link: said so.
+    keys(&mut app, "27");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("This article has no link [27]")
+    );
+    // A leading 0 is nothing; Esc forgets a number; another key ends it.
+    assert!(copied(&keys(&mut app, "0")).is_empty());
+    assert!(copied(&keys(&mut app, "1\x1b")).is_empty());
+    assert_eq!(app.reader.as_ref().unwrap().link_number, "");
+    assert_eq!(app.screen, Screen::Reader, "Esc only forgot the number");
+    assert!(copied(&keys(&mut app, "1j2")).is_empty());
+    assert_eq!(app.reader.as_ref().unwrap().link_number, "2");
+}
+
+#[test]
+fn with_nine_links_or_fewer_a_digit_follows_at_once() {
+    let mut app = many_links(9);
+    assert_eq!(copied(&keys(&mut app, "1")), ["https://links.example/p1"]);
+    assert_eq!(copied(&keys(&mut app, "9")), ["https://links.example/p9"]);
+}

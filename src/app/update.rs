@@ -96,6 +96,19 @@ fn cap_input(text: &mut String) {
 
 fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // A link number being typed lasts until a key that is not part of it.
+    if !matches!(
+        action,
+        Action::LinkDigit(_)
+            | Action::Open
+            | Action::Cancel
+            | Action::SearchDone { .. }
+            | Action::DocumentReady { .. }
+            | Action::Resize(..)
+    ) && let Some(r) = app.reader.as_mut()
+    {
+        r.link_number.clear();
+    }
     if !matches!(
         action,
         Action::SearchDone { .. }
@@ -155,6 +168,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Back => back(app, &mut fx),
         Action::Forward => forward(app, &mut fx),
         Action::FollowLink(n) => follow_link(app, n, &mut fx),
+        Action::LinkDigit(d) => link_digit(app, d, &mut fx),
         Action::FindNext => step_find(app, 1),
         Action::FindPrev => step_find(app, -1),
         Action::ToggleFacets => toggle_facets(app),
@@ -469,7 +483,11 @@ fn cancel(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     }
     if let Some(r) = app.reader.as_mut().filter(|_| app.screen == Screen::Reader) {
-        r.find = Default::default();
+        if !r.link_number.is_empty() {
+            r.link_number.clear();
+        } else {
+            r.find = Default::default();
+        }
         return;
     }
     match app.focus {
@@ -574,7 +592,17 @@ fn open(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     }
     match (app.screen, app.focus) {
-        (Screen::Reader, _) => submit_input(app),
+        (Screen::Reader, _) => {
+            let typed = app
+                .reader
+                .as_mut()
+                .map(|r| std::mem::take(&mut r.link_number))
+                .unwrap_or_default();
+            match typed.parse::<usize>() {
+                Ok(n) => follow_link(app, n, fx),
+                Err(_) => submit_input(app),
+            }
+        }
         (Screen::Library, Focus::Facets) => toggle_facet_value(app),
         (Screen::Library, _) => {
             if let Some(id) = app.selected_article() {
@@ -665,6 +693,7 @@ fn show_article(app: &mut App, pending: PendingOpen, doc: Arc<Document>, fx: &mu
         layout,
         scroll: 0,
         find: Default::default(),
+        link_number: String::new(),
     };
     let slug = app.library.get(id).slug.clone();
     let rows = app.reader_rows();
@@ -732,6 +761,26 @@ fn forward(app: &mut App, fx: &mut Vec<Effect>) {
     let here = current_place(app);
     app.history.back.push(here);
     go(app, to, fx);
+}
+
+/// One more digit of a link number: follow it once no other link's number starts with it.
+fn link_digit(app: &mut App, digit: u8, fx: &mut Vec<Effect>) {
+    let Some(r) = app.reader.as_mut() else { return };
+    if r.link_number.is_empty() && digit == 0 {
+        app.dirty = false;
+        return;
+    }
+    r.link_number.push(char::from(b'0' + digit));
+    let links = r.doc.links.len();
+    let Ok(n) = r.link_number.parse::<usize>() else {
+        r.link_number.clear();
+        return;
+    };
+    // Another link starts with these digits when n·10 is still a link number.
+    if n > links || n.saturating_mul(10) > links {
+        r.link_number.clear();
+        follow_link(app, n, fx);
+    }
 }
 
 fn follow_link(app: &mut App, n: usize, fx: &mut Vec<Effect>) {

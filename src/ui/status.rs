@@ -23,7 +23,30 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
         .filter(|_| app.screen == Screen::Reader && app.overlay.is_none())
         .map(|r| &r.find)
         .filter(|f| f.editing || !f.input.is_empty());
-    let left = if let Some(message) = &app.message {
+    let link_number = app
+        .reader
+        .as_ref()
+        .filter(|_| app.screen == Screen::Reader && app.overlay.is_none())
+        .map(|r| r.link_number.as_str())
+        .filter(|n| !n.is_empty());
+    let left = if let Some(digits) = link_number {
+        let mut spans = vec![
+            Span::styled("link ", view.styles.bold),
+            Span::styled(format!("{digits}_"), view.styles.accent),
+            Span::raw("   "),
+        ];
+        let hints = [
+            ("0-9", "more digits"),
+            ("Enter", "follow"),
+            ("Esc", "cancel"),
+        ];
+        spans.extend(hint_spans(
+            view,
+            &hints,
+            left_room.saturating_sub(width_of(&spans)),
+        ));
+        spans
+    } else if let Some(message) = &app.message {
         vec![Span::styled(
             fit(&clean(message), left_room).into_owned(),
             view.styles.bold,

@@ -973,3 +973,24 @@ fn every_drawn_link_cell_and_only_those_follow_their_link() {
     // Links before and after [9], in the text and in the list at the end.
     assert!(seen.contains(&0) && seen.contains(&12), "{seen:?}");
 }
+
+#[test]
+fn a_link_number_being_typed_shows_in_the_status_line() {
+    for (w, h) in [(60, 20), (80, 24), (200, 60)] {
+        let mut app = app_after(w, h, false, &reading(&[]));
+        app.reader.as_mut().unwrap().link_number = "1".into();
+        let terminal = draw(&app, w, h);
+        let last = terminal
+            .backend()
+            .buffer()
+            .content()
+            .chunks(usize::from(w))
+            .last()
+            .unwrap()
+            .iter()
+            .map(|c| c.symbol())
+            .collect::<String>();
+        assert!(last.contains("link 1_"), "{w}x{h}: {last:?}");
+        assert!(last.contains("Enter follow"), "{w}x{h}: {last:?}");
+    }
+}
