@@ -166,7 +166,7 @@ pub fn run(
         Command::Check { json } => check(global, *json, out, err),
         Command::Serve(args) => crate::term::ssh::run(global, args),
         Command::Read { slug, width } => {
-            with_library(global, err, |lib| read(lib, slug, *width, out))
+            with_library(global, err, |lib, _| read(lib, slug, *width, out))
         }
         Command::List {
             role,
@@ -174,7 +174,7 @@ pub fn run(
             category,
             facet,
             json,
-        } => with_library(global, err, |lib| {
+        } => with_library(global, err, |lib, err| {
             let query = list_query(role, intent, category, facet)?;
             let articles: Vec<&Article> = lib
                 .by_date()
@@ -182,24 +182,39 @@ pub fn run(
                 .map(|&id| lib.get(id))
                 .filter(|a| query.accepts(a))
                 .collect();
+            if articles.is_empty() {
+                nothing_matches(lib, global, &describe_filters(&query), err);
+            }
             list(&articles, *json, out).map_err(io_error)
         }),
-        Command::Search { query, limit, json } => with_library(global, err, |lib| {
+        Command::Search { query, limit, json } => with_library(global, err, |lib, err| {
             let query = Query::parse(&query.join(" "));
             let mut hits = Searcher::default().search(lib, &query, lib.by_date());
             hits.truncate(limit.unwrap_or(usize::MAX));
             for hit in &mut hits {
                 hit.positions = title_positions(&lib.get(hit.id).title, &query.words);
             }
+            if hits.is_empty() {
+                let what = format!("the search `{}`", sanitize::line(&query_text(&query)));
+                nothing_matches(lib, global, &what, err);
+            }
             search(lib, &hits, *json, out).map_err(io_error)
         }),
-        Command::Related { slug, json } => with_library(global, err, |lib| {
+        Command::Related { slug, json } => with_library(global, err, |lib, err| {
             let id = find(lib, slug)?.id;
-            related(lib, &lib.related(id), *json, out).map_err(io_error)
+            let items = lib.related(id);
+            if items.is_empty() {
+                let _ = writeln!(
+                    err,
+                    "careerhub: `{}` has no related articles in this library",
+                    sanitize::line(slug)
+                );
+            }
+            related(lib, &items, *json, out).map_err(io_error)
         }),
-        Command::Facets { json } => {
-            with_library(global, err, |lib| facets(lib, *json, out).map_err(io_error))
-        }
+        Command::Facets { json } => with_library(global, err, |lib, _| {
+            facets(lib, *json, out).map_err(io_error)
+        }),
     }
 }
 
@@ -207,10 +222,10 @@ pub fn run(
 fn with_library(
     global: &GlobalArgs,
     err: &mut dyn Write,
-    command: impl FnOnce(&Library) -> CliResult,
+    command: impl FnOnce(&Library, &mut dyn Write) -> CliResult,
 ) -> CliResult {
     let lib = load(global, global.load_options())?;
-    let result = command(&lib);
+    let result = command(&lib, err);
     if result.is_ok() {
         skipped_note(&lib, err);
     }
@@ -218,6 +233,59 @@ fn with_library(
     // only delay the exit (about 20 ms at 10,000 articles), so the OS reclaims it instead.
     std::mem::forget(lib);
     result
+}
+
+/// Says on stderr that nothing matched (stdout stays empty and the exit code 0, so scripts
+/// are unaffected), and what there is to match.
+fn nothing_matches(lib: &Library, global: &GlobalArgs, what: &str, err: &mut dyn Write) {
+    if lib.is_empty() {
+        let place = global.content.as_ref().map_or_else(
+            || "the built-in library".to_owned(),
+            |dir| sanitize::line(&dir.display().to_string()).into_owned(),
+        );
+        let _ = writeln!(err, "careerhub: no articles in {place}");
+        return;
+    }
+    let names: Vec<String> = lib
+        .facet_counts(lib.by_date())
+        .into_iter()
+        .map(|(name, _)| sanitize::line(&name).into_owned())
+        .collect();
+    let _ = writeln!(
+        err,
+        "careerhub: no articles match {what}; facets here: {}",
+        names.join(", ")
+    );
+}
+
+/// `role=data-analyst, seniority=senior` for a message.
+fn describe_filters(query: &Query) -> String {
+    if query.filters.is_empty() {
+        return "(no filter)".into();
+    }
+    let parts: Vec<String> = query
+        .filters
+        .iter()
+        .map(|(k, v)| format!("{}={}", sanitize::line(k), sanitize::line(v)))
+        .collect();
+    parts.join(", ")
+}
+
+/// The query as the user could type it again.
+fn query_text(query: &Query) -> String {
+    let mut parts: Vec<String> = query
+        .filters
+        .iter()
+        .map(|(k, v)| {
+            if v.contains(' ') {
+                format!("{k}:\"{v}\"")
+            } else {
+                format!("{k}:{v}")
+            }
+        })
+        .collect();
+    parts.extend(query.words.iter().cloned());
+    parts.join(" ")
 }
 
 /// The filters of `list` as a query.

@@ -476,3 +476,46 @@ fn an_unchanged_folder_starts_from_its_snapshot_and_a_change_is_seen() {
     }
     assert_eq!(list(), changed);
 }
+
+#[test]
+fn when_nothing_matches_stderr_says_so_and_stdout_stays_empty() {
+    careerhub()
+        .args(["list", "--facet", "seniority=senior"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "no articles match seniority=senior; facets here: role, intent, category",
+        ));
+    careerhub()
+        .args(["search", "xyzzy", "--json"])
+        .assert()
+        .success()
+        .stdout("[]\n")
+        .stderr(predicate::str::contains(
+            "no articles match the search `xyzzy`",
+        ));
+    let empty = tempfile::tempdir().unwrap();
+    careerhub()
+        .arg("--content")
+        .arg(empty.path())
+        .arg("list")
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("no articles in "));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("alone.md"),
+        "---\ntitle: Alone\npubDate: 2025-01-01\n---\n<p>No links.</p>\n",
+    )
+    .unwrap();
+    careerhub()
+        .arg("--content")
+        .arg(dir.path())
+        .args(["related", "alone"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("`alone` has no related articles"));
+}
