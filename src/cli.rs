@@ -38,6 +38,7 @@ pub struct Cli {
 
 /// Flags accepted before or after any subcommand.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Folder of Markdown articles to read (default: the built-in library).
     #[arg(long, global = true, value_name = "DIR")]
@@ -82,6 +83,7 @@ pub enum Command {
         /// Only articles with this value of any facet.
         #[arg(long, value_name = "NAME=VALUE")]
         facet: Vec<String>,
+        /// Print JSON instead of text (see README for the fields).
         #[arg(long)]
         json: bool,
     },
@@ -93,11 +95,13 @@ pub enum Command {
         /// At most this many results.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Print JSON instead of text (see README for the fields).
         #[arg(long)]
         json: bool,
     },
     /// Print an article as text.
     Read {
+        /// The article's slug (see `careerhub list`).
         slug: String,
         /// Wrap width (default: the terminal's, or 80).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
@@ -105,22 +109,34 @@ pub enum Command {
     },
     /// Articles related to one: listed, similar, and linking to it.
     Related {
+        /// The article's slug (see `careerhub list`).
         slug: String,
+        /// Print JSON instead of text (see README for the fields).
         #[arg(long)]
         json: bool,
     },
     /// Every facet with its values and article counts.
     Facets {
+        /// Print JSON instead of text (see README for the fields).
         #[arg(long)]
         json: bool,
     },
     /// Check every file (drafts and archived included) and list every problem.
     Check {
+        /// Print JSON instead of text (see README for the fields).
         #[arg(long)]
         json: bool,
     },
     /// Serve the reader over SSH: `ssh -p 2222 host` opens it, nothing to install.
     Serve(Box<crate::term::ssh::ServeArgs>),
+    /// Print a shell completion script for bash, zsh, fish, elvish or PowerShell.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `careerhub man > ~/.local/share/man/man1/careerhub.1`.
+    Man,
 }
 
 /// A failure that ends a command with a message and an exit code.
@@ -165,6 +181,16 @@ pub fn run(
     match command {
         Command::Check { json } => check(global, *json, out, err),
         Command::Serve(args) => crate::term::ssh::run(global, args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "careerhub", out);
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(out).map_err(io_error)?;
+            Ok(0)
+        }
         Command::Read { slug, width } => {
             with_library(global, err, |lib, _| read(lib, slug, *width, out))
         }

@@ -519,3 +519,41 @@ fn when_nothing_matches_stderr_says_so_and_stdout_stays_empty() {
         .stdout("")
         .stderr(predicate::str::contains("`alone` has no related articles"));
 }
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    for (shell, marker) in [
+        ("bash", "_careerhub()"),
+        ("zsh", "#compdef careerhub"),
+        ("fish", "complete -c careerhub"),
+        ("elvish", "careerhub"),
+        ("powershell", "careerhub"),
+    ] {
+        careerhub()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(marker).and(predicate::str::contains("search")));
+    }
+    careerhub()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH careerhub 1").and(predicate::str::contains("serve")));
+    careerhub()
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values"));
+}
+
+#[test]
+fn every_flag_and_argument_has_help_and_global_flags_have_their_own_heading() {
+    let out = careerhub().args(["read", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(help.contains("The article's slug"), "{help}");
+    assert!(help.contains("Global options:"), "{help}");
+    let out = careerhub().args(["list", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(help.contains("--json                Print JSON"), "{help}");
+}
