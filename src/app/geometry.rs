@@ -254,6 +254,43 @@ pub fn overlay_inner(rect: Rect) -> Rect {
     padded(inside_border(rect))
 }
 
+/// The help overlay as drawn: one or two columns, its box, and how far it can scroll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpBox {
+    /// Everywhere | Library and Reading side by side.
+    pub two_columns: bool,
+    /// Columns and lines of the whole content.
+    pub content: (usize, usize),
+    /// The box, border included.
+    pub rect: Rect,
+    /// The content's window.
+    pub inner: Rect,
+    /// The largest first line: 0 when everything fits.
+    pub max_scroll: usize,
+}
+
+/// Where the help goes in `area` (the whole terminal): two columns when they fit side by
+/// side, else one; a box too short for the content scrolls.
+pub fn help_box(area: Rect) -> HelpBox {
+    use super::keyhelp::{COLUMN_GAP, HELP_COLUMN, help_lines};
+    let two_columns = usize::from(area.width).saturating_sub(4) >= 2 * HELP_COLUMN + COLUMN_GAP;
+    let columns = if two_columns {
+        2 * HELP_COLUMN + COLUMN_GAP
+    } else {
+        HELP_COLUMN
+    };
+    let lines = help_lines(two_columns);
+    let rect = overlay_box(area, (columns, lines));
+    let inner = overlay_inner(rect);
+    HelpBox {
+        two_columns,
+        content: (columns, lines),
+        rect,
+        inner,
+        max_scroll: lines.saturating_sub(usize::from(inner.height)),
+    }
+}
+
 /// A list overlay as drawn: its box, its rows and which entry shows first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OverlayList {

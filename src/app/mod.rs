@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod geometry;
+pub mod keyhelp;
 pub mod keymap;
 pub mod state;
 pub mod update;

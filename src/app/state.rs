@@ -69,7 +69,8 @@ pub enum Mode {
 /// A panel drawn over the current screen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
+    /// Every key; `scroll` is the first line shown when the box is too short for all.
+    Help { scroll: usize },
     /// Table of contents of the open article.
     Toc {
         selected: usize,
@@ -103,7 +104,7 @@ impl Overlay {
     /// The selected entry and the pinned first row of a list overlay; `None` for help.
     pub fn list(&self) -> Option<(usize, Option<usize>)> {
         match self {
-            Overlay::Help => None,
+            Overlay::Help { .. } => None,
             Overlay::Toc { selected, top }
             | Overlay::Related { selected, top, .. }
             | Overlay::Bookmarks { selected, top }
@@ -114,7 +115,7 @@ impl Overlay {
     /// [`Overlay::list`], to change.
     pub fn list_mut(&mut self) -> Option<(&mut usize, &mut Option<usize>)> {
         match self {
-            Overlay::Help => None,
+            Overlay::Help { .. } => None,
             Overlay::Toc { selected, top }
             | Overlay::Related { selected, top, .. }
             | Overlay::Bookmarks { selected, top }

@@ -190,7 +190,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 top: None,
             },
         ),
-        Action::ToggleHelp => toggle_overlay(app, Overlay::Help),
+        Action::ToggleHelp => toggle_overlay(app, Overlay::Help { scroll: 0 }),
         Action::ShowBookmarks => toggle_overlay(
             app,
             Overlay::Bookmarks {
@@ -344,6 +344,11 @@ fn page(app: &App) -> usize {
 /// cursor or the list selection.
 fn move_by(app: &mut App, delta: isize) {
     let step = |i: usize, len: usize| i.saturating_add_signed(delta).min(len.saturating_sub(1));
+    if let Some(Overlay::Help { scroll }) = &mut app.overlay {
+        let area = Rect::new(0, 0, app.size.0, app.size.1);
+        *scroll = step(*scroll, geometry::help_box(area).max_scroll + 1);
+        return;
+    }
     if let Some(overlay) = &mut app.overlay {
         let len = overlay_len(&app.library, &app.saved, app.reader.as_ref(), overlay);
         if let Some((selected, top)) = overlay.list_mut() {
@@ -448,7 +453,7 @@ pub fn overlay_len(
     overlay: &Overlay,
 ) -> usize {
     match overlay {
-        Overlay::Help => 0,
+        Overlay::Help { .. } => 0,
         Overlay::Toc { .. } => reader.map_or(0, |r| r.layout.toc.len()),
         Overlay::Related { items, .. } => items.len(),
         Overlay::Bookmarks { .. } => saved
@@ -615,7 +620,7 @@ fn open(app: &mut App, fx: &mut Vec<Effect>) {
 
 fn open_overlay_item(app: &mut App, overlay: &Overlay, fx: &mut Vec<Effect>) {
     let target = match overlay {
-        Overlay::Help => None,
+        Overlay::Help { .. } => None,
         Overlay::Toc { selected, .. } => {
             let rows = app.reader_rows();
             if let Some(r) = &mut app.reader

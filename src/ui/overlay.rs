@@ -23,7 +23,7 @@ const LABEL_WIDTH: usize = 10;
 /// Draws `overlay` centred in `area`.
 pub fn render(view: &View, overlay: &Overlay, frame: &mut Frame, area: Rect) {
     match overlay {
-        Overlay::Help => help::render(view, frame, area),
+        Overlay::Help { scroll } => help::render(view, *scroll, frame, area),
         Overlay::Toc { selected, top } => toc(view, *selected, *top, frame, area),
         Overlay::Related {
             items,

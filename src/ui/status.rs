@@ -67,22 +67,38 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(right).right_aligned()), area);
 }
 
-/// Key hints that fit in `room` columns: whole hints only, never a cut one.
+/// Key hints that fit in `room` columns: whole hints only, never a cut one. `? help` is the
+/// last to go: the others make room for it, since it is how a new user finds the rest.
 pub fn hint_spans(
     view: &View,
     hints: &[(&'static str, &'static str)],
     room: usize,
 ) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
+    let cost = |gap: usize, key: &str, what: &str| gap + width(key) + 1 + width(what);
+    let help = hints.iter().find(|(key, _)| *key == "?");
+    let reserved = help.map_or(0, |(key, what)| cost(2, key, what));
+    let mut kept: Vec<(&'static str, &'static str)> = Vec::new();
     let mut used = 0;
-    for &(key, what) in hints {
-        let gap = if spans.is_empty() { 0 } else { 2 };
-        let w = gap + width(key) + 1 + width(what);
-        if used + w > room {
+    for &(key, what) in hints.iter().filter(|(key, _)| *key != "?") {
+        let w = cost(if kept.is_empty() { 0 } else { 2 }, key, what);
+        if used + w + reserved > room {
             break;
         }
         used += w;
-        if gap > 0 {
+        kept.push((key, what));
+    }
+    if let Some(&(key, what)) = help
+        && used + cost(if kept.is_empty() { 0 } else { 2 }, key, what) <= room
+    {
+        // In its own place when everything fits, else last.
+        match hints.iter().position(|(k, _)| *k == "?") {
+            Some(i) if i <= kept.len() => kept.insert(i, (key, what)),
+            _ => kept.push((key, what)),
+        }
+    }
+    let mut spans = Vec::new();
+    for (key, what) in kept {
+        if !spans.is_empty() {
             spans.push(Span::raw("  "));
         }
         spans.push(Span::styled(key, view.styles.key));

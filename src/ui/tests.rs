@@ -994,3 +994,50 @@ fn a_link_number_being_typed_shows_in_the_status_line() {
         assert!(last.contains("Enter follow"), "{w}x{h}: {last:?}");
     }
 }
+
+/// Every line of the help, as drawn while scrolling it from top to bottom at `w`×`h`.
+fn help_seen_by_scrolling(w: u16, h: u16) -> (String, App) {
+    let mut app = app_after(w, h, false, &[Action::ToggleHelp]);
+    let mut seen = String::new();
+    for _ in 0..200 {
+        let terminal = draw(&app, w, h);
+        seen.push_str(&format!("{:?}", terminal.backend()));
+        let before = app.overlay.clone();
+        update_now(&mut app, Action::Down);
+        if app.overlay == before {
+            break;
+        }
+    }
+    (seen, app)
+}
+
+#[test]
+fn help_scrolls_to_every_key_when_the_terminal_is_small() {
+    use crate::app::keyhelp::KEYS;
+    for (w, h) in [(60, 20), (79, 24), (80, 24), (200, 60)] {
+        let (seen, _) = help_seen_by_scrolling(w, h);
+        for k in KEYS {
+            assert!(seen.contains(k.keys), "{w}x{h}: `{}` never shown", k.keys);
+        }
+    }
+    // End goes to the last line at once, and the box says it scrolls.
+    let app = app_after(60, 20, false, &[Action::ToggleHelp, Action::Bottom]);
+    let shown = format!("{:?}", draw(&app, 60, 20).backend());
+    let last = KEYS.last().unwrap();
+    assert!(shown.contains(last.keys), "{shown}");
+    assert!(shown.contains("↑↓ scroll"), "{shown}");
+    // Where everything fits, nothing scrolls.
+    let app = app_after(200, 60, false, &[Action::ToggleHelp, Action::Bottom]);
+    assert_eq!(
+        app.overlay,
+        Some(crate::app::state::Overlay::Help { scroll: 0 })
+    );
+}
+
+#[test]
+fn help_scrolled_to_the_end() {
+    for (w, h) in [(60, 20), (80, 24)] {
+        let app = app_after(w, h, true, &[Action::ToggleHelp, Action::Bottom]);
+        insta::assert_snapshot!(format!("help_end_{w}x{h}"), draw(&app, w, h).backend());
+    }
+}

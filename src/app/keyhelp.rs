@@ -1,0 +1,143 @@
+//! Every key the reader knows, described once: the help overlay and the status line's key
+//! hints both read the tables here, so a key's description lives in one place. The app owns
+//! it (not the views) because scrolling the help needs to know how long it is.
+
+use super::state::Mode;
+
+/// Where a key works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Everywhere,
+    Library,
+    Reading,
+}
+
+impl Group {
+    /// The heading shown above the group in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Everywhere => "Everywhere",
+            Group::Library => "Library",
+            Group::Reading => "Reading",
+        }
+    }
+}
+
+/// One row of the help overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHelp {
+    /// Where the keys work.
+    pub group: Group,
+    /// The keys, as the reader types them.
+    pub keys: &'static str,
+    /// What they do, short enough for a two-column overlay at 80 columns.
+    pub action: &'static str,
+}
+
+const fn key(group: Group, keys: &'static str, action: &'static str) -> KeyHelp {
+    KeyHelp {
+        group,
+        keys,
+        action,
+    }
+}
+
+/// Columns of the keys column and the description column in the help overlay.
+pub const KEYS_WIDTH: usize = 13;
+pub const ACTION_WIDTH: usize = 23;
+pub const COLUMN_GAP: usize = 2;
+
+/// Every key, grouped; the single source of truth for key descriptions.
+pub const KEYS: &[KeyHelp] = {
+    use Group::*;
+    &[
+        key(Everywhere, "?", "show or hide this help"),
+        key(Everywhere, "q", "back, or quit"),
+        key(Everywhere, "Ctrl-C", "quit at once"),
+        key(Everywhere, "Esc", "close, cancel, clear"),
+        key(Everywhere, "j k ↑ ↓", "move or scroll a line"),
+        key(Everywhere, "g G Home End", "go to the top / bottom"),
+        key(Everywhere, "PgUp PgDn", "page up / down"),
+        key(Everywhere, "Ctrl-u Ctrl-d", "half a page up / down"),
+        key(Everywhere, "mouse wheel", "scroll"),
+        // One rule for every list, with no timing: a click selects, and a click on the entry
+        // already highlighted acts like Enter on it (see `update::click`).
+        key(Everywhere, "click", "select, again to open"),
+        key(Everywhere, "Enter", "open the selection"),
+        key(Everywhere, "r", "related articles"),
+        key(Everywhere, "m", "bookmark or unbookmark"),
+        key(Everywhere, "B H", "bookmarks / history"),
+        key(Everywhere, "L", "forward again"),
+        key(Everywhere, "o y", "open in browser / copy"),
+        key(Library, "/", "search the library"),
+        key(Library, "Ctrl-w Ctrl-u", "delete word / query"),
+        key(Library, "f", "show or hide filters"),
+        key(Library, "Tab", "switch list / filters"),
+        key(Library, "Space Enter", "toggle a filter"),
+        key(Library, "x", "clear every filter"),
+        key(Reading, "Space b", "page down / up"),
+        key(Reading, "/", "find in the article"),
+        key(Reading, "n N", "next / previous match"),
+        key(Reading, "t", "table of contents"),
+        key(Reading, "0-9", "link [n]; [12]: 1 2"),
+        key(Reading, "click a link", "follow it"),
+        key(Reading, "h Backspace", "go back"),
+    ]
+};
+
+/// Key hints at the foot of the preview.
+pub const PREVIEW_HINTS: &[(&str, &str)] =
+    &[("Enter", "read"), ("r", "related"), ("m", "bookmark")];
+
+/// Short key hints for the status line in a mode, most useful first.
+pub fn hints(mode: Mode, finding: bool) -> &'static [(&'static str, &'static str)] {
+    match mode {
+        Mode::Library => &[
+            ("Enter", "read"),
+            ("/", "search"),
+            ("f", "filters"),
+            ("r", "related"),
+            ("m", "bookmark"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Mode::Facets => &[
+            ("Space", "toggle"),
+            ("x", "clear"),
+            ("Tab", "list"),
+            ("f", "hide"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Mode::Reader => &[
+            ("Space", "page"),
+            ("/", "find"),
+            ("t", "contents"),
+            ("r", "related"),
+            ("0-9", "links"),
+            ("h", "back"),
+            ("?", "help"),
+        ],
+        Mode::Overlay => &[("↑↓", "move"), ("Enter", "open"), ("Esc", "close")],
+        Mode::TextInput if finding => &[("Enter", "done"), ("n N", "next/prev"), ("Esc", "stop")],
+        Mode::TextInput => &[("Enter", "read"), ("Tab", "browse"), ("Esc", "clear")],
+    }
+}
+
+/// Width of one column of the help overlay: keys, a space, the description.
+pub const HELP_COLUMN: usize = KEYS_WIDTH + 1 + ACTION_WIDTH;
+
+/// Lines of the help overlay's content: with two columns (Everywhere | Library and Reading)
+/// or one.
+pub fn help_lines(two_columns: bool) -> usize {
+    let count = |groups: &[Group]| {
+        groups.len() * 2 - 1 + KEYS.iter().filter(|k| groups.contains(&k.group)).count()
+    };
+    let left = count(&[Group::Everywhere]);
+    let right = count(&[Group::Library, Group::Reading]);
+    if two_columns {
+        left.max(right)
+    } else {
+        left + 1 + right
+    }
+}
