@@ -219,7 +219,11 @@ fn facet_filters_toggle_with_live_counts() {
         .find(|(n, _)| n == "intent")
         .unwrap()
         .1;
-    assert!(intent.iter().all(|c| c.value != "salary"), "{intent:?}");
+    // …and a value that fell to 0 stays in its place while the panel is open.
+    assert!(
+        intent.iter().any(|c| c.value == "salary" && c.count == 0),
+        "{intent:?}"
+    );
     run(&mut app, [Action::ClearFilters]);
     assert_eq!(visible_slugs(&app).len(), 4);
 }
@@ -1200,4 +1204,53 @@ fn with_nine_links_or_fewer_a_digit_follows_at_once() {
     let mut app = many_links(9);
     assert_eq!(copied(&keys(&mut app, "1")), ["https://links.example/p1"]);
     assert_eq!(copied(&keys(&mut app, "9")), ["https://links.example/p9"]);
+}
+
+/// The facet panel's rows as (facet, value, count).
+fn facet_rows(app: &App) -> Vec<(String, String, usize)> {
+    app.facets
+        .rows()
+        .into_iter()
+        .map(|r| {
+            let (name, v) = app.facets.pair(r);
+            (name.to_owned(), v.value.clone(), v.count)
+        })
+        .collect()
+}
+
+#[test]
+fn the_facet_panel_keeps_its_order_while_open_and_space_toggles_the_same_value() {
+    let mut app = app();
+    run(&mut app, [Action::ToggleFacets]);
+    let before = facet_rows(&app);
+    // Pick a value whose filter empties other values' counts.
+    let target = before
+        .iter()
+        .position(|(n, v, _)| n == "role" && v == "data-analyst")
+        .expect("fixture has role data-analyst");
+    app.facets.selected = target;
+    run(&mut app, [Action::Open]);
+    let after = facet_rows(&app);
+    let names = |rows: &[(String, String, usize)]| -> Vec<(String, String)> {
+        rows.iter()
+            .map(|(n, v, _)| (n.clone(), v.clone()))
+            .collect()
+    };
+    assert_eq!(
+        names(&after)[..before.len()],
+        names(&before)[..],
+        "same rows, same places"
+    );
+    assert!(
+        after.iter().any(|(_, _, c)| *c == 0),
+        "values that fell to 0 stay: {after:?}"
+    );
+    assert_eq!(app.facets.selected, target, "cursor stays on its value");
+    assert!(app.facets.is_active("role", "data-analyst"));
+    // The next Space toggles that same value back off.
+    run(&mut app, [Action::Open]);
+    assert!(app.facets.active.is_empty());
+    // Closed and opened again, the panel is sorted afresh (by count).
+    run(&mut app, [Action::ToggleFacets, Action::ToggleFacets]);
+    assert_eq!(facet_rows(&app), before);
 }

@@ -18,7 +18,7 @@ use super::state::{
 };
 use crate::content::document::Document;
 use crate::content::layout;
-use crate::content::library::FacetTally;
+use crate::content::library::{FacetCount, FacetTally};
 use crate::content::search::{Query, title_positions};
 use crate::content::{ArticleId, sanitize};
 
@@ -251,11 +251,57 @@ pub fn refresh_list(app: &mut App) {
     for (f, v) in &app.facets.active {
         tally.add_count(f, v, 0);
     }
-    app.facets.counts = tally.sorted();
+    let fresh = tally.sorted();
+    app.facets.counts = if app.facets.open {
+        // While the panel is open its rows stay where they are under the cursor: counts
+        // change in place, values that fell to 0 stay (dimmed), new ones go at the end.
+        keep_order(&app.facets.counts, fresh)
+    } else {
+        fresh
+    };
     app.list.visible = visible;
     let rows = app.facets.rows().len();
     app.facets.selected = app.facets.selected.min(rows.saturating_sub(1));
     clamp_list(app);
+}
+
+/// `fresh` counts in the order of `shown`: every facet and value of `shown` keeps its place
+/// (with count 0 if it is gone), and what is new follows in `fresh`'s order.
+fn keep_order(
+    shown: &[(String, Vec<FacetCount>)],
+    fresh: Vec<(String, Vec<FacetCount>)>,
+) -> Vec<(String, Vec<FacetCount>)> {
+    let mut fresh: Vec<(String, Vec<FacetCount>)> = fresh;
+    let mut out = Vec::with_capacity(shown.len().max(fresh.len()));
+    for (name, values) in shown {
+        let new_values = fresh
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| std::mem::take(v))
+            .unwrap_or_default();
+        let mut kept: Vec<FacetCount> = values
+            .iter()
+            .map(|old| FacetCount {
+                value: old.value.clone(),
+                count: new_values
+                    .iter()
+                    .find(|v| v.value == old.value)
+                    .map_or(0, |v| v.count),
+            })
+            .collect();
+        kept.extend(
+            new_values
+                .into_iter()
+                .filter(|v| !values.iter().any(|old| old.value == v.value)),
+        );
+        out.push((name.clone(), kept));
+    }
+    out.extend(
+        fresh
+            .into_iter()
+            .filter(|(name, values)| !values.is_empty() && !shown.iter().any(|(n, _)| n == name)),
+    );
+    out
 }
 
 /// Active facet filters as bit masks over the library's numbered facet values: one bit per
