@@ -423,7 +423,15 @@ fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<u8> {
 /// One aligned text row: date, slug, title.
 fn row(out: &mut dyn Write, prefix: &str, a: &Article) -> io::Result<()> {
     let date = a.date.map_or_else(|| "-".repeat(10), |d| d.to_string());
-    writeln!(out, "{prefix}{date}  {:<48}  {}", a.slug, a.title)
+    writeln!(out, "{prefix}{date}  {}  {}", pad_to(&a.slug, 48), a.title)
+}
+
+/// `text` followed by spaces up to `columns` terminal columns, measured by display width:
+/// CJK characters take two columns, combining marks none (`{:<n}` counts characters).
+fn pad_to(text: &str, columns: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let fill = columns.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
 }
 
 fn list(articles: &[&Article], json: bool, out: &mut dyn Write) -> io::Result<u8> {
@@ -495,7 +503,7 @@ fn facets(lib: &Library, json: bool, out: &mut dyn Write) -> io::Result<u8> {
     for (name, values) in &counts {
         writeln!(out, "{name}")?;
         for v in values {
-            writeln!(out, "  {:<32} {:>5}", v.value, v.count)?;
+            writeln!(out, "  {} {:>5}", pad_to(&v.value, 32), v.count)?;
         }
     }
     Ok(0)
@@ -639,4 +647,19 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
         plural(warnings),
     );
     Ok(if errors > 0 { 1 } else { 0 })
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::pad_to;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn padding_counts_display_columns_not_characters() {
+        for value in ["data-analyst", "数据分析", "cafe\u{301}", "café", "👩‍💻 dev"] {
+            let padded = pad_to(value, 32);
+            assert_eq!(padded.width(), 32, "{value:?} → {padded:?}");
+        }
+        assert_eq!(pad_to(&"x".repeat(40), 32), "x".repeat(40), "never cut");
+    }
 }
