@@ -13,7 +13,6 @@ use crate::content::layout::SpanStyle;
 #[derive(Debug, Clone, Copy)]
 struct Palette {
     accent: Color,
-    dim: Color,
     link: Color,
     internal: Color,
     code: Color,
@@ -30,7 +29,6 @@ struct Palette {
 
 const DARK: Palette = Palette {
     accent: Color::Cyan,
-    dim: Color::DarkGray,
     link: Color::LightBlue,
     internal: Color::LightGreen,
     code: Color::Yellow,
@@ -47,7 +45,6 @@ const DARK: Palette = Palette {
 
 const LIGHT: Palette = Palette {
     accent: Color::Blue,
-    dim: Color::DarkGray,
     link: Color::Blue,
     internal: Color::Green,
     code: Color::Magenta,
@@ -113,14 +110,18 @@ impl Styles {
 
     fn colored(p: Palette) -> Styles {
         let bold = Style::new().add_modifier(Modifier::BOLD);
+        // Secondary text is the terminal's own foreground, dimmed (SGR 2), not ANSI colour 8:
+        // popular palettes (Solarized Dark's "bright black") make colour 8 the background, and
+        // dates, meta lines and [n] markers would vanish.
+        let dim = Style::new().add_modifier(Modifier::DIM);
         Styles {
             color: true,
             text: Style::new(),
-            dim: Style::new().fg(p.dim),
+            dim,
             bold,
             accent: Style::new().fg(p.accent),
             key: bold.fg(p.accent),
-            border: Style::new().fg(p.dim),
+            border: dim,
             border_focused: Style::new().fg(p.accent),
             selected: Style::new().fg(p.selected_fg).bg(p.selected_bg),
             selected_unfocused: Style::new().bg(p.unfocused_bg),
@@ -244,5 +245,63 @@ mod tests {
         let style = styles.span(all);
         assert_eq!((style.fg, style.bg), (None, None));
         assert_eq!((styles.selected.fg, styles.selected.bg), (None, None));
+    }
+}
+
+#[cfg(test)]
+mod style_tests {
+    use super::*;
+
+    fn all(options: AppOptions) -> Vec<(&'static str, Style)> {
+        let s = Styles::new(&options);
+        vec![
+            ("text", s.text),
+            ("dim", s.dim),
+            ("bold", s.bold),
+            ("accent", s.accent),
+            ("key", s.key),
+            ("border", s.border),
+            ("border_focused", s.border_focused),
+            ("selected", s.selected),
+            ("selected_unfocused", s.selected_unfocused),
+            ("matched", s.matched),
+            ("star", s.star),
+            ("hit", s.hit),
+            ("current_hit", s.current_hit),
+            ("warning", s.warning),
+            ("chip", s.chip),
+        ]
+    }
+
+    #[test]
+    fn no_text_is_drawn_in_ansi_colour_8() {
+        for theme in [Theme::Dark, Theme::Light] {
+            for color in [true, false] {
+                let options = AppOptions {
+                    theme,
+                    color,
+                    ..AppOptions::default()
+                };
+                for (name, style) in all(options) {
+                    assert_ne!(style.fg, Some(Color::DarkGray), "{theme:?} {name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn styles_snapshot() {
+        for theme in [Theme::Dark, Theme::Light] {
+            let options = AppOptions {
+                theme,
+                color: true,
+                ..AppOptions::default()
+            };
+            let table: String = all(options)
+                .into_iter()
+                .map(|(name, style)| format!("{name:<20} {style:?}\n"))
+                .collect();
+            insta::assert_snapshot!(format!("styles_{theme:?}"), table);
+        }
     }
 }
