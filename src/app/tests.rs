@@ -1254,3 +1254,18 @@ fn the_facet_panel_keeps_its_order_while_open_and_space_toggles_the_same_value()
     run(&mut app, [Action::ToggleFacets, Action::ToggleFacets]);
     assert_eq!(facet_rows(&app), before);
 }
+
+#[test]
+fn esc_after_a_search_keeps_the_selected_article() {
+    let mut app = app();
+    run(&mut app, typed("sql"));
+    let chosen = app.selected_article().unwrap();
+    assert_eq!(app.library.get(chosen).slug, "sql");
+    run(&mut app, [Action::Cancel]);
+    assert!(app.search.input.is_empty());
+    assert_eq!(app.list.visible.len(), 4, "the whole list again");
+    assert_eq!(app.selected_article(), Some(chosen), "still on the article");
+    // A new query starts at its best match.
+    run(&mut app, typed("resume"));
+    assert_eq!(app.list.selected, 0);
+}

@@ -156,10 +156,28 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 return fx;
             }
             app.search.pending = false;
+            // A cleared search (Esc) returns to the whole list on the article that was
+            // selected; a query starts at its best match.
+            let keep = app
+                .search
+                .input
+                .trim()
+                .is_empty()
+                .then(|| app.selected_article())
+                .flatten();
             app.list.results = hits;
             app.list.selected = 0;
             app.list.offset = 0;
             refresh_list(app);
+            if let Some(i) = keep.and_then(|id| {
+                app.list
+                    .visible
+                    .iter()
+                    .position(|&i| app.list.results[i].id == id)
+            }) {
+                app.list.selected = i;
+                clamp_list(app);
+            }
         }
         Action::Open => open(app, &mut fx),
         Action::OpenArticle(id) => open_article(app, id, true, &mut fx),
