@@ -265,6 +265,17 @@ pub struct Position {
     pub permille: u16,
 }
 
+/// How far through an article the reader is, 0–1000: the top line's place among the lines it
+/// can scroll through, so the end of the article on screen is 1000 (and so is an article that
+/// fits). The one definition, for the reader's percentage and the list's progress column.
+pub fn progress_permille(scroll: usize, lines: usize, rows: usize) -> u16 {
+    if lines <= rows {
+        return 1000;
+    }
+    let scrollable = lines - rows;
+    u16::try_from(scroll.min(scrollable) * 1000 / scrollable).unwrap_or(1000)
+}
+
 /// What persists between sessions: bookmarks, reading positions, recently read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

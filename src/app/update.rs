@@ -14,7 +14,7 @@ use super::action::Action;
 use super::geometry::{self, Target};
 use super::state::{
     App, Focus, Mode, Overlay, PendingOpen, Place, Position, RECENT_LIMIT, ReaderPane, RelatedItem,
-    RelatedLabel, Screen,
+    RelatedLabel, Screen, progress_permille,
 };
 use crate::content::document::Document;
 use crate::content::layout;
@@ -581,12 +581,13 @@ fn cancel(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 fn resize(app: &mut App, w: u16, h: u16) {
+    let old_rows = app.reader_rows();
     app.size = (w, h);
     let width = app.text_width();
     if let Some(r) = &mut app.reader
         && r.layout.width != width
     {
-        let pos = position_of(r);
+        let pos = position_of(r, old_rows);
         r.layout = layout::layout(&r.doc, width);
         r.scroll = restore_scroll(r, &pos);
         refresh_find(r);
@@ -1018,14 +1019,13 @@ fn current_section(app: &App) -> usize {
         .unwrap_or(0)
 }
 
-fn position_of(r: &ReaderPane) -> Position {
+fn position_of(r: &ReaderPane, rows: usize) -> Position {
     let section = r.layout.lines.get(r.scroll).and_then(|l| l.section);
     let entry = section.and_then(|s| r.layout.toc.get(s));
-    let total = r.layout.lines.len().max(1);
     Position {
         heading: entry.map(|e| e.title.clone()),
         offset: r.scroll - entry.map_or(0, |e| e.line.min(r.scroll)),
-        permille: (r.scroll.min(total) * 1000 / total) as u16,
+        permille: progress_permille(r.scroll, r.layout.lines.len(), rows),
     }
 }
 
@@ -1044,7 +1044,7 @@ fn remember_position(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     };
     let slug = app.library.get(r.id).slug.clone();
-    let pos = position_of(r);
+    let pos = position_of(r, app.reader_rows());
     if app.saved.positions.get(&slug) != Some(&pos) {
         app.saved.positions.insert(slug, pos);
         if !fx.contains(&Effect::Persist) {

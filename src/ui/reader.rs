@@ -55,13 +55,10 @@ pub fn render(view: &View, reader: &ReaderPane, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// How far through the article the top line is, 0–100; 100 when it all fits on screen.
+/// How far through the article the top line is, 0–100; 100 when it all fits on screen (the
+/// list shows the same figure: [`crate::app::state::progress_permille`]).
 pub fn progress(scroll: usize, lines: usize, rows: usize) -> u16 {
-    if lines <= rows {
-        return 100;
-    }
-    let percent = scroll.min(lines - rows) * 100 / (lines - rows);
-    u16::try_from(percent).unwrap_or(100)
+    crate::app::state::progress_permille(scroll, lines, rows) / 10
 }
 
 /// Title, bookmark star and progress.

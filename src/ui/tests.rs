@@ -1041,3 +1041,24 @@ fn help_scrolled_to_the_end() {
         insta::assert_snapshot!(format!("help_end_{w}x{h}"), draw(&app, w, h).backend());
     }
 }
+
+#[test]
+fn the_list_and_the_reader_show_the_same_progress() {
+    let (w, h) = (120, 30);
+    let mut actions = reading(&[]);
+    actions.extend(std::iter::repeat_n(Action::Down, 7));
+    let mut app = app_after(w, h, false, &actions);
+    let reader = format!("{:?}", draw(&app, w, h).backend());
+    let percent = reader
+        .split(|c: char| !(c.is_ascii_digit() || c == '%'))
+        .find(|t| t.ends_with('%') && t.len() > 1)
+        .expect("a percentage in the reader")
+        .to_owned();
+    assert_ne!(percent, "0%");
+    update_now(&mut app, Action::Back);
+    let list = format!("{:?}", draw(&app, w, h).backend());
+    assert!(
+        list.contains(&percent),
+        "reader says {percent}; list:\n{list}"
+    );
+}
