@@ -36,9 +36,9 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
             Span::raw("   "),
         ];
         let hints = [
-            ("0-9", "more digits"),
             ("Enter", "follow"),
             ("Esc", "cancel"),
+            ("0-9", "more digits"),
         ];
         spans.extend(hint_spans(
             view,
@@ -145,10 +145,25 @@ fn find_line<'a>(view: &View, find: &'a FindState, room: usize) -> (Vec<Span<'a>
     (spans, cursor)
 }
 
-/// `N of M articles`, and skipped files, in as much detail as fits half the line.
+/// In the reader, where in the article (`line 40/320 · 12 links`); in the library, `N of M
+/// articles` and skipped files, in as much detail as fits half the line.
 fn counts(view: &View, room: usize) -> Vec<Span<'static>> {
     let app = view.app;
     let s = &view.styles;
+    if let Some(r) = app.reader.as_ref().filter(|_| app.screen == Screen::Reader) {
+        let lines = r.layout.lines.len().max(1);
+        let links = match r.doc.links.len() {
+            1 => "1 link".to_owned(),
+            n => format!("{n} links"),
+        };
+        let full = format!("line {}/{lines} · {links} ", (r.scroll + 1).min(lines));
+        let short = format!("{links} ");
+        return [full, short]
+            .into_iter()
+            .find(|t| width(t) <= room / 2)
+            .map(|t| vec![Span::styled(t, s.dim)])
+            .unwrap_or_default();
+    }
     let shown = format!(
         "{} of {} articles ",
         app.list.visible.len(),
