@@ -78,6 +78,8 @@ pub enum Action {
     /// other link's number starts with the digits typed (so `1` `2` reaches `[12]`); Enter
     /// follows the number typed so far, Esc forgets it.
     LinkDigit(u8),
+    /// Start typing the number of a link to copy instead of follow (`Y` then `12`).
+    StartCopyLink,
     /// Next / previous hit of find-in-article.
     FindNext,
     FindPrev,

@@ -80,6 +80,7 @@ pub const KEYS: &[KeyHelp] = {
         key(Reading, "n N", "next / previous match"),
         key(Reading, "t", "table of contents"),
         key(Reading, "0-9", "link [n]; [12]: 1 2"),
+        key(Reading, "Y 0-9", "copy link [n]'s URL"),
         key(Reading, "click a link", "follow it"),
         key(Reading, "h Backspace", "go back"),
     ]

@@ -158,6 +158,7 @@ fn key_action(mode: Mode, key: Key) -> Option<Action> {
         (Mode::Reader, Char('H')) => Action::ShowHistory,
         (Mode::Reader, Char('o')) => Action::OpenInBrowser,
         (Mode::Reader, Char('y')) => Action::CopyUrl,
+        (Mode::Reader, Char('Y')) => Action::StartCopyLink,
         (Mode::Reader, Backspace | Char('h') | Left) => Action::Back,
         (Mode::Reader, Char('L')) => Action::Forward,
         (Mode::Reader, Char(d @ '0'..='9')) => Action::LinkDigit(d as u8 - b'0'),

@@ -228,6 +228,8 @@ pub struct ReaderPane {
     pub find: FindState,
     /// Digits of a link number being typed (`[12]` needs two keys); empty when none.
     pub link_number: String,
+    /// The number being typed names a link to copy (`Y`), not to follow.
+    pub copy_link: bool,
 }
 
 /// An article waiting for its document to open in the reader.

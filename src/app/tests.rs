@@ -1269,3 +1269,25 @@ fn esc_after_a_search_keeps_the_selected_article() {
     run(&mut app, typed("resume"));
     assert_eq!(app.list.selected, 0);
 }
+
+#[test]
+fn capital_y_and_a_number_copy_that_link() {
+    let mut app = many_links(23);
+    let fx = keys(&mut app, "Y12");
+    assert_eq!(fx, vec![Effect::Copy("https://links.example/p12".into())]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Copied link [12]: https://links.example/p12")
+    );
+    // Enter for a number that prefixes others; Esc forgets it; then digits follow again.
+    let fx = keys(&mut app, "Y2\r");
+    assert_eq!(fx, vec![Effect::Copy("https://links.example/p2".into())]);
+    assert!(keys(&mut app, "Y\x1b").is_empty());
+    assert!(!app.reader.as_ref().unwrap().copy_link);
+    assert_eq!(app.screen, Screen::Reader);
+    keys(&mut app, "Y27");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("This article has no link [27]")
+    );
+}

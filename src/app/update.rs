@@ -100,6 +100,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     if !matches!(
         action,
         Action::LinkDigit(_)
+            | Action::StartCopyLink
             | Action::Open
             | Action::Cancel
             | Action::SearchDone { .. }
@@ -108,6 +109,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     ) && let Some(r) = app.reader.as_mut()
     {
         r.link_number.clear();
+        r.copy_link = false;
     }
     if !matches!(
         action,
@@ -187,6 +189,12 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Forward => forward(app, &mut fx),
         Action::FollowLink(n) => follow_link(app, n, &mut fx),
         Action::LinkDigit(d) => link_digit(app, d, &mut fx),
+        Action::StartCopyLink => {
+            if let Some(r) = app.reader.as_mut().filter(|_| app.screen == Screen::Reader) {
+                r.link_number.clear();
+                r.copy_link = true;
+            }
+        }
         Action::FindNext => step_find(app, 1),
         Action::FindPrev => step_find(app, -1),
         Action::ToggleFacets => toggle_facets(app),
@@ -552,8 +560,9 @@ fn cancel(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     }
     if let Some(r) = app.reader.as_mut().filter(|_| app.screen == Screen::Reader) {
-        if !r.link_number.is_empty() {
+        if !r.link_number.is_empty() || r.copy_link {
             r.link_number.clear();
+            r.copy_link = false;
         } else {
             r.find = Default::default();
         }
@@ -663,13 +672,18 @@ fn open(app: &mut App, fx: &mut Vec<Effect>) {
     }
     match (app.screen, app.focus) {
         (Screen::Reader, _) => {
-            let typed = app
+            let (typed, copy) = app
                 .reader
                 .as_mut()
-                .map(|r| std::mem::take(&mut r.link_number))
+                .map(|r| {
+                    (
+                        std::mem::take(&mut r.link_number),
+                        std::mem::take(&mut r.copy_link),
+                    )
+                })
                 .unwrap_or_default();
             match typed.parse::<usize>() {
-                Ok(n) => follow_link(app, n, fx),
+                Ok(n) => use_link(app, n, copy, fx),
                 Err(_) => submit_input(app),
             }
         }
@@ -764,6 +778,7 @@ fn show_article(app: &mut App, pending: PendingOpen, doc: Arc<Document>, fx: &mu
         scroll: 0,
         find: Default::default(),
         link_number: String::new(),
+        copy_link: false,
     };
     let slug = app.library.get(id).slug.clone();
     let rows = app.reader_rows();
@@ -849,8 +864,27 @@ fn link_digit(app: &mut App, digit: u8, fx: &mut Vec<Effect>) {
     // Another link starts with these digits when n·10 is still a link number.
     if n > links || n.saturating_mul(10) > links {
         r.link_number.clear();
-        follow_link(app, n, fx);
+        let copy = std::mem::take(&mut r.copy_link);
+        use_link(app, n, copy, fx);
     }
+}
+
+/// Follows link `[n]`, or copies its URL (OSC 52, so over SSH too) when `copy`.
+fn use_link(app: &mut App, n: usize, copy: bool, fx: &mut Vec<Effect>) {
+    if !copy {
+        return follow_link(app, n, fx);
+    }
+    let Some(link) = app
+        .reader
+        .as_ref()
+        .and_then(|r| r.doc.links.get(n.wrapping_sub(1)))
+    else {
+        app.message = Some(format!("This article has no link [{n}]"));
+        return;
+    };
+    let url = sanitize::line(&link.url).into_owned();
+    app.message = Some(format!("Copied link [{n}]: {url}"));
+    fx.push(Effect::Copy(url));
 }
 
 fn follow_link(app: &mut App, n: usize, fx: &mut Vec<Effect>) {

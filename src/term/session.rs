@@ -54,9 +54,12 @@ impl Session {
                 Effect::Persist => self.worker.save(self.app.saved.clone()),
                 Effect::Copy(text) => out.push(super::osc52(&text)),
                 Effect::OpenUrl(url) => {
+                    // No browser: the link is not lost, it goes to the clipboard instead.
                     if let Err(e) = open_in_browser(&url) {
-                        self.app.message =
-                            Some(format!("Cannot start a browser ({e}); y copies the link"));
+                        out.push(super::osc52(&url));
+                        self.app.message = Some(format!(
+                            "Cannot start a browser ({e}); copied {url} instead"
+                        ));
                     }
                 }
             }

@@ -27,16 +27,17 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
         .reader
         .as_ref()
         .filter(|_| app.screen == Screen::Reader && app.overlay.is_none())
-        .map(|r| r.link_number.as_str())
-        .filter(|n| !n.is_empty());
-    let left = if let Some(digits) = link_number {
+        .filter(|r| !r.link_number.is_empty() || r.copy_link)
+        .map(|r| (r.link_number.as_str(), r.copy_link));
+    let left = if let Some((digits, copy)) = link_number {
+        let what = if copy { "copy link " } else { "link " };
         let mut spans = vec![
-            Span::styled("link ", view.styles.bold),
+            Span::styled(what, view.styles.bold),
             Span::styled(format!("{digits}_"), view.styles.accent),
             Span::raw("   "),
         ];
         let hints = [
-            ("Enter", "follow"),
+            ("Enter", if copy { "copy" } else { "follow" }),
             ("Esc", "cancel"),
             ("0-9", "more digits"),
         ];
