@@ -1261,15 +1261,16 @@ fn collapse_text(text: &str) -> String {
         .join(" ")
 }
 
-/// `<pre>` text: tabs expanded, invisible characters dropped, trailing spaces and blank-line
-/// runs removed (a terminal shows neither, and layout never doubles blank lines).
+/// `<pre>` text: tabs expanded, invisible characters dropped, trailing spaces removed (a
+/// terminal shows none), blank lines at either end removed. Blank lines inside are kept, runs
+/// of them too: code keeps its shape.
 fn clean_code(raw: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     for line in raw.replace("\r\n", "\n").split('\n') {
         let line = expand_tabs(line);
         let kept: String = clean_chars(&line);
         let kept = kept.trim_end().to_owned();
-        if kept.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
+        if kept.is_empty() && lines.is_empty() {
             continue;
         }
         lines.push(kept);
@@ -1836,7 +1837,7 @@ mod tests {
         assert_eq!(
             doc.blocks,
             vec![
-                Block::Code("  let a = 1;\n\n    b < c".into()),
+                Block::Code("  let a = 1;\n\n\n    b < c".into()),
                 Block::Code("fenced <div>".into())
             ]
         );

@@ -73,6 +73,9 @@ const MIN_TEXT: usize = 10;
 /// Narrowest table column; tables that cannot give every column this much are drawn row by row.
 const MIN_COLUMN: usize = 3;
 const COLUMN_GAP: &str = " │ ";
+/// Starts each continuation of a code line too wide for the column (a visible mark, so a
+/// reader never mistakes a wrapped line for two lines of code).
+pub const CODE_CONTINUATION: &str = "↪";
 const COLUMN_GAP_WIDTH: usize = 3;
 
 /// Wraps `doc` to `width` columns (clamped to [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
@@ -128,6 +131,15 @@ impl Out {
             self.push_blank(spans);
         } else {
             self.push_raw(spans);
+        }
+    }
+
+    /// A blank line inside code: kept even after another blank (code keeps its blank lines),
+    /// but never at the top.
+    fn push_code_blank(&mut self, prefix: Vec<LayoutSpan>) {
+        self.flush_pending();
+        if !self.lines.is_empty() {
+            self.push_raw(tidy(prefix));
         }
     }
 
@@ -422,17 +434,36 @@ impl Layouter<'_> {
         self.emit(lines, ctx);
     }
 
-    /// Code keeps its lines; what does not fit is cut, not wrapped.
+    /// Code keeps every character, its indentation and its blank lines. A line wider than the
+    /// column is wrapped: each continuation line starts with [`CODE_CONTINUATION`], so the
+    /// original line is the first piece followed by everything after each mark.
     fn code(&mut self, text: &str, ctx: &mut Ctx) {
         let avail = self.avail(ctx);
         let style = SpanStyle {
             code: true,
             ..ctx.base()
         };
-        for line in text.lines() {
+        let mark = SpanStyle {
+            decoration: true,
+            ..style
+        };
+        for line in text.split('\n') {
             let line = line.replace('\t', "    ");
-            let cut = cut_to_width(line.trim_end(), avail);
-            self.emit(vec![vec![span(cut, style)]], ctx);
+            let line = line.trim_end();
+            if line.is_empty() {
+                // A blank line of code is content: written even next to another blank.
+                let prefix = ctx.prefix();
+                self.out.push_code_blank(prefix);
+                continue;
+            }
+            for (k, piece) in code_pieces(line, avail).into_iter().enumerate() {
+                let mut spans = Vec::with_capacity(2);
+                if k > 0 {
+                    spans.push(span(CODE_CONTINUATION, mark));
+                }
+                spans.push(span(piece, style));
+                self.emit(vec![spans], ctx);
+            }
         }
     }
 
@@ -583,19 +614,45 @@ fn plain_title(text: &[Inline]) -> String {
         .join(" ")
 }
 
-/// The longest prefix of `text` that fits in `width` columns.
-fn cut_to_width(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for g in text.graphemes(true) {
-        let w = g.width();
-        if used + w > width {
-            break;
+/// Splits a code line into pieces for [`Layouter::code`]: the first at most `avail` columns,
+/// the others at most `avail - 1` (their line starts with the continuation mark). A piece ends
+/// before a space when one is in its second half, so words of code stay whole where they can;
+/// the space then starts the next piece, and nothing is dropped.
+fn code_pieces(line: &str, avail: usize) -> Vec<String> {
+    let graphemes: Vec<&str> = line.graphemes(true).collect();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < graphemes.len() {
+        let room = if pieces.is_empty() {
+            avail
+        } else {
+            avail.saturating_sub(1)
         }
-        used += w;
-        out.push_str(g);
+        .max(1);
+        let mut used = 0;
+        let mut end = start;
+        while end < graphemes.len() && (end == start || used + graphemes[end].width() <= room) {
+            used += graphemes[end].width();
+            end += 1;
+        }
+        if end < graphemes.len() {
+            // Prefer to break before a space in the second half of the piece.
+            let half = start + (end - start) / 2;
+            if let Some(space) = (half.max(start + 1)..end)
+                .rev()
+                .find(|&k| graphemes[k] == " " && graphemes[k - 1] != " ")
+            {
+                end = space;
+            }
+            // A terminal line loses its trailing spaces: never end a piece on one.
+            while end > start + 1 && graphemes[end - 1] == " " {
+                end -= 1;
+            }
+        }
+        pieces.push(graphemes[start..end].concat());
+        start = end;
     }
-    out
+    pieces
 }
 
 /// Column widths for a table in `avail` columns, or `None` when even [`MIN_COLUMN`] per column
@@ -1312,7 +1369,13 @@ Links
                 "width {width}: line {i} is only whitespace: {line:?}"
             );
             assert_eq!(line.trim_end(), line, "trailing whitespace on line {i}");
-            if i > 0 {
+            // Code keeps runs of blank lines; everywhere else blanks never double.
+            let in_code = |k: usize| out.lines[k].spans.iter().any(|s| s.style.code);
+            let code_above = (0..i)
+                .rev()
+                .find(|&k| !lines[k].is_empty())
+                .is_some_and(in_code);
+            if i > 0 && !code_above {
                 assert!(
                     !(line.is_empty() && lines[i - 1].is_empty()),
                     "width {width}: two blank lines at {i}"
@@ -1470,16 +1533,53 @@ Alpha │ a rather long
     }
 
     #[test]
-    fn code_is_cut_not_wrapped() {
-        let doc = doc_of("<pre>short\nthis line is far longer than twenty columns</pre>");
+    fn code_wraps_with_a_continuation_mark_and_loses_nothing() {
+        let sql = "SELECT id\n\n\n    WHERE status = 'paid'   -- tab-indented note here\nx";
+        let doc = doc_of(&format!("<pre>{sql}</pre>"));
         let out = layout(&doc, 20);
-        assert_eq!(out.plain_text(), "short\nthis line is far lon\n");
+        let expected = "\
+SELECT id
+
+
+    WHERE status =
+↪ 'paid'   --
+↪ tab-indented note
+↪ here
+x
+";
+        assert_eq!(out.plain_text(), expected);
+        // Every character is there: joining each continuation to its line gives the source.
+        let rejoined = out
+            .plain_text()
+            .trim_end()
+            .replace(&format!("\n{CODE_CONTINUATION}"), "");
+        assert_eq!(rejoined, sql);
+        let spans: Vec<&LayoutSpan> = out.lines.iter().flat_map(|l| &l.spans).collect();
+        assert!(spans.iter().all(|s| s.style.code));
         assert!(
-            out.lines
+            spans
                 .iter()
-                .flat_map(|l| &l.spans)
-                .all(|s| s.style.code)
+                .filter(|s| s.text == CODE_CONTINUATION)
+                .all(|s| s.style.decoration)
         );
+        // A word longer than the column is cut by character, still marked.
+        let long = "x".repeat(45);
+        let out = layout(&doc_of(&format!("<pre>{long}</pre>")), 20);
+        assert_eq!(
+            out.plain_text(),
+            format!(
+                "{}\n↪{}\n↪{}\n",
+                "x".repeat(20),
+                "x".repeat(19),
+                "x".repeat(6)
+            )
+        );
+        // Inside a list the column is narrower, and the mark follows the indentation.
+        let out = layout(
+            &doc_of("<ul><li><pre>abcdefghijklmnopqrstuvwxyz</pre></li></ul>"),
+            20,
+        );
+        assert_eq!(out.plain_text(), "• abcdefghijklmnopqr\n  ↪stuvwxyz\n");
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub const KEYS: &[KeyHelp] = {
         key(Reading, "1-9", "follow link [n]"),
         key(Reading, "click a link", "follow it"),
         key(Reading, "h Backspace", "go back"),
+        // Not a key but the one thing on the page a reader must know to read code right: long
+        // code lines wrap (no horizontal scrolling), each continuation marked.
+        key(Reading, "↪ (in code)", "code line continues"),
     ]
 };
 
