@@ -35,10 +35,11 @@ pub enum Block {
     },
     /// A block quote.
     Quote(Vec<Block>),
-    /// A table: the header row (may be empty) and body rows of cells.
+    /// A table: the header row (may be empty) and body rows of cells, placed on a grid
+    /// (`colspan` and `rowspan` already resolved into each cell's column).
     Table {
-        header: Vec<Vec<Inline>>,
-        rows: Vec<Vec<Vec<Inline>>>,
+        header: Vec<Cell>,
+        rows: Vec<Vec<Cell>>,
     },
     /// A horizontal rule (a `---` between trailer sections, or `<hr>`).
     Rule,
@@ -46,6 +47,40 @@ pub enum Block {
     Image { alt: String, src: String },
     /// Preformatted text (`<pre>`, fenced code), kept line for line.
     Code(String),
+}
+
+/// One table cell.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cell {
+    pub text: Vec<Inline>,
+    /// The first grid column the cell occupies: cells of a row are in column order, and a
+    /// `rowspan` from a row above moves the cells of the rows it covers to the right.
+    pub column: usize,
+    /// How many grid columns the cell spans (`colspan`), at least 1.
+    pub colspan: usize,
+    /// Horizontal alignment (`align`, `style="text-align: …"`, or Markdown `:--:`/`--:`).
+    pub align: Align,
+}
+
+/// Horizontal alignment of a table cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+impl Cell {
+    /// A one-column cell at `column` holding `text`, aligned left.
+    pub fn new(text: Vec<Inline>, column: usize) -> Cell {
+        Cell {
+            text,
+            column,
+            colspan: 1,
+            align: Align::Left,
+        }
+    }
 }
 
 /// A run of text with one style.
@@ -254,6 +289,9 @@ struct Emitter {
     out: String,
     scan: TagScan,
     in_table_head: bool,
+    /// Column alignments of the Markdown table being written, and the next cell's column.
+    table_align: Vec<pulldown_cmark::Alignment>,
+    table_cell: usize,
     image: Option<PendingImage>,
 }
 
@@ -334,13 +372,30 @@ impl Emitter {
             Tag::List(Some(start)) => out.push_str(&format!("<ol start=\"{start}\">\n")),
             Tag::List(None) => out.push_str("<ul>\n"),
             Tag::Item => out.push_str("<li>"),
-            Tag::Table(_) => out.push_str("<table>"),
+            Tag::Table(align) => {
+                self.table_align = align;
+                out.push_str("<table>");
+            }
             Tag::TableHead => {
                 self.in_table_head = true;
+                self.table_cell = 0;
                 out.push_str("<thead><tr>");
             }
-            Tag::TableRow => out.push_str("<tr>"),
-            Tag::TableCell => out.push_str(if self.in_table_head { "<th>" } else { "<td>" }),
+            Tag::TableRow => {
+                self.table_cell = 0;
+                out.push_str("<tr>");
+            }
+            Tag::TableCell => {
+                use pulldown_cmark::Alignment;
+                out.push_str(if self.in_table_head { "<th" } else { "<td" });
+                match self.table_align.get(self.table_cell) {
+                    Some(Alignment::Center) => out.push_str(" align=\"center\""),
+                    Some(Alignment::Right) => out.push_str(" align=\"right\""),
+                    _ => {}
+                }
+                out.push('>');
+                self.table_cell += 1;
+            }
             Tag::Emphasis => out.push_str("<em>"),
             Tag::Strong => out.push_str("<strong>"),
             Tag::Strikethrough => out.push_str("<del>"),
@@ -933,10 +988,11 @@ impl Builder {
         sink.flush();
         let mut rows = Vec::new();
         self.collect_rows(node, ctx, false, &mut rows, sink);
-        rows.retain(|r| r.cells.iter().any(|c| !c.is_empty()));
-        let Some(first) = rows.first() else { return };
+        let mut grid = place_cells(rows);
+        grid.retain(|r| r.cells.iter().any(|c| !c.text.is_empty()));
+        let Some(first) = grid.first() else { return };
         let has_header = first.in_head || first.all_th;
-        let mut rows = rows.into_iter();
+        let mut rows = grid.into_iter();
         let header = if has_header {
             rows.next().map(|r| r.cells).unwrap_or_default()
         } else {
@@ -974,7 +1030,12 @@ impl Builder {
             let name = element_name(child);
             if matches!(name, Some("td" | "th")) {
                 all_th &= name == Some("th");
-                cells.push(self.inline_content(child, ctx.deeper()));
+                cells.push(RawCell {
+                    text: self.inline_content(child, ctx.deeper()),
+                    colspan: span_attr(attr(child, "colspan").as_deref(), MAX_COLSPAN),
+                    rowspan: span_attr(attr(child, "rowspan").as_deref(), MAX_ROWSPAN),
+                    align: cell_align(child),
+                });
             }
         }
         Row {
@@ -1013,7 +1074,99 @@ impl Builder {
 struct Row {
     in_head: bool,
     all_th: bool,
-    cells: Vec<Vec<Inline>>,
+    cells: Vec<RawCell>,
+}
+
+/// A cell as written, before it is placed on the grid.
+struct RawCell {
+    text: Vec<Inline>,
+    colspan: usize,
+    rowspan: usize,
+    align: Align,
+}
+
+/// A row placed on the grid.
+struct PlacedRow {
+    in_head: bool,
+    all_th: bool,
+    cells: Vec<Cell>,
+}
+
+/// Widest `colspan` honoured (HTML allows 1000; a terminal table that wide helps nobody).
+const MAX_COLSPAN: usize = 64;
+/// Tallest `rowspan` honoured; `rowspan="0"` (to the end of the table) counts as this too.
+const MAX_ROWSPAN: usize = 1000;
+
+/// `colspan`/`rowspan`: a positive number, at most `max`; `0` means "all the rest" and is
+/// capped the same way; anything else is 1.
+fn span_attr(value: Option<&str>, max: usize) -> usize {
+    match value.and_then(|v| v.trim().parse::<usize>().ok()) {
+        Some(0) => max,
+        Some(n) => n.min(max),
+        None => 1,
+    }
+}
+
+/// A cell's alignment from `align="…"` or a `text-align` declaration in `style`.
+fn cell_align(node: &Handle) -> Align {
+    let from_style = attr(node, "style").and_then(|style| {
+        style.split(';').find_map(|decl| {
+            let (key, value) = decl.split_once(':')?;
+            (key.trim().eq_ignore_ascii_case("text-align")).then(|| value.trim().to_owned())
+        })
+    });
+    match from_style
+        .or_else(|| attr(node, "align"))
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("center") => Align::Center,
+        Some("right" | "end") => Align::Right,
+        _ => Align::Left,
+    }
+}
+
+/// Places cells on the grid as a browser does: each cell takes the first column not covered by
+/// a `rowspan` from above, and covers `colspan` columns; its rowspan covers those columns in
+/// the rows below.
+fn place_cells(rows: Vec<Row>) -> Vec<PlacedRow> {
+    // For each column, how many more rows a rowspan above still covers.
+    let mut covered: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut cells = Vec::with_capacity(row.cells.len());
+        let mut column = 0;
+        let mut next_covered = covered
+            .iter()
+            .map(|n| n.saturating_sub(1))
+            .collect::<Vec<_>>();
+        for raw in row.cells {
+            while covered.get(column).is_some_and(|&n| n > 0) {
+                column += 1;
+            }
+            let end = column + raw.colspan;
+            if next_covered.len() < end {
+                next_covered.resize(end, 0);
+            }
+            for slot in &mut next_covered[column..end] {
+                *slot = (*slot).max(raw.rowspan - 1);
+            }
+            cells.push(Cell {
+                text: raw.text,
+                column,
+                colspan: raw.colspan,
+                align: raw.align,
+            });
+            column = end;
+        }
+        covered = next_covered;
+        out.push(PlacedRow {
+            in_head: row.in_head,
+            all_th: row.all_th,
+            cells,
+        });
+    }
+    out
 }
 
 fn push_item(items: &mut Vec<Vec<Block>>, sink: Sink) {
@@ -1082,7 +1235,7 @@ fn flatten(blocks: Vec<Block>) -> Vec<Inline> {
             Block::Table { header, rows } => std::iter::once(header)
                 .chain(rows)
                 .flatten()
-                .flat_map(with_space)
+                .flat_map(|cell| with_space(cell.text))
                 .collect(),
             Block::Code(text) => {
                 vec![Inline {
@@ -1438,7 +1591,7 @@ fn for_each_inline(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
                 header
                     .iter_mut()
                     .chain(rows.iter_mut().flatten())
-                    .flatten()
+                    .flat_map(|cell| cell.text.iter_mut())
                     .for_each(&mut *f);
             }
             Block::Rule | Block::Image { .. } | Block::Code(_) => {}
@@ -1505,6 +1658,15 @@ mod tests {
         }
     }
 
+    /// One-column, left-aligned cells in consecutive columns.
+    fn cells(texts: &[&str]) -> Vec<Cell> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Cell::new(vec![plain(t)], i))
+            .collect()
+    }
+
     fn item(text: &str) -> Vec<Block> {
         vec![para(text)]
     }
@@ -1551,10 +1713,10 @@ mod tests {
                     items: vec![item("Offer more details")],
                 },
                 Block::Table {
-                    header: vec![vec![plain("When")], vec![plain("What")]],
+                    header: cells(&["When", "What"]),
                     rows: vec![
-                        vec![vec![plain("Day 1")], vec![plain("Thank-you note")]],
-                        vec![vec![plain("Week 2")], vec![plain("Polite check-in")]],
+                        cells(&["Day 1", "Thank-you note"]),
+                        cells(&["Week 2", "Polite check-in"]),
                     ],
                 },
                 Block::Image {
@@ -1768,12 +1930,11 @@ mod tests {
             "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td></tr><tr><td></td><td></td></tr>\
             <tr><td>2</td><td><p>x</p><p>y</p></td><td>extra</td></tr></table>",
         );
-        let cell = |t: &str| vec![plain(t)];
         assert_eq!(
             doc.blocks,
             vec![Block::Table {
-                header: vec![cell("A"), cell("B")],
-                rows: vec![vec![cell("1")], vec![cell("2"), cell("x y"), cell("extra")]],
+                header: cells(&["A", "B"]),
+                rows: vec![cells(&["1"]), cells(&["2", "x y", "extra"])],
             }]
         );
         let doc = parse_ok("<table><tr><td>no</td><th>header</th></tr></table>");
@@ -1785,6 +1946,56 @@ mod tests {
                 .blocks
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn table_cells_are_placed_on_the_grid_with_spans_and_alignment() {
+        let doc = parse_ok(
+            "<table><tr><th colspan=\"2\">Plan</th><th>Year</th></tr>\
+             <tr><td rowspan=\"2\">Basic</td><td>5</td><td>50</td></tr>\
+             <tr><td colspan=\"0\">Same price</td></tr>\
+             <tr><td align=\"RIGHT\">9</td><td style=\"color: red; text-align:center\">90</td>\
+             <td colspan=\"x\">c</td></tr></table>",
+        );
+        let [Block::Table { header, rows }] = &doc.blocks[..] else {
+            panic!("{doc:?}")
+        };
+        let place = |cells: &[Cell]| -> Vec<(String, usize, usize, Align)> {
+            cells
+                .iter()
+                .map(|c| (c.text[0].text.clone(), c.column, c.colspan, c.align))
+                .collect()
+        };
+        let l = Align::Left;
+        assert_eq!(
+            place(header),
+            [("Plan".into(), 0, 2, l), ("Year".into(), 2, 1, l)]
+        );
+        assert_eq!(
+            rows.iter().map(|r| place(r)).collect::<Vec<_>>(),
+            [
+                vec![
+                    ("Basic".into(), 0, 1, l),
+                    ("5".into(), 1, 1, l),
+                    ("50".into(), 2, 1, l)
+                ],
+                // The rowspan above covers column 0; `colspan="0"` is capped.
+                vec![("Same price".into(), 1, MAX_COLSPAN, l)],
+                vec![
+                    ("9".into(), 0, 1, Align::Right),
+                    ("90".into(), 1, 1, Align::Center),
+                    ("c".into(), 2, 1, l)
+                ],
+            ]
+        );
+        let doc = parse_ok("| a | b | c |\n|:-:|--:|---|\n| 1 | 2 | 3 |\n");
+        let [Block::Table { header, rows }] = &doc.blocks[..] else {
+            panic!("{doc:?}")
+        };
+        for row in [header, &rows[0]] {
+            let aligns: Vec<Align> = row.iter().map(|c| c.align).collect();
+            assert_eq!(aligns, [Align::Center, Align::Right, Align::Left]);
+        }
     }
 
     #[test]
@@ -1889,8 +2100,8 @@ mod tests {
                 ],
             },
             Block::Table {
-                header: vec![vec![plain("Role")], vec![plain("Pay")]],
-                rows: vec![vec![vec![plain("Analyst")], vec![plain("low fair")]]],
+                header: cells(&["Role", "Pay"]),
+                rows: vec![cells(&["Analyst", "low fair"])],
             },
             Block::Image {
                 alt: "A chart".into(),
