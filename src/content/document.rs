@@ -133,16 +133,14 @@ impl Inline {
     }
 }
 
-/// Deepest tag nesting a body may have. html5ever's tree builder is quadratic in nesting depth
-/// (16k nested `<div>` take about two seconds), so deeper bodies are refused before parsing.
+/// Deepest tag nesting rendered as written. html5ever's tree builder is quadratic in nesting
+/// depth (16k nested `<div>` take about two seconds), so tags that would nest deeper are
+/// dropped before parsing and their text is kept: the article is flattened, never refused.
 pub const MAX_HTML_DEPTH: usize = 200;
 
 /// Why a body could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocumentError {
-    /// Tags (or Markdown quotes and lists) nest deeper than [`MAX_HTML_DEPTH`]; `line` is the
-    /// 1-based line of the body where the limit was passed.
-    TooDeep { depth: usize, line: usize },
     /// The HTML parser itself failed (it reads from memory, so this should not happen).
     Html { message: String },
 }
@@ -151,7 +149,6 @@ impl DocumentError {
     /// The 1-based line of the body the error points at (1 when it has no position).
     pub fn line(&self) -> usize {
         match self {
-            DocumentError::TooDeep { line, .. } => *line,
             DocumentError::Html { .. } => 1,
         }
     }
@@ -160,14 +157,6 @@ impl DocumentError {
 impl std::fmt::Display for DocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            // The line is where a `Problem` puts it (counted in the file, not the body), so
-            // the message does not repeat it.
-            DocumentError::TooDeep { depth, .. } => write!(
-                f,
-                "the body nests tags {depth} deep, more than the {MAX_HTML_DEPTH} \
-                 careerhub renders; close the unclosed tags (such as `<div>`) or flatten the \
-                 nested lists and quotes in that article"
-            ),
             DocumentError::Html { message } => write!(
                 f,
                 "the body's HTML could not be parsed ({message}); re-export the article or fix \
@@ -181,16 +170,11 @@ impl std::error::Error for DocumentError {}
 
 /// Renders an article body (everything after the frontmatter) into a [`Document`].
 ///
-/// Never panics; refuses only bodies nested deeper than [`MAX_HTML_DEPTH`].
+/// Never panics and never refuses a body for its shape: nesting deeper than
+/// [`MAX_HTML_DEPTH`] is flattened.
 pub fn parse(body: &str) -> Result<Document, DocumentError> {
-    let (body, inserted) = separate_trailer(body);
-    let html = markdown_to_html(&body).map_err(|e| match e {
-        DocumentError::TooDeep { depth, line } => DocumentError::TooDeep {
-            depth,
-            line: original_line(line, &inserted),
-        },
-        other => other,
-    })?;
+    let (body, _) = separate_trailer(body);
+    let html = markdown_to_html(&body);
     let dom = html2text::config::plain()
         .parse_html(html.as_bytes())
         .map_err(|e| DocumentError::Html {
@@ -235,45 +219,43 @@ fn separate_trailer(body: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
     }
 }
 
-/// Maps a line of the text produced by [`separate_trailer`] back to the original body.
-fn original_line(line: usize, inserted: &[usize]) -> usize {
-    line - inserted.iter().filter(|&&l| l < line).count()
-}
-
-/// Converts Markdown to HTML, passing raw HTML through, and measures nesting on the way.
+/// Converts Markdown to HTML, passing raw HTML through, and flattens nesting on the way.
 ///
 /// pulldown-cmark is built without its `html` feature here, so this is a small emitter of our
-/// own; it also lets the nesting check see Markdown containers and raw HTML as one stream.
-fn markdown_to_html(body: &str) -> Result<String, DocumentError> {
+/// own; it also lets the nesting limit see Markdown containers and raw HTML as one stream.
+fn markdown_to_html(body: &str) -> String {
     use pulldown_cmark::{Options, Parser};
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut emitter = Emitter {
         out: String::with_capacity(body.len() + body.len() / 8),
         ..Emitter::default()
     };
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        if let Err(at) = emitter.event(event) {
-            let offset = range.start + at;
-            return Err(DocumentError::TooDeep {
-                depth: emitter.scan.depth,
-                line: line_at(body, offset),
-            });
-        }
+    for event in Parser::new_ext(body, options) {
+        emitter.event(event);
     }
-    Ok(emitter.out)
+    emitter.out
 }
 
-/// The 1-based line of byte `offset` in `text`.
-fn line_at(text: &str, offset: usize) -> usize {
-    let end = floor_char_boundary(text, offset.min(text.len()));
-    text[..end].bytes().filter(|&b| b == b'\n').count() + 1
-}
-
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
+/// Whether a Markdown element can nest in itself without bound (quotes, lists, emphasis) and
+/// so counts towards [`MAX_HTML_DEPTH`]. Paragraphs, headings, links, tables, code and
+/// images cannot, and are always written.
+fn nests(tag: &pulldown_cmark::Tag<'_>) -> bool {
+    use pulldown_cmark::Tag;
+    matches!(
+        tag,
+        Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+    )
 }
 
 /// An image being collected: pulldown-cmark sends its alt text as events between start and end.
@@ -289,6 +271,10 @@ struct Emitter {
     out: String,
     scan: TagScan,
     in_table_head: bool,
+    /// For each open Markdown element: whether its tags were written (false past the
+    /// nesting limit, where the element is flattened into its parent) and whether it counts
+    /// towards that limit.
+    open: Vec<(bool, bool)>,
     /// Column alignments of the Markdown table being written, and the next cell's column.
     table_align: Vec<pulldown_cmark::Alignment>,
     table_cell: usize,
@@ -296,21 +282,25 @@ struct Emitter {
 }
 
 impl Emitter {
-    /// Handles one event; `Err(i)` means nesting passed the limit `i` bytes into the event's
-    /// source text.
-    fn event(&mut self, event: pulldown_cmark::Event<'_>) -> Result<(), usize> {
+    /// Handles one event.
+    fn event(&mut self, event: pulldown_cmark::Event<'_>) {
         use pulldown_cmark::Event;
         if self.image.is_some() {
             return self.image_event(event);
         }
         match event {
             Event::Start(tag) => {
-                self.scan.open_markdown()?;
-                self.start(tag);
+                let counted = nests(&tag) && self.scan.open_markdown();
+                let written = counted || !nests(&tag);
+                self.open.push((written, counted));
+                if written || matches!(tag, pulldown_cmark::Tag::Image { .. }) {
+                    self.start(tag);
+                }
             }
             Event::End(tag) => {
-                self.scan.close_markdown();
-                self.end(tag);
+                if self.close_markdown() {
+                    self.end(tag);
+                }
             }
             Event::Text(t) => escape_text(&t, &mut self.out),
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
@@ -318,10 +308,7 @@ impl Emitter {
                 escape_text(&t, &mut self.out);
                 self.out.push_str("</code>");
             }
-            Event::Html(t) | Event::InlineHtml(t) => {
-                self.scan.scan(&t)?;
-                self.out.push_str(&t);
-            }
+            Event::Html(t) | Event::InlineHtml(t) => self.scan.scan(&t, &mut self.out),
             Event::FootnoteReference(t) => {
                 self.out.push('[');
                 escape_text(&t, &mut self.out);
@@ -332,20 +319,28 @@ impl Emitter {
             Event::Rule => self.out.push_str("<hr>\n"),
             Event::TaskListMarker(done) => self.out.push_str(if done { "[x] " } else { "[ ] " }),
         }
-        Ok(())
+    }
+
+    /// Ends the innermost open Markdown element; whether its tags were written.
+    fn close_markdown(&mut self) -> bool {
+        let (written, counted) = self.open.pop().unwrap_or((false, false));
+        if counted {
+            self.scan.close_markdown();
+        }
+        written
     }
 
     /// Inside `![alt](src)`: text becomes the alt attribute, markup inside it is dropped.
-    fn image_event(&mut self, event: pulldown_cmark::Event<'_>) -> Result<(), usize> {
+    fn image_event(&mut self, event: pulldown_cmark::Event<'_>) {
         use pulldown_cmark::Event;
         let Some(image) = self.image.as_mut() else {
-            return Ok(());
+            return;
         };
         match event {
             Event::Start(_) => image.nesting += 1,
             Event::End(_) if image.nesting > 0 => image.nesting -= 1,
             Event::End(_) => {
-                self.scan.close_markdown();
+                self.close_markdown();
                 if let Some(image) = self.image.take() {
                     self.out.push_str("<img src=\"");
                     escape_attr(&image.src, &mut self.out);
@@ -358,7 +353,6 @@ impl Emitter {
             Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
             _ => {}
         }
-        Ok(())
     }
 
     fn start(&mut self, tag: pulldown_cmark::Tag<'_>) {
@@ -494,49 +488,118 @@ const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
 ];
 
-/// A linear estimate of how deep html5ever will nest elements: open minus close tags, ignoring
-/// void and self-closing-by-sibling elements, skipping comments and raw-text contents. State
-/// carries across chunks because a Markdown HTML block arrives one line at a time.
+/// A linear estimate of how deep html5ever will nest elements (open minus close tags,
+/// ignoring void and self-closing-by-sibling elements, skipping comments and raw-text
+/// contents) that flattens what would nest deeper than [`MAX_HTML_DEPTH`]: such an open tag is
+/// dropped, and so is the closing tag that matches it, while the text between stays. An
+/// element that is dropped with its content anyway ([`DROPPED`], such as `<svg>`) is removed
+/// whole past the limit, so flattening never reveals what it hid. State carries across chunks
+/// because a Markdown HTML block arrives one line at a time.
 #[derive(Default)]
 struct TagScan {
     depth: usize,
+    /// Open Markdown containers (quotes, lists, emphasis), counted apart from HTML.
+    markdown_depth: usize,
     /// Inside `<svg>`/`<math>`, where `<x/>` really is self-closed.
     foreign: usize,
     in_comment: bool,
     raw: Option<&'static str>,
+    /// Open tags dropped past the limit, by lower-case name, so their closing tags go too.
+    dropped: Vec<(Vec<u8>, usize)>,
+    /// Inside a dropped tag that continues past the end of the chunk (with its open quote).
+    dropping_tag: Option<Option<u8>>,
+    /// Inside an element removed with its content: its name and how deep it nests in itself.
+    skipping: Option<(Vec<u8>, usize)>,
+}
+
+/// What to do with a tag.
+enum TagAction {
+    Keep,
+    /// Drop the tag, keep what follows.
+    Drop,
+    /// Drop the tag and everything up to its matching closing tag.
+    Skip,
 }
 
 impl TagScan {
-    fn open_markdown(&mut self) -> Result<(), usize> {
-        self.depth += 1;
-        if self.depth > MAX_HTML_DEPTH {
-            Err(0)
-        } else {
-            Ok(())
+    /// A Markdown container opens; false when it would pass the limit (it is then flattened).
+    /// Markdown containers have a budget of their own, so that HTML left unclosed above them
+    /// (a CMS export's `<div>`s) does not flatten the Markdown trailer.
+    fn open_markdown(&mut self) -> bool {
+        if self.markdown_depth >= MAX_HTML_DEPTH {
+            return false;
         }
+        self.markdown_depth += 1;
+        true
     }
 
     fn close_markdown(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+        self.markdown_depth = self.markdown_depth.saturating_sub(1);
     }
 
-    /// Scans a chunk of raw HTML; `Err(i)` when the limit is passed at byte `i`.
-    fn scan(&mut self, html: &str) -> Result<(), usize> {
+    /// Copies a chunk of raw HTML to `out`, minus the tags flattened away.
+    fn scan(&mut self, html: &str, out: &mut String) {
         let b = html.as_bytes();
+        // `html[copied..i]` is still to be written; dropped ranges move `copied` past them.
+        let mut copied = 0;
+        let mut skip_from = self.skipping.as_ref().map(|_| 0);
         let mut i = 0;
         while i < b.len() {
-            i = if self.in_comment {
-                self.skip_comment(b, i)
-            } else if let Some(raw) = self.raw {
-                self.skip_raw(b, i, raw)
-            } else {
-                match b[i..].iter().position(|&c| c == b'<') {
-                    Some(p) => self.tag(b, i + p + 1)?,
-                    None => b.len(),
+            if let Some(quote) = self.dropping_tag {
+                let end = match tag_end_from(b, i, quote) {
+                    Ok(e) => {
+                        self.dropping_tag = None;
+                        e + 1
+                    }
+                    Err(q) => {
+                        self.dropping_tag = Some(q);
+                        b.len()
+                    }
+                };
+                if skip_from.is_none() {
+                    out.push_str(&html[copied..i]);
+                    copied = end;
                 }
+                i = end;
+                continue;
+            }
+            if self.in_comment {
+                i = self.skip_comment(b, i);
+                continue;
+            }
+            if let Some(raw) = self.raw {
+                i = self.skip_raw(b, i, raw);
+                continue;
+            }
+            let Some(lt) = memchr::memchr(b'<', &b[i..]).map(|p| i + p) else {
+                break;
             };
+            let (next, action) = self.tag(b, lt + 1);
+            match action {
+                TagAction::Keep => {}
+                TagAction::Drop if skip_from.is_some() => {}
+                TagAction::Drop => {
+                    out.push_str(&html[copied..lt]);
+                    copied = next;
+                }
+                TagAction::Skip => {
+                    out.push_str(&html[copied..lt]);
+                    copied = lt;
+                    skip_from = Some(lt);
+                }
+            }
+            if self.skipping.is_none()
+                && let Some(from) = skip_from.take()
+            {
+                // The skipped element ended in this chunk.
+                debug_assert!(from >= copied);
+                copied = next;
+            }
+            i = next;
         }
-        Ok(())
+        if skip_from.is_none() {
+            out.push_str(&html[copied..]);
+        }
     }
 
     fn skip_comment(&mut self, b: &[u8], i: usize) -> usize {
@@ -561,64 +624,99 @@ impl TagScan {
         b.len()
     }
 
-    /// Handles the markup after a `<` at `i`; returns where scanning continues.
-    fn tag(&mut self, b: &[u8], i: usize) -> Result<usize, usize> {
-        if b[i..].starts_with(b"!--") {
+    /// Handles the markup after a `<` at `i`: where scanning continues and what becomes of
+    /// the tag. A tag that does not end in this chunk continues in the next one.
+    fn tag(&mut self, b: &[u8], i: usize) -> (usize, TagAction) {
+        if self.skipping.is_none() && b[i..].starts_with(b"!--") {
             self.in_comment = true;
-            return Ok(i + 3);
+            return (i + 3, TagAction::Keep);
         }
+        let end = |this: &mut TagScan, action: TagAction| match tag_end_from(b, i, None) {
+            Ok(e) => (e + 1, action),
+            Err(quote) => {
+                if matches!(action, TagAction::Drop | TagAction::Skip) {
+                    this.dropping_tag = Some(quote);
+                }
+                (b.len(), action)
+            }
+        };
         match b.get(i) {
-            Some(b'!' | b'?') => Ok(tag_end(b, i).map_or(b.len(), |e| e + 1)),
+            Some(b'!' | b'?') => end(self, TagAction::Keep),
             Some(b'/') => {
-                let name = tag_name(b, i + 1);
-                self.close(name);
-                Ok(tag_end(b, i).map_or(b.len(), |e| e + 1))
+                let name = tag_name(b, i + 1).to_ascii_lowercase();
+                let action = self.close(&name);
+                end(self, action)
             }
             Some(c) if c.is_ascii_alphabetic() => {
-                let name = tag_name(b, i);
-                let end = tag_end(b, i);
-                let self_closing = end.is_some_and(|e| e > i && b[e - 1] == b'/');
-                self.open(name, self_closing).map_err(|()| i)?;
-                Ok(end.map_or(b.len(), |e| e + 1))
+                let name = tag_name(b, i).to_ascii_lowercase();
+                let self_closing =
+                    tag_end_from(b, i, None).is_ok_and(|e| e > i && b[e - 1] == b'/');
+                let action = self.open(&name, self_closing);
+                end(self, action)
             }
-            _ => Ok(i),
+            _ => (i, TagAction::Keep),
         }
     }
 
-    fn open(&mut self, name: &[u8], self_closing: bool) -> Result<(), ()> {
+    fn open(&mut self, name: &[u8], self_closing: bool) -> TagAction {
+        if let Some((skip, nesting)) = &mut self.skipping {
+            if name == skip.as_slice() && !self_closing {
+                *nesting += 1;
+            }
+            return TagAction::Drop;
+        }
         if is_one_of(name, VOID)
             || is_one_of(name, AUTO_CLOSING)
             || (self_closing && self.foreign > 0)
         {
-            return Ok(());
+            return TagAction::Keep;
         }
-        if let Some(raw) = RAW_TEXT
-            .iter()
-            .find(|r| name.eq_ignore_ascii_case(r.as_bytes()))
-        {
+        if let Some(raw) = RAW_TEXT.iter().find(|r| name == r.as_bytes()) {
             // Raw-text elements hold no markup; their content is skipped, not counted.
             self.raw = Some(raw);
-            return Ok(());
+            return TagAction::Keep;
+        }
+        if self.depth >= MAX_HTML_DEPTH {
+            if is_one_of(name, DROPPED) && !self_closing {
+                self.skipping = Some((name.to_vec(), 1));
+                return TagAction::Skip;
+            }
+            match self.dropped.iter_mut().find(|(n, _)| n == name) {
+                Some((_, count)) => *count += 1,
+                None => self.dropped.push((name.to_vec(), 1)),
+            }
+            return TagAction::Drop;
         }
         if is_one_of(name, &["svg", "math"]) {
             self.foreign += 1;
         }
         self.depth += 1;
-        if self.depth > MAX_HTML_DEPTH {
-            Err(())
-        } else {
-            Ok(())
-        }
+        TagAction::Keep
     }
 
-    fn close(&mut self, name: &[u8]) {
+    fn close(&mut self, name: &[u8]) -> TagAction {
+        if let Some((skip, nesting)) = &mut self.skipping {
+            if name == skip.as_slice() {
+                *nesting -= 1;
+                if *nesting == 0 {
+                    self.skipping = None;
+                }
+            }
+            return TagAction::Drop;
+        }
         if name.is_empty() || is_one_of(name, VOID) || is_one_of(name, AUTO_CLOSING) {
-            return;
+            return TagAction::Keep;
+        }
+        if let Some((_, count)) = self.dropped.iter_mut().find(|(n, c)| n == name && *c > 0) {
+            // The innermost open tags were the dropped ones, so they close first.
+            *count -= 1;
+            return TagAction::Drop;
         }
         if is_one_of(name, &["svg", "math"]) {
             self.foreign = self.foreign.saturating_sub(1);
         }
         self.depth = self.depth.saturating_sub(1);
+        TagAction::Keep
     }
 }
 
@@ -643,18 +741,18 @@ fn tag_name(b: &[u8], i: usize) -> &[u8] {
     &rest[..len]
 }
 
-/// The `>` that ends the tag starting at `i`, skipping quoted attribute values.
-fn tag_end(b: &[u8], i: usize) -> Option<usize> {
-    let mut quote = None;
+/// The `>` that ends the tag whose text continues at `i`, skipping quoted attribute values;
+/// `quote` is the quote open at `i`. `Err` holds the quote still open at the end of `b`.
+fn tag_end_from(b: &[u8], i: usize, mut quote: Option<u8>) -> Result<usize, Option<u8>> {
     for (k, &c) in b.iter().enumerate().skip(i) {
         match (quote, c) {
             (None, b'"' | b'\'') => quote = Some(c),
             (Some(q), _) if c == q => quote = None,
-            (None, b'>') => return Some(k),
+            (None, b'>') => return Ok(k),
             _ => {}
         }
     }
-    None
+    Err(quote)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -799,6 +897,9 @@ fn unescape_serialized(text: &str) -> String {
 impl Builder {
     fn children(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
         if ctx.depth >= MAX_WALK_DEPTH {
+            // Deeper than the walk recurses: the text is kept, flattened, without markup.
+            let text = descendant_text(node);
+            self.text(&text, ctx, sink);
             return;
         }
         for child in node.children.borrow().iter() {
@@ -1211,6 +1312,7 @@ fn pre(node: &Handle, sink: &mut Sink) {
 
 fn raw_text(node: &Handle, depth: usize, out: &mut String) {
     if depth >= MAX_WALK_DEPTH {
+        out.push_str(&descendant_text(node));
         return;
     }
     for child in node.children.borrow().iter() {
@@ -1221,6 +1323,26 @@ fn raw_text(node: &Handle, depth: usize, out: &mut String) {
             None => out.push_str(&node_text(child).unwrap_or_default()),
         }
     }
+}
+
+/// The text inside `node`, gathered without recursion (for trees deeper than the walk goes):
+/// `<br>` is a line break, elements dropped with their content stay dropped, and every
+/// other element boundary is a space so that words of neighbouring blocks do not run together.
+fn descendant_text(node: &Handle) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<Handle> = node.children.borrow().iter().rev().cloned().collect();
+    while let Some(next) = stack.pop() {
+        match element_name(&next) {
+            Some("br") => out.push('\n'),
+            Some(tag) if DROPPED.contains(&tag) => {}
+            Some(_) => {
+                out.push(' ');
+                stack.extend(next.children.borrow().iter().rev().cloned());
+            }
+            None => out.push_str(&node_text(&next).unwrap_or_default()),
+        }
+    }
+    out
 }
 
 /// Flattens blocks into one run of inline text, blocks separated by a space; line breaks
@@ -2124,35 +2246,57 @@ mod tests {
     }
 
     #[test]
-    fn ten_thousand_nested_divs_are_refused_fast_with_their_line() {
+    fn deeply_nested_divs_are_flattened_fast_and_keep_their_text() {
+        for n in [201, 5_000, 20_000] {
+            let body = format!(
+                "intro\n\n{}<p>The paragraph inside.</p>{}\n\nafter",
+                "<div class=\"wrap\">".repeat(n),
+                "</div>".repeat(n)
+            );
+            let started = std::time::Instant::now();
+            let doc = parse_ok(&body);
+            assert!(
+                started.elapsed() < std::time::Duration::from_millis(1500),
+                "{n}: {:?}",
+                started.elapsed()
+            );
+            assert_eq!(
+                doc.blocks,
+                vec![para("intro"), para("The paragraph inside."), para("after")],
+                "{n}"
+            );
+        }
+        // Unclosed wrappers (a CMS export that never closes its `<div>`s) keep every paragraph
+        // and the Markdown trailer after them.
         let body = format!(
-            "intro\n\n{}x{}",
-            "<div>".repeat(10_000),
-            "</div>".repeat(10_000)
+            "{}\n\n---\n\n## Related articles\n\n- [Next](https://n.example/blog/next)\n",
+            (0..1_000)
+                .map(|i| format!("<div><p>Part {i}.</p>"))
+                .collect::<String>()
         );
-        let started = std::time::Instant::now();
-        let err = parse(&body).unwrap_err();
-        assert!(
-            started.elapsed() < std::time::Duration::from_millis(500),
-            "{:?}",
-            started.elapsed()
+        let doc = parse_ok(&body);
+        let text = all_text(&doc);
+        for i in [0, 199, 200, 500, 999] {
+            assert!(text.contains(&format!("\"Part {i}.\"")), "{i}");
+        }
+        assert!(doc.blocks.contains(&heading(2, "Related articles")));
+        assert_eq!(doc.links, vec![link("https://n.example/blog/next")]);
+    }
+
+    #[test]
+    fn flattening_never_reveals_dropped_content_and_handles_split_tags() {
+        let deep = "<div>".repeat(MAX_HTML_DEPTH);
+        let body = format!(
+            "{deep}<section><svg><svg></svg><text>SECRET</text></svg><template>HIDDEN</template>\
+             <p>kept</p></section>"
         );
-        assert_eq!(
-            err,
-            DocumentError::TooDeep {
-                depth: MAX_HTML_DEPTH + 1,
-                line: 3
-            }
+        assert_eq!(parse_ok(&body).blocks, vec![para("kept")]);
+        // A Markdown HTML block arrives line by line: a dropped tag may span lines.
+        let body = format!(
+            "{}\n<div\n class=\"a>b\"\n>\n<p>text after</p>\n</div>\n",
+            "<div>".repeat(MAX_HTML_DEPTH)
         );
-        assert_eq!(err.line(), 3);
-        let message = err.to_string();
-        assert!(
-            message.contains("201 deep") && message.contains("close the unclosed tags"),
-            "{message}"
-        );
-        // Lines inserted to separate the trailer do not shift the reported line.
-        let body = format!("<p>a</p>\n---\n\n{}", "<div>".repeat(300));
-        assert_eq!(parse(&body).unwrap_err().line(), 4);
+        assert_eq!(parse_ok(&body).blocks, vec![para("text after")]);
     }
 
     #[test]
@@ -2192,16 +2336,19 @@ mod tests {
     }
 
     #[test]
-    fn deep_markdown_quotes_and_lists_are_refused() {
-        let body = format!("intro\n\n{} deep\n", ">".repeat(10_000));
-        assert!(matches!(
-            parse(&body),
-            Err(DocumentError::TooDeep { line: 3, .. })
-        ));
+    fn deep_markdown_quotes_and_lists_are_flattened() {
+        let body = format!("intro\n\n{} deep words\n", ">".repeat(10_000));
+        let started = std::time::Instant::now();
+        let doc = parse_ok(&body);
+        assert!(started.elapsed() < std::time::Duration::from_millis(1500));
+        assert!(all_text(&doc).contains("deep words"), "{doc:?}");
         let body: String = (0..300)
             .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
             .collect();
-        assert!(matches!(parse(&body), Err(DocumentError::TooDeep { .. })));
+        let text = all_text(&parse_ok(&body));
+        for i in [0, 150, 299] {
+            assert!(text.contains(&format!("level {i}")), "{i}");
+        }
         let body: String = (0..10)
             .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
             .collect();
