@@ -173,8 +173,7 @@ impl std::error::Error for DocumentError {}
 /// Never panics and never refuses a body for its shape: nesting deeper than
 /// [`MAX_HTML_DEPTH`] is flattened.
 pub fn parse(body: &str) -> Result<Document, DocumentError> {
-    let (body, _) = separate_trailer(body);
-    let html = markdown_to_html(&body);
+    let html = body_to_html(body);
     let dom = html2text::config::plain()
         .parse_html(html.as_bytes())
         .map_err(|e| DocumentError::Html {
@@ -194,46 +193,127 @@ pub fn parse(body: &str) -> Result<Document, DocumentError> {
 
 /// Inserts a blank line between a raw HTML line and a `---` line right below it. Without it the
 /// `---` that opens the Markdown trailer would be swallowed by the HTML block (which only ends
-/// at a blank line) and show up as literal text. Returns the new text and the (1-based, new
-/// numbering) lines that were inserted, so error positions can be mapped back.
-fn separate_trailer(body: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
+/// at a blank line) and show up as literal text.
+fn separate_trailer(body: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(body.len() + 16);
-    let mut inserted = Vec::new();
+    let mut inserted = false;
     let mut prev_is_html = false;
-    let mut line_no = 0;
     for line in body.split_inclusive('\n') {
         let trimmed = line.trim();
         if prev_is_html && trimmed == "---" {
             out.push('\n');
-            line_no += 1;
-            inserted.push(line_no);
+            inserted = true;
         }
         out.push_str(line);
-        line_no += 1;
         prev_is_html = trimmed.starts_with('<');
     }
-    if inserted.is_empty() {
-        (std::borrow::Cow::Borrowed(body), inserted)
+    if inserted {
+        std::borrow::Cow::Owned(out)
     } else {
-        (std::borrow::Cow::Owned(out), inserted)
+        std::borrow::Cow::Borrowed(body)
     }
 }
 
-/// Converts Markdown to HTML, passing raw HTML through, and flattens nesting on the way.
+/// Converts a body to one HTML fragment, flattening nesting on the way.
 ///
-/// pulldown-cmark is built without its `html` feature here, so this is a small emitter of our
-/// own; it also lets the nesting limit see Markdown containers and raw HTML as one stream.
-fn markdown_to_html(body: &str) -> String {
-    use pulldown_cmark::{Options, Parser};
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+/// A CMS export (its first line is an HTML tag) is cut into HTML regions and Markdown between
+/// them ([`html_regions`]): the regions go to the HTML parser as they are, whatever their
+/// indentation or blank lines, as a browser would read them; only the rest is Markdown. Any
+/// other body is Markdown, where CommonMark decides what is HTML.
+fn body_to_html(body: &str) -> String {
     let mut emitter = Emitter {
         out: String::with_capacity(body.len() + body.len() / 8),
         ..Emitter::default()
     };
-    for event in Parser::new_ext(body, options) {
-        emitter.event(event);
+    if starts_an_html_region(body.trim_start()) {
+        for (is_html, text) in html_regions(body) {
+            if is_html {
+                emitter.scan.scan(text, &mut emitter.out);
+                emitter.out.push('\n');
+            } else {
+                emitter.markdown(text);
+            }
+        }
+    } else {
+        emitter.markdown(&separate_trailer(body));
     }
     emitter.out
+}
+
+/// Whether a line (without its indentation) opens raw HTML: a start tag whose name ends at
+/// a space, `>`, `/` or the end of the line, a closing tag, or a comment or declaration.
+/// `<https://…>` (a Markdown autolink) does not.
+fn starts_an_html_region(line: &str) -> bool {
+    let b = line.as_bytes();
+    match b.get(1) {
+        _ if b.first() != Some(&b'<') => false,
+        Some(b'!') => true,
+        Some(b'/') => b.get(2).is_some_and(u8::is_ascii_alphabetic),
+        Some(c) if c.is_ascii_alphabetic() => {
+            let name = tag_name(b, 1);
+            matches!(
+                b.get(1 + name.len()),
+                None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+            )
+        }
+        _ => false,
+    }
+}
+
+/// Cuts a CMS export into `(is_html, text)` parts. An HTML region starts at a line that
+/// opens raw HTML ([`starts_an_html_region`]) and takes every following line, indented or
+/// blank or a broken tag alike, until a line at column 0 that is Markdown again: one that
+/// does not start with `<` once the region's tags are closed, or a `---` rule or `#` heading
+/// (the trailer's own lines, which also end a region whose `<div>`s were never closed).
+/// Lines inside `<pre>`, `<style>`, `<script>` or a comment never end a region.
+fn html_regions(body: &str) -> Vec<(bool, &str)> {
+    let mut parts = Vec::new();
+    let mut scan = TagScan::default();
+    let mut sink = String::new();
+    let mut in_html = false;
+    let mut fence: Option<&str> = None;
+    let mut start = 0;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let text = line.trim_end();
+        if in_html {
+            let shielded = scan.raw.is_some() || scan.in_comment || scan.pre > 0;
+            let markdown_again = !shielded
+                && !text.is_empty()
+                && !line.starts_with([' ', '\t', '<'])
+                && (scan.depth == 0 || text == "---" || text.starts_with('#'));
+            if markdown_again {
+                parts.push((true, &body[start..offset]));
+                start = offset;
+                in_html = false;
+                scan = TagScan::default();
+            }
+        }
+        if in_html {
+        } else if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+        } else if starts_an_html_region(trimmed) {
+            if start < offset {
+                parts.push((false, &body[start..offset]));
+            }
+            start = offset;
+            in_html = true;
+        }
+        if in_html {
+            sink.clear();
+            scan.scan(line, &mut sink);
+        }
+        offset += line.len();
+    }
+    if start < body.len() {
+        parts.push((in_html, &body[start..]));
+    }
+    parts
 }
 
 /// Whether a Markdown element can nest in itself without bound (quotes, lists, emphasis) and
@@ -282,6 +362,19 @@ struct Emitter {
 }
 
 impl Emitter {
+    /// Writes a piece of Markdown.
+    fn markdown(&mut self, text: &str) {
+        use pulldown_cmark::{Options, Parser};
+        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+        for event in Parser::new_ext(text, options) {
+            self.event(event);
+        }
+        // A region cut short (an unclosed quote, say) must not leave elements open for the next.
+        while !self.open.is_empty() {
+            self.close_markdown();
+        }
+    }
+
     /// Handles one event.
     fn event(&mut self, event: pulldown_cmark::Event<'_>) {
         use pulldown_cmark::Event;
@@ -500,6 +593,8 @@ struct TagScan {
     depth: usize,
     /// Open Markdown containers (quotes, lists, emphasis), counted apart from HTML.
     markdown_depth: usize,
+    /// Open `<pre>` elements, where a line at column 0 is still text of the element.
+    pre: usize,
     /// Inside `<svg>`/`<math>`, where `<x/>` really is self-closed.
     foreign: usize,
     in_comment: bool,
@@ -690,6 +785,9 @@ impl TagScan {
         if is_one_of(name, &["svg", "math"]) {
             self.foreign += 1;
         }
+        if is_one_of(name, &["pre", "listing"]) {
+            self.pre += 1;
+        }
         self.depth += 1;
         TagAction::Keep
     }
@@ -714,6 +812,9 @@ impl TagScan {
         }
         if is_one_of(name, &["svg", "math"]) {
             self.foreign = self.foreign.saturating_sub(1);
+        }
+        if is_one_of(name, &["pre", "listing"]) {
+            self.pre = self.pre.saturating_sub(1);
         }
         self.depth = self.depth.saturating_sub(1);
         TagAction::Keep
@@ -962,6 +1063,9 @@ impl Builder {
 
     /// Text goes into the current paragraph; bare `http(s)://` URLs outside links become links.
     fn text(&mut self, text: &str, ctx: Ctx, sink: &mut Sink) {
+        // A text node of just a newline is a soft break, not the `<br>` marker it would look
+        // like (a span of exactly "\n").
+        let text = if text == "\n" { " " } else { text };
         if ctx.link.is_some() {
             sink.inlines.push(Inline {
                 text: text.to_owned(),
@@ -2232,6 +2336,103 @@ mod tests {
             heading(3, "Done"),
         ];
         assert_eq!(doc.blocks, expected);
+    }
+
+    /// A CMS export whose trailer ends with an FAQ widget: `<style>` at column 0, then the
+    /// widget indented as exports indent it, blank lines and a tag that lost its space.
+    const FAQ_EXPORT: &str = concat!(
+        "<p id=\"\">Follow up once, then let it rest.</p>",
+        "<pre>first line\n\n    indented after a blank\n</pre>\n",
+        "\n---\n\n## Questions people ask\n\n",
+        "<style>\n.faq { color: red }\n.SECRET-STYLE { display: none }\n</style>\n\n",
+        "                <div class=\"faq-card\">\n",
+        "                    <div class=\"q\">How long should I wait?</div>\n",
+        "                    <imgsrc=\"x.svg\" loading=\"lazy\" alt />\n",
+        "\n",
+        "                    <div class=\"a\">Three business days.</div>\n",
+        "                </div>\n",
+        "        <script>var SECRET_SCRIPT = 1;</script>\n",
+        "\n---\n\n## Related articles\n\n",
+        "- [Next one](https://x.example/blog/next-one)\n\n",
+        "<https://x.example/blog/auto>\n",
+    );
+
+    #[test]
+    fn html_in_a_cms_trailer_is_html_whatever_its_indentation() {
+        let doc = parse_ok(FAQ_EXPORT);
+        assert_eq!(
+            doc.blocks,
+            vec![
+                para("Follow up once, then let it rest."),
+                Block::Code("first line\n\n    indented after a blank".into()),
+                Block::Rule,
+                heading(2, "Questions people ask"),
+                para("How long should I wait?"),
+                para("Three business days."),
+                Block::Rule,
+                heading(2, "Related articles"),
+                Block::List {
+                    start: None,
+                    items: vec![vec![Block::Paragraph(vec![styled(
+                        "Next one",
+                        false,
+                        Some(0)
+                    )])]],
+                },
+                Block::Paragraph(vec![styled("https://x.example/blog/auto", false, Some(1))]),
+            ]
+        );
+        let text = all_text(&doc);
+        for hidden in ["SECRET", "imgsrc", "color", "<"] {
+            assert!(!text.contains(hidden), "{hidden} shown: {text}");
+        }
+        // The same widget in a plain Markdown file stays what CommonMark says: code.
+        let markdown = "Intro.\n\n    <div class=\"q\">A tag shown as code</div>\n";
+        assert_eq!(
+            parse_ok(markdown).blocks,
+            vec![
+                para("Intro."),
+                Block::Code("<div class=\"q\">A tag shown as code</div>".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn html_regions_end_where_markdown_resumes() {
+        let parts = |body| -> Vec<(bool, String)> {
+            html_regions(body)
+                .into_iter()
+                .map(|(h, t)| (h, t.to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            parts("<div>\ntext at zero\n</div>\nMarkdown *again*\n"),
+            [
+                (true, "<div>\ntext at zero\n</div>\n".to_owned()),
+                (false, "Markdown *again*\n".to_owned())
+            ]
+        );
+        // Unclosed wrappers end at the trailer's rule; `<pre>` keeps its column-0 lines.
+        assert_eq!(
+            parts("<div><pre>\n---\n</pre>\n---\n## Next\n"),
+            [
+                (true, "<div><pre>\n---\n</pre>\n".to_owned()),
+                (false, "---\n## Next\n".to_owned())
+            ]
+        );
+        // Fenced code in the trailer is never a region.
+        assert_eq!(
+            parts("<p>a</p>\n---\n```\n<div>\n```\n"),
+            [
+                (true, "<p>a</p>\n".to_owned()),
+                (false, "---\n```\n<div>\n```\n".to_owned())
+            ]
+        );
+        assert!(!starts_an_html_region("<https://x.example>"));
+        assert!(!starts_an_html_region("< b"));
+        assert!(starts_an_html_region("<!-- note -->"));
+        assert!(starts_an_html_region("</div>"));
+        assert!(starts_an_html_region("<img"));
     }
 
     #[test]
