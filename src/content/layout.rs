@@ -78,15 +78,27 @@ const COLUMN_GAP_WIDTH: usize = 3;
 /// Indentation of the continuation lines of a field in a stacked table.
 const STACK_INDENT: &str = "  ";
 
-/// Wraps `doc` to `width` columns (clamped to [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
+/// Wraps `doc` to `width` columns (clamped to [`MIN_WIDTH`]..=[`MAX_WIDTH`]) for printing.
 ///
 /// Lines never exceed the width, except a URL too long for any line, which is kept whole on a
-/// line of its own (and the `Links` list, whose URLs are never wrapped).
+/// line of its own, and the URLs of the `Links` list, which are never wrapped (so a printed
+/// URL can be copied or searched whole; a terminal folds the long line, losing nothing).
 pub fn layout(doc: &Document, width: u16) -> Layout {
+    layout_with(doc, width, false)
+}
+
+/// [`layout`] for a screen that clips lines at its edge (the reader): the `Links` list wraps
+/// its URLs too, continuation lines under the URL, so no URL is cut off.
+pub fn layout_for_screen(doc: &Document, width: u16) -> Layout {
+    layout_with(doc, width, true)
+}
+
+fn layout_with(doc: &Document, width: u16, wrap_link_urls: bool) -> Layout {
     let width = width.clamp(MIN_WIDTH, MAX_WIDTH);
     let mut layouter = Layouter {
         doc,
         width: usize::from(width),
+        wrap_link_urls,
         out: Out::default(),
     };
     let mut ctx = Ctx::default();
@@ -313,6 +325,8 @@ fn link_span(text: impl Into<String>, style: SpanStyle, i: usize) -> LayoutSpan 
 struct Layouter<'d> {
     doc: &'d Document,
     width: usize,
+    /// Wrap the URLs of the `Links` list (see [`layout_for_screen`]).
+    wrap_link_urls: bool,
     out: Out,
 }
 
@@ -580,15 +594,35 @@ impl Layouter<'_> {
             (header, rows)
         };
         let avail = self.avail(ctx);
+        let labelled = |cell: &TableCell| {
+            labels
+                .iter()
+                .find(|h| h.column <= cell.column && cell.column < h.column + h.colspan)
+                .filter(|h| has_words(&h.tokens))
+        };
         for (r, row) in rows.iter().enumerate() {
             if r > 0 {
                 self.out.separate(&ctx.rest);
             }
-            for cell in row.iter().filter(|c| has_words(&c.tokens)) {
-                let label = labels
+            // Every labelled column gets its line in every row, empty or not, so no header is
+            // lost to a column of empty cells; unlabelled cells show when they hold something.
+            let mut fields: Vec<(Option<&TableCell>, Option<&TableCell>)> = Vec::new();
+            for label in labels.iter().filter(|h| has_words(&h.tokens)) {
+                let cells = row
                     .iter()
-                    .find(|h| h.column <= cell.column && cell.column < h.column + h.colspan)
-                    .filter(|h| has_words(&h.tokens));
+                    .filter(|c| labelled(c).is_some_and(|h| std::ptr::eq(h, label)))
+                    .collect::<Vec<_>>();
+                if cells.is_empty() {
+                    fields.push((Some(label), None));
+                }
+                fields.extend(cells.into_iter().map(|c| (Some(label), Some(c))));
+            }
+            for cell in row.iter().filter(|c| labelled(c).is_none()) {
+                if has_words(&cell.tokens) {
+                    fields.push((None, Some(cell)));
+                }
+            }
+            for (label, cell) in fields {
                 let mut tokens = Vec::new();
                 if let Some(label) = label {
                     tokens.extend(label.tokens.iter().map(|t| match t {
@@ -611,12 +645,22 @@ impl Layouter<'_> {
                     }
                     tokens.push(Token::Space(ctx.base()));
                 }
-                tokens.extend(cell.tokens.iter().cloned());
+                if let Some(cell) = cell {
+                    tokens.extend(cell.tokens.iter().cloned());
+                }
                 // A hanging indent tells one field's continuation from the next field.
-                let rest = avail.saturating_sub(STACK_INDENT.len());
+                // Indented only when that splits no word: a word that needs the whole line
+                // gets it.
+                let indented = avail.saturating_sub(STACK_INDENT.len());
+                let rest = if longest_word(&tokens) <= indented {
+                    indented
+                } else {
+                    avail
+                };
+                let indent = if rest < avail { STACK_INDENT } else { "" };
                 let mut lines = wrap_hanging(&tokens, avail, rest, false);
                 for line in lines.iter_mut().skip(1) {
-                    line.insert(0, span(STACK_INDENT, ctx.base()));
+                    line.insert(0, span(indent, ctx.base()));
                 }
                 self.emit(lines, ctx);
             }
@@ -649,14 +693,45 @@ impl Layouter<'_> {
                 ..SpanStyle::default()
             };
             // The whole entry stands for its link, so a click anywhere on it follows it.
-            let mut line = vec![
-                link_span(format!("[{}] ", i + 1), decoration, i),
-                span(visible(&link.url), url),
-            ];
-            if let Some(slug) = &link.internal {
-                line.push(link_span(format!(" → {}", visible(slug)), decoration, i));
+            let number = link_span(format!("[{}] ", i + 1), decoration, i);
+            if !self.wrap_link_urls {
+                let mut line = vec![number, span(visible(&link.url), url)];
+                if let Some(slug) = &link.internal {
+                    line.push(link_span(format!(" → {}", visible(slug)), decoration, i));
+                }
+                self.out.push(line);
+                continue;
             }
-            self.out.push(line);
+            // Wrapped under the URL's first column, broken after its punctuation where it can;
+            // `→ slug` goes where it fits.
+            let indent = number.text.width();
+            let mut tokens = vec![Token::Word(Word {
+                width: visible(&link.url).width(),
+                pieces: vec![span(visible(&link.url), url)],
+                url: true,
+            })];
+            if let Some(slug) = &link.internal {
+                let text = format!("→ {}", visible(slug));
+                tokens.push(Token::Space(SpanStyle::default()));
+                tokens.push(Token::Word(Word {
+                    width: text.width(),
+                    pieces: vec![link_span(text, decoration, i)],
+                    url: false,
+                }));
+            }
+            let room = self.width.saturating_sub(indent).max(MIN_TEXT);
+            for (k, mut line) in wrap(&tokens, room, true).into_iter().enumerate() {
+                let lead = if k == 0 {
+                    number.clone()
+                } else {
+                    link_span(" ".repeat(indent), SpanStyle::default(), i)
+                };
+                line.insert(0, lead);
+                for piece in &mut line {
+                    piece.link = Some(i);
+                }
+                self.out.push(line);
+            }
         }
     }
 }
@@ -701,13 +776,25 @@ fn code_pieces(line: &str, avail: usize) -> Vec<String> {
             end += 1;
         }
         if end < graphemes.len() {
-            // Prefer to break before a space in the second half of the piece.
+            // Prefer to break before a space in the second half of the piece, else after
+            // punctuation (`_`, `.`, `,` …) between letters or digits, so words stay whole.
             let half = start + (end - start) / 2;
+            let alnum = |k: usize| graphemes[k].chars().any(char::is_alphanumeric);
             if let Some(space) = (half.max(start + 1)..end)
                 .rev()
                 .find(|&k| graphemes[k] == " " && graphemes[k - 1] != " ")
             {
                 end = space;
+            } else if alnum(end) && alnum(end - 1) {
+                let after_punct = (start + 1..end)
+                    .rev()
+                    .find(|&k| alnum(k) && !alnum(k - 1) && graphemes[k - 1] != " ");
+                let any_space = (start + 1..end)
+                    .rev()
+                    .find(|&k| graphemes[k] == " " && graphemes[k - 1] != " ");
+                if let Some(at) = after_punct.or(any_space) {
+                    end = at;
+                }
             }
             // A terminal line loses its trailing spaces: never end a piece on one.
             while end > start + 1 && graphemes[end - 1] == " " {
@@ -818,7 +905,7 @@ fn longest_word(tokens: &[Token]) -> usize {
         .iter()
         .filter_map(|t| match t {
             Token::Word(w) if w.url => Some(
-                url_segments(&w.pieces)
+                segments(&w.pieces)
                     .iter()
                     .map(|seg| spans_width(seg))
                     .max()
@@ -1092,15 +1179,12 @@ impl Wrapper {
     }
 }
 
-/// Breaks a word into chunks of at most `avail` columns: a URL after its punctuation where it
-/// can (so the words inside it stay whole), anything else by grapheme. A link marker (a
-/// decoration piece ` [n]`) is kept in one piece.
+/// Breaks a word into chunks of at most `avail` columns: after its punctuation where it can
+/// (`experimentation-` `heavy`, `linkedin.com/in/` `name`), so the runs of letters and digits
+/// inside it stay whole; by grapheme only a run that alone is wider than the line. A link
+/// marker (a decoration piece ` [n]`) is kept in one piece.
 fn break_word(word: &Word, avail: usize) -> Vec<Vec<LayoutSpan>> {
-    let units = if word.url {
-        url_segments(&word.pieces)
-    } else {
-        grapheme_units(&word.pieces)
-    };
+    let units = segments(&word.pieces);
     let mut chunks: Vec<Vec<LayoutSpan>> = vec![Vec::new()];
     let mut used = 0;
     let mut place = |unit: Vec<LayoutSpan>, chunks: &mut Vec<Vec<LayoutSpan>>| {
@@ -1156,10 +1240,10 @@ fn grapheme_units(pieces: &[LayoutSpan]) -> Vec<Vec<LayoutSpan>> {
     units
 }
 
-/// A URL's pieces cut after each run of punctuation (`/`, `.`, `-`, `?`, `=`, `&` …), so
+/// A word's pieces cut after each run of punctuation (`/`, `.`, `-`, `?`, `=`, `&` …), so
 /// that the runs of letters and digits inside it are never split; a link marker stays with
 /// the segment before it.
-fn url_segments(pieces: &[LayoutSpan]) -> Vec<Vec<LayoutSpan>> {
+fn segments(pieces: &[LayoutSpan]) -> Vec<Vec<LayoutSpan>> {
     let mut units: Vec<Vec<LayoutSpan>> = Vec::new();
     let mut current: Vec<LayoutSpan> = Vec::new();
     let mut after_punct = false;
@@ -1916,6 +2000,42 @@ x
             20,
         );
         assert_eq!(out.plain_text(), "• abcdefghijklmnopqr\n  ↪stuvwxyz\n");
+    }
+
+    #[test]
+    fn the_screen_link_list_wraps_long_urls_under_themselves() {
+        let url = "https://app.example/auth/signup?_gl=1*1gq40tx*_ga*NzAwMjQ5NDA5LjE3NDg5MzcwODM";
+        let doc = doc_of(&format!(
+            "<p><a href=\"{url}\">Sign up</a> and <a href=\"https://x.example/blog/a-rather-long-article-slug\">read</a></p>"
+        ));
+        let out = layout_for_screen(&doc, 40);
+        let footer: Vec<String> = out
+            .lines
+            .iter()
+            .map(LayoutLine::text)
+            .skip_while(|l| l != "Links")
+            .collect();
+        let expected = [
+            "Links",
+            "[1] https://app.example/auth/signup?_gl=",
+            "    1*1gq40tx*_ga*",
+            "    NzAwMjQ5NDA5LjE3NDg5MzcwODM",
+            "[2] https://x.example/blog/a-rather-",
+            "    long-article-slug",
+            "    → a-rather-long-article-slug",
+        ];
+        assert_eq!(footer, expected);
+        for line in &out.lines {
+            assert!(line.text().width() <= 40, "{}", line.text());
+        }
+        // Every piece of an entry follows its link when clicked.
+        let last = out.lines.len() - 1;
+        for line in &out.lines[last - 5..] {
+            assert!(line.spans.iter().all(|s| s.link.is_some()), "{line:?}");
+        }
+        // Printed output keeps URLs whole for copying.
+        let printed = layout(&doc, 40).plain_text();
+        assert!(printed.contains(&format!("[1] {url}\n")), "{printed}");
     }
 
     #[test]
