@@ -98,6 +98,12 @@ pub struct InlineStyle {
     pub bold: bool,
     pub italic: bool,
     pub code: bool,
+    /// Struck out (`<del>`, `<s>`, `~~text~~`): the meaning is "not this", so it must stay
+    /// visibly struck.
+    pub strike: bool,
+    /// An image inside running text (or inside a link): the span's text is its alt text, or
+    /// its file name when it has none.
+    pub image: bool,
 }
 
 /// A link target found in the body.
@@ -237,6 +243,7 @@ fn body_to_html(body: &str) -> String {
     } else {
         emitter.markdown(&separate_trailer(body));
     }
+    emitter.finish_footnotes();
     emitter.out
 }
 
@@ -355,6 +362,12 @@ struct Emitter {
     /// nesting limit, where the element is flattened into its parent) and whether it counts
     /// towards that limit.
     open: Vec<(bool, bool)>,
+    /// Footnote labels in the order they are numbered (first reference, or definition).
+    footnote_order: Vec<String>,
+    /// Footnote definitions written so far: label and HTML.
+    footnotes: Vec<(String, String)>,
+    /// Inside a footnote definition: its label and the output it interrupted.
+    footnote: Option<(String, String)>,
     /// Column alignments of the Markdown table being written, and the next cell's column.
     table_align: Vec<pulldown_cmark::Alignment>,
     table_cell: usize,
@@ -365,7 +378,8 @@ impl Emitter {
     /// Writes a piece of Markdown.
     fn markdown(&mut self, text: &str) {
         use pulldown_cmark::{Options, Parser};
-        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+        let options =
+            Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
         for event in Parser::new_ext(text, options) {
             self.event(event);
         }
@@ -402,15 +416,46 @@ impl Emitter {
                 self.out.push_str("</code>");
             }
             Event::Html(t) | Event::InlineHtml(t) => self.scan.scan(&t, &mut self.out),
-            Event::FootnoteReference(t) => {
-                self.out.push('[');
-                escape_text(&t, &mut self.out);
-                self.out.push(']');
+            Event::FootnoteReference(label) => {
+                let n = self.footnote_number(&label);
+                self.out.push_str(&format!("<sup>[^{n}]</sup>"));
             }
             Event::SoftBreak => self.out.push('\n'),
             Event::HardBreak => self.out.push_str("<br>\n"),
             Event::Rule => self.out.push_str("<hr>\n"),
             Event::TaskListMarker(done) => self.out.push_str(if done { "[x] " } else { "[ ] " }),
+        }
+    }
+
+    /// The number of a footnote: numbered in order of first reference, like links.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        match self.footnote_order.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnote_order.push(label.to_owned());
+                self.footnote_order.len()
+            }
+        }
+    }
+
+    /// Lists the footnotes at the end of the body under a `Notes` heading, in number order,
+    /// each as `[^n] text`.
+    fn finish_footnotes(&mut self) {
+        if self.footnotes.is_empty() {
+            return;
+        }
+        self.out.push_str("\n<h2>Notes</h2>\n");
+        let mut notes = std::mem::take(&mut self.footnotes);
+        notes.sort_by_key(|(label, _)| self.footnote_order.iter().position(|l| l == label));
+        for (label, html) in notes {
+            let n = self.footnote_number(&label);
+            let html = html.trim_start();
+            let rest = html.strip_prefix("<p>").unwrap_or(html);
+            self.out.push_str(&format!("<p>[^{n}] {rest}"));
+            if rest.len() == html.len() {
+                self.out.push_str("</p>");
+            }
+            self.out.push('\n');
         }
     }
 
@@ -503,7 +548,11 @@ impl Emitter {
             Tag::DefinitionList => out.push_str("<dl>"),
             Tag::DefinitionListTitle => out.push_str("<dt>"),
             Tag::DefinitionListDefinition => out.push_str("<dd>"),
-            Tag::FootnoteDefinition(_) => out.push_str("<div>"),
+            Tag::FootnoteDefinition(label) => {
+                // The definition is written aside and listed at the end of the body.
+                let saved = std::mem::take(&mut self.out);
+                self.footnote = Some((label.to_string(), saved));
+            }
             Tag::HtmlBlock | Tag::MetadataBlock(_) => {}
         }
     }
@@ -534,7 +583,14 @@ impl Emitter {
             TagEnd::DefinitionList => "</dl>".to_owned(),
             TagEnd::DefinitionListTitle => "</dt>".to_owned(),
             TagEnd::DefinitionListDefinition => "</dd>".to_owned(),
-            TagEnd::FootnoteDefinition => "</div>".to_owned(),
+            TagEnd::FootnoteDefinition => {
+                if let Some((label, saved)) = self.footnote.take() {
+                    let text = std::mem::replace(&mut self.out, saved);
+                    self.footnote_number(&label);
+                    self.footnotes.push((label, text));
+                }
+                String::new()
+            }
             TagEnd::Image | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => String::new(),
         };
         self.out.push_str(&close);
@@ -899,14 +955,25 @@ impl Ctx {
 struct Sink {
     blocks: Vec<Block>,
     inlines: Vec<Inline>,
+    /// The source of the last image added to `inlines`.
+    image_src: Option<String>,
 }
 
 impl Sink {
     /// Ends the current paragraph (dropping it when nothing visible is left after clean-up).
+    /// A paragraph that is one image and nothing else, outside any link, is an image block.
     fn flush(&mut self) {
-        let spans = clean_inlines(std::mem::take(&mut self.inlines), true);
-        if !spans.is_empty() {
-            self.blocks.push(Block::Paragraph(spans));
+        let mut spans = clean_inlines(std::mem::take(&mut self.inlines), true);
+        let src = self.image_src.take();
+        match spans.as_mut_slice() {
+            [] => {}
+            [only] if only.style.image && only.link.is_none() => {
+                self.blocks.push(Block::Image {
+                    alt: std::mem::take(&mut only.text),
+                    src: src.unwrap_or_default(),
+                });
+            }
+            _ => self.blocks.push(Block::Paragraph(spans)),
         }
     }
 
@@ -1044,13 +1111,14 @@ impl Builder {
             "blockquote" => self.quote(node, ctx, sink),
             "table" => self.table(node, ctx, sink),
             "hr" => sink.push_block(Block::Rule),
-            "img" => image(node, sink),
+            "img" => image(node, ctx, sink),
             "iframe" => self.iframe(node, sink),
             "pre" => pre(node, sink),
             "figcaption" => self.caption(node, ctx, sink),
             "strong" | "b" => self.children(node, styled(|s| s.bold = true), sink),
             "em" | "i" => self.children(node, styled(|s| s.italic = true), sink),
             "code" | "kbd" | "samp" | "tt" => self.children(node, styled(|s| s.code = true), sink),
+            "del" | "s" | "strike" => self.children(node, styled(|s| s.strike = true), sink),
             "a" => self.anchor(node, ctx, sink),
             _ if BLOCKISH.contains(&tag) => {
                 sink.flush();
@@ -1388,7 +1456,9 @@ fn parse_start(value: Option<&str>) -> u64 {
         .unwrap_or(1)
 }
 
-fn image(node: &Handle, sink: &mut Sink) {
+/// An image is inline text: it stays inside its sentence and inside its link. A paragraph
+/// that holds nothing else becomes a [`Block::Image`] (see [`Sink::flush`]).
+fn image(node: &Handle, ctx: Ctx, sink: &mut Sink) {
     let src = attr(node, "src")
         .or_else(|| attr(node, "data-src"))
         .map(|s| clean_url(&s))
@@ -1400,7 +1470,15 @@ fn image(node: &Handle, sink: &mut Sink) {
         alt = collapse_text(file_name(&src));
     }
     if !alt.is_empty() {
-        sink.push_block(Block::Image { alt, src });
+        sink.inlines.push(Inline {
+            text: alt,
+            style: InlineStyle {
+                image: true,
+                ..ctx.style
+            },
+            link: ctx.link,
+        });
+        sink.image_src = Some(src);
     }
 }
 
@@ -1475,7 +1553,11 @@ fn flatten(blocks: Vec<Block>) -> Vec<Inline> {
             }
             Block::Image { alt, .. } => vec![Inline {
                 text: alt,
-                ..Inline::default()
+                style: InlineStyle {
+                    image: true,
+                    ..InlineStyle::default()
+                },
+                link: None,
             }],
             Block::Rule => Vec::new(),
         };
@@ -1576,6 +1658,7 @@ fn merge_spans(spans: Vec<Inline>) -> Vec<Inline> {
             Some(last)
                 if !last.is_break()
                     && !span.is_break()
+                    && !span.style.image
                     && last.style == span.style
                     && last.link == span.link =>
             {
@@ -2230,17 +2313,19 @@ mod tests {
             "<img src=\"/a/b/photo.jpg#x\"><img alt=\" A  desk \" src=\"d.png\"><img>\
             <iframe src=\"//player.example/v/1\"></iframe><iframe></iframe>",
         );
+        let image = |text: &str| Inline {
+            text: text.into(),
+            style: InlineStyle {
+                image: true,
+                ..InlineStyle::default()
+            },
+            link: None,
+        };
         assert_eq!(
             doc.blocks,
             vec![
-                Block::Image {
-                    alt: "photo.jpg".into(),
-                    src: "/a/b/photo.jpg#x".into()
-                },
-                Block::Image {
-                    alt: "A desk".into(),
-                    src: "d.png".into()
-                },
+                // Side by side, as a browser shows them; no alt shows the file name.
+                Block::Paragraph(vec![image("photo.jpg"), image("A desk")]),
                 Block::Paragraph(vec![styled(
                     "Embedded video: player.example",
                     false,
@@ -2249,6 +2334,106 @@ mod tests {
             ]
         );
         assert_eq!(doc.links, vec![link("https://player.example/v/1")]);
+    }
+
+    #[test]
+    fn images_stay_in_their_sentence_and_in_their_link() {
+        let doc = parse_ok(
+            "<p>See <a href=\"https://x.example/badge\"><img src=\"/i/badge.svg?v=2\" alt=\"\"></a> \
+             and the <img src=\"c.png\" alt=\" weekly  chart \"> here.</p>\
+             <figure><img src=\"hero.png\" alt=\"Hero\"><figcaption>Caption</figcaption></figure>",
+        );
+        let image = |text: &str, link| Inline {
+            text: text.into(),
+            style: InlineStyle {
+                image: true,
+                ..InlineStyle::default()
+            },
+            link,
+        };
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Paragraph(vec![
+                    plain("See "),
+                    image("badge.svg", Some(0)),
+                    plain(" and the "),
+                    image("weekly chart", None),
+                    plain(" here."),
+                ]),
+                Block::Image {
+                    alt: "Hero".into(),
+                    src: "hero.png".into()
+                },
+                Block::Paragraph(vec![Inline {
+                    text: "Caption".into(),
+                    style: InlineStyle {
+                        italic: true,
+                        ..InlineStyle::default()
+                    },
+                    link: None
+                }]),
+            ]
+        );
+        assert_eq!(doc.links, vec![link("https://x.example/badge")]);
+        // Markdown: an image without alt text shows its file name; a linked badge keeps its link.
+        let doc =
+            parse_ok("[![](https://cdn.example/ci-badge.png)](https://ci.example/run) passes\n");
+        assert_eq!(
+            doc.blocks,
+            vec![Block::Paragraph(vec![
+                image("ci-badge.png", Some(0)),
+                plain(" passes")
+            ])]
+        );
+    }
+
+    #[test]
+    fn strikes_and_footnotes() {
+        let doc = parse_ok(
+            "Do ~~not~~ <del>never</del> <s>ever</s> send it twice.[^why] Really.[^b]\n\n\
+             [^b]: Second, *short*.\n\n[^why]: The first reason.\n\n    With a second paragraph.\n\n\
+             [^unused]: Defined, never cited.\n",
+        );
+        let struck = |t: &str| Inline {
+            text: t.into(),
+            style: InlineStyle {
+                strike: true,
+                ..InlineStyle::default()
+            },
+            link: None,
+        };
+        let sup = |n: usize| format!("[^{n}]");
+        assert_eq!(
+            doc.blocks[0],
+            Block::Paragraph(vec![
+                plain("Do "),
+                struck("not"),
+                plain(" "),
+                struck("never"),
+                plain(" "),
+                struck("ever"),
+                plain(&format!(" send it twice.{} Really.{}", sup(1), sup(2))),
+            ])
+        );
+        let italic = Inline {
+            text: "short".into(),
+            style: InlineStyle {
+                italic: true,
+                ..InlineStyle::default()
+            },
+            link: None,
+        };
+        assert_eq!(
+            doc.blocks[1..],
+            [
+                heading(2, "Notes"),
+                para("[^1] The first reason."),
+                para("With a second paragraph."),
+                Block::Paragraph(vec![plain("[^2] Second, "), italic, plain(".")]),
+                para("[^3] Defined, never cited."),
+            ]
+        );
     }
 
     #[test]
@@ -2327,7 +2512,10 @@ mod tests {
             },
             Block::Table {
                 header: cells(&["Role", "Pay"]),
-                rows: vec![cells(&["Analyst", "low fair"])],
+                rows: vec![vec![
+                    Cell::new(vec![plain("Analyst")], 0),
+                    Cell::new(vec![st("low", |s| s.strike = true), plain(" fair")], 1),
+                ]],
             },
             Block::Image {
                 alt: "A chart".into(),

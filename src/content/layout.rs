@@ -53,6 +53,8 @@ pub struct SpanStyle {
     /// borders, rules, `[image: …]`.
     pub decoration: bool,
     pub quote: bool,
+    /// Struck-out text (drawn crossed out; `~~` marks around it are decoration spans).
+    pub strike: bool,
 }
 
 /// A table-of-contents entry.
@@ -985,25 +987,62 @@ fn tokenize(inlines: &[Inline], base: SpanStyle, doc: &Document) -> Vec<Token> {
         tokens: Vec::new(),
         word: Word::default(),
         link: None,
+        strike: false,
     };
     for inline in inlines {
         let style = span_style(inline, base, doc);
+        let strike = inline.style.strike && !base.strike;
+        // Strike marks go inside link markers: `~~text~~ [1]`.
+        if !strike {
+            t.close_strike();
+        }
         if style.link != t.link {
             t.close_link();
             t.link = style.link;
         }
-        t.text(&inline.text, style);
+        if strike && !t.strike {
+            t.open_strike(style);
+        }
+        if inline.style.image {
+            // An image is a word of its own, even right after text or another image.
+            let after_word =
+                !t.word.pieces.is_empty() || matches!(t.tokens.last(), Some(Token::Word(_)));
+            if after_word {
+                t.text(" ", SpanStyle::default());
+            }
+            // `[image:` stays with the first word of the alt text.
+            let (first, rest) = inline.text.split_once(' ').unwrap_or((&inline.text, ""));
+            t.word.push(span(format!("[image: {first}"), style));
+            if rest.is_empty() {
+                t.text("]", style);
+            } else {
+                t.text(&format!(" {rest}]"), style);
+            }
+        } else {
+            t.text(&inline.text, style);
+        }
     }
+    t.close_strike();
     t.close_link();
     t.finish_word();
     t.tokens
 }
+
+/// Marks struck-out text in the text itself, so that it reads as struck where no style shows
+/// (`read` into a file or a pipe) and a reader of "~~don't~~" is never told "don't".
+const STRIKE_MARK: &str = "~~";
 
 fn span_style(inline: &Inline, base: SpanStyle, doc: &Document) -> SpanStyle {
     let mut style = base;
     style.bold |= inline.style.bold;
     style.italic |= inline.style.italic;
     style.code |= inline.style.code;
+    style.strike |= inline.style.strike;
+    if inline.style.image {
+        // `[image: alt]` is decoration around the alt text, whether or not it is a link.
+        style.decoration = true;
+        style.strike = false;
+    }
     if let Some(link) = inline.link.and_then(|i| doc.links.get(i).map(|l| (i, l))) {
         style.link = Some(link.0);
         style.internal = link.1.internal.is_some();
@@ -1016,6 +1055,8 @@ struct Tokenizer<'d> {
     tokens: Vec<Token>,
     word: Word,
     link: Option<usize>,
+    /// Inside struck-out text: the closing mark is still to come.
+    strike: bool,
 }
 
 impl Tokenizer<'_> {
@@ -1059,6 +1100,56 @@ impl Tokenizer<'_> {
             || lower.starts_with("https://")
             || link_url.is_some_and(|l| l.url == content);
         self.tokens.push(Token::Word(word));
+    }
+
+    /// Opens struck-out text: the mark starts the next word (or joins the current one).
+    fn open_strike(&mut self, style: SpanStyle) {
+        self.strike = true;
+        let mark = SpanStyle {
+            decoration: true,
+            strike: false,
+            link: None,
+            ..style
+        };
+        self.word.push(LayoutSpan {
+            text: STRIKE_MARK.to_owned(),
+            style: mark,
+            link: style.link,
+        });
+    }
+
+    /// Closes struck-out text: the mark ends the last word, never a line of its own.
+    fn close_strike(&mut self) {
+        if !std::mem::take(&mut self.strike) {
+            return;
+        }
+        let style = SpanStyle {
+            decoration: true,
+            ..SpanStyle::default()
+        };
+        let mark = span(STRIKE_MARK, style);
+        if !self.word.pieces.is_empty() {
+            self.word.push(mark);
+            return;
+        }
+        let last_word = self
+            .tokens
+            .iter_mut()
+            .rev()
+            .take_while(|t| !matches!(t, Token::Break))
+            .find_map(|t| match t {
+                Token::Word(w) => Some(w),
+                _ => None,
+            });
+        match last_word {
+            Some(word) => word.push(mark),
+            // Nothing struck on this line (the text ended in a break): a mark of its own.
+            None => {
+                let mut word = Word::default();
+                word.push(mark);
+                self.tokens.push(Token::Word(word));
+            }
+        }
     }
 
     /// Attaches the ` [n]` marker of the link that just ended to its last word, so the marker
@@ -2036,6 +2127,32 @@ x
         // Printed output keeps URLs whole for copying.
         let printed = layout(&doc, 40).plain_text();
         assert!(printed.contains(&format!("[1] {url}\n")), "{printed}");
+    }
+
+    #[test]
+    fn strikes_keep_their_marks_and_images_their_place() {
+        let doc = doc_of(
+            "<p>Then <del>never</del> always follow up; <s>do not <a href=\"https://y.example/\">skip \
+             it</a></s> ever. See <a href=\"https://x.example/badge\"><img src=\"/b/badge.svg\"></a>\
+             <img src=\"c.png\" alt=\"weekly chart\">.</p>",
+        );
+        let out = layout(&doc, 40);
+        let expected = "\
+Then ~~never~~ always follow up; ~~do
+not skip it~~ [1] ever. See
+[image: badge.svg] [2] [image: weekly
+chart].
+";
+        let text = out.plain_text();
+        assert_eq!(&text[..text.find("\n\nLinks").unwrap() + 1], expected);
+        let struck = styles_of(&out, "never");
+        assert!(struck[0].style.strike && !struck[0].style.decoration);
+        for mark in styles_of(&out, "~~") {
+            assert!(mark.style.decoration && !mark.style.strike, "{mark:?}");
+        }
+        let badge = styles_of(&out, "badge.svg]");
+        assert!(badge[0].style.decoration);
+        assert_eq!(badge[0].link, Some(1));
     }
 
     #[test]
