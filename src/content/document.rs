@@ -1367,6 +1367,8 @@ struct PlacedRow {
 
 /// Widest `colspan` honoured (HTML allows 1000; a terminal table that wide helps nobody).
 const MAX_COLSPAN: usize = 64;
+/// Widest grid a table is placed on (see [`place_cells`]).
+const MAX_GRID_COLUMNS: usize = 1000;
 /// Tallest `rowspan` honoured; `rowspan="0"` (to the end of the table) counts as this too.
 const MAX_ROWSPAN: usize = 1000;
 
@@ -1417,7 +1419,10 @@ fn place_cells(rows: Vec<Row>) -> Vec<PlacedRow> {
             while covered.get(column).is_some_and(|&n| n > 0) {
                 column += 1;
             }
-            let end = column + raw.colspan;
+            // Past this many columns no grid fits any terminal (the table is stacked), so
+            // spans are cut there to keep placement linear; cells still keep their order.
+            column = column.min(MAX_GRID_COLUMNS - 1);
+            let end = (column + raw.colspan).min(MAX_GRID_COLUMNS).max(column + 1);
             if next_covered.len() < end {
                 next_covered.resize(end, 0);
             }
@@ -1427,7 +1432,7 @@ fn place_cells(rows: Vec<Row>) -> Vec<PlacedRow> {
             cells.push(Cell {
                 text: raw.text,
                 column,
-                colspan: raw.colspan,
+                colspan: end - column,
                 align: raw.align,
             });
             column = end;
@@ -2814,6 +2819,15 @@ mod tests {
         bodies.push(format!("{}x", "<b>".repeat(150)));
         bodies.push(format!("see https://p.example/{}", ")".repeat(200_000)));
         bodies.push(format!("<p>{}</p>", "<a \"".repeat(100_000)));
+        bodies.push(format!(
+            "<table>{}</table>",
+            "<tr><td colspan=\"64\" rowspan=\"0\">x</td><td>y</td></tr>".repeat(2_000)
+        ));
+        bodies.push(format!("<div\n>{}", "<svg>\n".repeat(5_000)));
+        bodies.push(format!("{}<svg><p>hidden", "<div>".repeat(300)));
+        bodies.push("a[^x] b[^y]\n\n[^x]: see[^y]\n\n[^y]: see[^x]\n".to_owned());
+        bodies.push("~~open never closed <del>nor this".to_owned());
+        bodies.push("<p>x</p>\n        <imgsrc=\"a\" \n   <div\n".to_owned());
         bodies
     }
 
