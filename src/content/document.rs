@@ -933,6 +933,13 @@ const BLOCKISH: &[&str] = &[
     "html", "body", "li", "caption", "menu", "dir", "search",
 ];
 
+/// Inline elements: their boundaries are not word boundaries.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "tt", "u", "var",
+];
+
 /// Inherited inline state.
 #[derive(Clone, Copy, Default)]
 struct Ctx {
@@ -1514,17 +1521,34 @@ fn raw_text(node: &Handle, depth: usize, out: &mut String) {
 
 /// The text inside `node`, gathered without recursion (for trees deeper than the walk goes):
 /// `<br>` is a line break, elements dropped with their content stay dropped, and every
-/// other element boundary is a space so that words of neighbouring blocks do not run together.
+/// boundary of a non-inline element is a space so that words of neighbouring blocks do not
+/// run together.
 fn descendant_text(node: &Handle) -> String {
     let mut out = String::new();
-    let mut stack: Vec<Handle> = node.children.borrow().iter().rev().cloned().collect();
+    // `None` marks the end of a block element: a space goes there too.
+    let mut stack: Vec<Option<Handle>> = node
+        .children
+        .borrow()
+        .iter()
+        .rev()
+        .cloned()
+        .map(Some)
+        .collect();
     while let Some(next) = stack.pop() {
+        let Some(next) = next else {
+            out.push(' ');
+            continue;
+        };
         match element_name(&next) {
             Some("br") => out.push('\n'),
             Some(tag) if DROPPED.contains(&tag) => {}
-            Some(_) => {
-                out.push(' ');
-                stack.extend(next.children.borrow().iter().rev().cloned());
+            Some(tag) => {
+                // Block boundaries separate words; inline ones (`<b>`) never split a word.
+                if !INLINE.contains(&tag) {
+                    out.push(' ');
+                    stack.push(None);
+                }
+                stack.extend(next.children.borrow().iter().rev().cloned().map(Some));
             }
             None => out.push_str(&node_text(&next).unwrap_or_default()),
         }
@@ -2727,6 +2751,38 @@ mod tests {
             "<div>".repeat(5_000)
         );
         assert_eq!(parse_ok(&body).blocks, vec![para("after")]);
+    }
+
+    #[test]
+    fn text_below_the_walk_limit_is_kept_flat() {
+        let dom = html2text::config::plain()
+            .parse_html(
+                "<div><p>wor<b>d</b>s</p><p>next</p><script>SECRET</script>one<br>two</div>"
+                    .as_bytes(),
+            )
+            .unwrap();
+        let text = descendant_text(&dom.document);
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>(),
+            ["words", "next", "one", "two"]
+        );
+        assert!(text.contains("one\ntwo"));
+        // Through the walker: past the depth it recurses to, the text still arrives.
+        let mut sink = Sink::default();
+        let ctx = Ctx {
+            depth: MAX_WALK_DEPTH,
+            ..Ctx::default()
+        };
+        Builder::default().children(&dom.document, ctx, &mut sink);
+        let blocks = sink.finish();
+        assert_eq!(blocks.len(), 1);
+        assert!(
+            all_text(&Document {
+                blocks,
+                links: vec![]
+            })
+            .contains("words next one")
+        );
     }
 
     #[test]
