@@ -3,10 +3,13 @@
 //! A body is CMS-exported HTML followed by Markdown trailer sections, or plain Markdown from
 //! another static-site generator. Both go through the same steps:
 //!
-//! 1. Markdown is turned into HTML with pulldown-cmark; raw HTML blocks pass through untouched,
-//!    so a Webflow body and its Markdown trailer become one HTML fragment.
+//! 1. Markdown is turned into HTML with pulldown-cmark; raw HTML passes through untouched,
+//!    so a Webflow body and its Markdown trailer become one HTML fragment. In a CMS export the
+//!    HTML regions (the body, widgets in the trailer) skip Markdown altogether, whatever their
+//!    indentation. Footnotes are numbered and listed at the end.
 //! 2. That fragment is parsed by html2text's html5ever front end into a DOM, after a cheap
-//!    pre-scan that refuses pathological nesting (html5ever is quadratic on it).
+//!    linear pre-scan that flattens pathological nesting (html5ever is quadratic on it): the
+//!    tags past [`MAX_HTML_DEPTH`] go, their text stays.
 //! 3. The DOM is walked into a width-independent [`Document`]: blocks with inline spans, links
 //!    numbered in reading order.
 //!
@@ -43,7 +46,8 @@ pub enum Block {
     },
     /// A horizontal rule (a `---` between trailer sections, or `<hr>`).
     Rule,
-    /// An image, shown as `[image: alt]`.
+    /// An image alone in its paragraph, shown as `[image: alt]` (images inside text are inline
+    /// spans, see [`InlineStyle::image`]).
     Image { alt: String, src: String },
     /// Preformatted text (`<pre>`, fenced code), kept line for line.
     Code(String),
@@ -52,6 +56,7 @@ pub enum Block {
 /// One table cell.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cell {
+    /// The cell's content as one run of inline text.
     pub text: Vec<Inline>,
     /// The first grid column the cell occupies: cells of a row are in column order, and a
     /// `rowspan` from a row above moves the cells of the rows it covers to the right.
@@ -65,9 +70,12 @@ pub struct Cell {
 /// Horizontal alignment of a table cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Align {
+    /// Flush left (the default).
     #[default]
     Left,
+    /// Centred in the column.
     Center,
+    /// Flush right (numbers, usually).
     Right,
 }
 
