@@ -597,6 +597,9 @@ fn ansi(text: &str, s: SpanStyle) -> String {
     if s.italic || s.quote {
         codes.push("3");
     }
+    if s.strike {
+        codes.push("9");
+    }
     if s.link.is_some() {
         codes.push("4");
     }

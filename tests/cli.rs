@@ -364,22 +364,42 @@ fn global_flags_work_before_and_after_the_subcommand() {
 }
 
 #[test]
-fn check_reports_a_body_too_deep_to_render_at_its_file_line() {
+fn deeply_nested_bodies_are_flattened_not_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let body = "<div>".repeat(300);
-    std::fs::write(
-        dir.path().join("deep.md"),
-        format!("---\ntitle: Deep\n---\n<p>ok</p>\n{body}\n"),
-    )
-    .unwrap();
+    for (name, n) in [("deep-201", 201), ("deep-5k", 5_000), ("deep-20k", 20_000)] {
+        let body = format!(
+            "{}<p>Still readable at depth {n}.</p>{}",
+            "<div class=\"x\">".repeat(n),
+            "</div>".repeat(n)
+        );
+        std::fs::write(
+            dir.path().join(format!("{name}.md")),
+            format!("---\ntitle: Deep {n}\n---\n<p>ok</p>\n{body}\n"),
+        )
+        .unwrap();
+    }
     careerhub()
         .args(["check", "--content"])
         .arg(dir.path())
         .assert()
-        .code(1)
-        .stdout(predicate::str::starts_with(
-            "deep.md:5: error: the body nests tags 201 deep, more than the 200 careerhub renders",
-        ));
+        .success()
+        .stderr(predicate::str::contains(" 0 errors"));
+    for (name, n) in [("deep-201", 201), ("deep-5k", 5_000), ("deep-20k", 20_000)] {
+        let started = std::time::Instant::now();
+        careerhub()
+            .args(["read", name, "--width", "60", "--content"])
+            .arg(dir.path())
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!(
+                "\nok\n\nStill readable at depth {n}.\n"
+            )));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{name}: {:?}",
+            started.elapsed()
+        );
+    }
 }
 
 #[test]

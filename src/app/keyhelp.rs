@@ -83,6 +83,9 @@ pub const KEYS: &[KeyHelp] = {
         key(Reading, "Y 0-9", "copy link [n]'s URL"),
         key(Reading, "click a link", "follow it"),
         key(Reading, "h Backspace", "go back"),
+        // Not a key but the one thing on the page a reader must know to read code right: long
+        // code lines wrap (no horizontal scrolling), each continuation marked.
+        key(Reading, "↪ (in code)", "code line continues"),
     ]
 };
 

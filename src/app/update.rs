@@ -597,7 +597,7 @@ fn resize(app: &mut App, w: u16, h: u16) {
         && r.layout.width != width
     {
         let pos = position_of(r, old_rows);
-        r.layout = layout::layout(&r.doc, width);
+        r.layout = layout::layout_for_screen(&r.doc, width);
         r.scroll = restore_scroll(r, &pos);
         refresh_find(r);
     }
@@ -770,7 +770,7 @@ fn show_article(app: &mut App, pending: PendingOpen, doc: Arc<Document>, fx: &mu
         app.history.forward.clear();
     }
     remember_position(app, fx);
-    let layout = layout::layout(&doc, app.text_width());
+    let layout = layout::layout_for_screen(&doc, app.text_width());
     let mut reader = ReaderPane {
         id,
         doc,

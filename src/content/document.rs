@@ -3,10 +3,13 @@
 //! A body is CMS-exported HTML followed by Markdown trailer sections, or plain Markdown from
 //! another static-site generator. Both go through the same steps:
 //!
-//! 1. Markdown is turned into HTML with pulldown-cmark; raw HTML blocks pass through untouched,
-//!    so a Webflow body and its Markdown trailer become one HTML fragment.
+//! 1. Markdown is turned into HTML with pulldown-cmark; raw HTML passes through untouched,
+//!    so a Webflow body and its Markdown trailer become one HTML fragment. In a CMS export the
+//!    HTML regions (the body, widgets in the trailer) skip Markdown altogether, whatever their
+//!    indentation. Footnotes are numbered and listed at the end.
 //! 2. That fragment is parsed by html2text's html5ever front end into a DOM, after a cheap
-//!    pre-scan that refuses pathological nesting (html5ever is quadratic on it).
+//!    linear pre-scan that flattens pathological nesting (html5ever is quadratic on it): the
+//!    tags past [`MAX_HTML_DEPTH`] go, their text stays.
 //! 3. The DOM is walked into a width-independent [`Document`]: blocks with inline spans, links
 //!    numbered in reading order.
 //!
@@ -35,17 +38,57 @@ pub enum Block {
     },
     /// A block quote.
     Quote(Vec<Block>),
-    /// A table: the header row (may be empty) and body rows of cells.
+    /// A table: the header row (may be empty) and body rows of cells, placed on a grid
+    /// (`colspan` and `rowspan` already resolved into each cell's column).
     Table {
-        header: Vec<Vec<Inline>>,
-        rows: Vec<Vec<Vec<Inline>>>,
+        header: Vec<Cell>,
+        rows: Vec<Vec<Cell>>,
     },
     /// A horizontal rule (a `---` between trailer sections, or `<hr>`).
     Rule,
-    /// An image, shown as `[image: alt]`.
+    /// An image alone in its paragraph, shown as `[image: alt]` (images inside text are inline
+    /// spans, see [`InlineStyle::image`]).
     Image { alt: String, src: String },
     /// Preformatted text (`<pre>`, fenced code), kept line for line.
     Code(String),
+}
+
+/// One table cell.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cell {
+    /// The cell's content as one run of inline text.
+    pub text: Vec<Inline>,
+    /// The first grid column the cell occupies: cells of a row are in column order, and a
+    /// `rowspan` from a row above moves the cells of the rows it covers to the right.
+    pub column: usize,
+    /// How many grid columns the cell spans (`colspan`), at least 1.
+    pub colspan: usize,
+    /// Horizontal alignment (`align`, `style="text-align: …"`, or Markdown `:--:`/`--:`).
+    pub align: Align,
+}
+
+/// Horizontal alignment of a table cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    /// Flush left (the default).
+    #[default]
+    Left,
+    /// Centred in the column.
+    Center,
+    /// Flush right (numbers, usually).
+    Right,
+}
+
+impl Cell {
+    /// A one-column cell at `column` holding `text`, aligned left.
+    pub fn new(text: Vec<Inline>, column: usize) -> Cell {
+        Cell {
+            text,
+            column,
+            colspan: 1,
+            align: Align::Left,
+        }
+    }
 }
 
 /// A run of text with one style.
@@ -63,6 +106,12 @@ pub struct InlineStyle {
     pub bold: bool,
     pub italic: bool,
     pub code: bool,
+    /// Struck out (`<del>`, `<s>`, `~~text~~`): the meaning is "not this", so it must stay
+    /// visibly struck.
+    pub strike: bool,
+    /// An image inside running text (or inside a link): the span's text is its alt text, or
+    /// its file name when it has none.
+    pub image: bool,
 }
 
 /// A link target found in the body.
@@ -98,16 +147,14 @@ impl Inline {
     }
 }
 
-/// Deepest tag nesting a body may have. html5ever's tree builder is quadratic in nesting depth
-/// (16k nested `<div>` take about two seconds), so deeper bodies are refused before parsing.
+/// Deepest tag nesting rendered as written. html5ever's tree builder is quadratic in nesting
+/// depth (16k nested `<div>` take about two seconds), so tags that would nest deeper are
+/// dropped before parsing and their text is kept: the article is flattened, never refused.
 pub const MAX_HTML_DEPTH: usize = 200;
 
 /// Why a body could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocumentError {
-    /// Tags (or Markdown quotes and lists) nest deeper than [`MAX_HTML_DEPTH`]; `line` is the
-    /// 1-based line of the body where the limit was passed.
-    TooDeep { depth: usize, line: usize },
     /// The HTML parser itself failed (it reads from memory, so this should not happen).
     Html { message: String },
 }
@@ -116,7 +163,6 @@ impl DocumentError {
     /// The 1-based line of the body the error points at (1 when it has no position).
     pub fn line(&self) -> usize {
         match self {
-            DocumentError::TooDeep { line, .. } => *line,
             DocumentError::Html { .. } => 1,
         }
     }
@@ -125,14 +171,6 @@ impl DocumentError {
 impl std::fmt::Display for DocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            // The line is where a `Problem` puts it (counted in the file, not the body), so
-            // the message does not repeat it.
-            DocumentError::TooDeep { depth, .. } => write!(
-                f,
-                "the body nests tags {depth} deep, more than the {MAX_HTML_DEPTH} \
-                 careerhub renders; close the unclosed tags (such as `<div>`) or flatten the \
-                 nested lists and quotes in that article"
-            ),
             DocumentError::Html { message } => write!(
                 f,
                 "the body's HTML could not be parsed ({message}); re-export the article or fix \
@@ -146,16 +184,10 @@ impl std::error::Error for DocumentError {}
 
 /// Renders an article body (everything after the frontmatter) into a [`Document`].
 ///
-/// Never panics; refuses only bodies nested deeper than [`MAX_HTML_DEPTH`].
+/// Never panics and never refuses a body for its shape: nesting deeper than
+/// [`MAX_HTML_DEPTH`] is flattened.
 pub fn parse(body: &str) -> Result<Document, DocumentError> {
-    let (body, inserted) = separate_trailer(body);
-    let html = markdown_to_html(&body).map_err(|e| match e {
-        DocumentError::TooDeep { depth, line } => DocumentError::TooDeep {
-            depth,
-            line: original_line(line, &inserted),
-        },
-        other => other,
-    })?;
+    let html = body_to_html(body);
     let dom = html2text::config::plain()
         .parse_html(html.as_bytes())
         .map_err(|e| DocumentError::Html {
@@ -175,70 +207,150 @@ pub fn parse(body: &str) -> Result<Document, DocumentError> {
 
 /// Inserts a blank line between a raw HTML line and a `---` line right below it. Without it the
 /// `---` that opens the Markdown trailer would be swallowed by the HTML block (which only ends
-/// at a blank line) and show up as literal text. Returns the new text and the (1-based, new
-/// numbering) lines that were inserted, so error positions can be mapped back.
-fn separate_trailer(body: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
+/// at a blank line) and show up as literal text.
+fn separate_trailer(body: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(body.len() + 16);
-    let mut inserted = Vec::new();
+    let mut inserted = false;
     let mut prev_is_html = false;
-    let mut line_no = 0;
     for line in body.split_inclusive('\n') {
         let trimmed = line.trim();
         if prev_is_html && trimmed == "---" {
             out.push('\n');
-            line_no += 1;
-            inserted.push(line_no);
+            inserted = true;
         }
         out.push_str(line);
-        line_no += 1;
         prev_is_html = trimmed.starts_with('<');
     }
-    if inserted.is_empty() {
-        (std::borrow::Cow::Borrowed(body), inserted)
+    if inserted {
+        std::borrow::Cow::Owned(out)
     } else {
-        (std::borrow::Cow::Owned(out), inserted)
+        std::borrow::Cow::Borrowed(body)
     }
 }
 
-/// Maps a line of the text produced by [`separate_trailer`] back to the original body.
-fn original_line(line: usize, inserted: &[usize]) -> usize {
-    line - inserted.iter().filter(|&&l| l < line).count()
-}
-
-/// Converts Markdown to HTML, passing raw HTML through, and measures nesting on the way.
+/// Converts a body to one HTML fragment, flattening nesting on the way.
 ///
-/// pulldown-cmark is built without its `html` feature here, so this is a small emitter of our
-/// own; it also lets the nesting check see Markdown containers and raw HTML as one stream.
-fn markdown_to_html(body: &str) -> Result<String, DocumentError> {
-    use pulldown_cmark::{Options, Parser};
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+/// A CMS export (its first line is an HTML tag) is cut into HTML regions and Markdown between
+/// them ([`html_regions`]): the regions go to the HTML parser as they are, whatever their
+/// indentation or blank lines, as a browser would read them; only the rest is Markdown. Any
+/// other body is Markdown, where CommonMark decides what is HTML.
+fn body_to_html(body: &str) -> String {
     let mut emitter = Emitter {
         out: String::with_capacity(body.len() + body.len() / 8),
         ..Emitter::default()
     };
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        if let Err(at) = emitter.event(event) {
-            let offset = range.start + at;
-            return Err(DocumentError::TooDeep {
-                depth: emitter.scan.depth,
-                line: line_at(body, offset),
-            });
+    if starts_an_html_region(body.trim_start()) {
+        for (is_html, text) in html_regions(body) {
+            if is_html {
+                emitter.scan.scan(text, &mut emitter.out);
+                emitter.out.push('\n');
+            } else {
+                emitter.markdown(text);
+            }
         }
+    } else {
+        emitter.markdown(&separate_trailer(body));
     }
-    Ok(emitter.out)
+    emitter.finish_footnotes();
+    emitter.out
 }
 
-/// The 1-based line of byte `offset` in `text`.
-fn line_at(text: &str, offset: usize) -> usize {
-    let end = floor_char_boundary(text, offset.min(text.len()));
-    text[..end].bytes().filter(|&b| b == b'\n').count() + 1
+/// Whether a line (without its indentation) opens raw HTML: a start tag whose name ends at
+/// a space, `>`, `/` or the end of the line, a closing tag, or a comment or declaration.
+/// `<https://…>` (a Markdown autolink) does not.
+fn starts_an_html_region(line: &str) -> bool {
+    let b = line.as_bytes();
+    match b.get(1) {
+        _ if b.first() != Some(&b'<') => false,
+        Some(b'!') => true,
+        Some(b'/') => b.get(2).is_some_and(u8::is_ascii_alphabetic),
+        Some(c) if c.is_ascii_alphabetic() => {
+            let name = tag_name(b, 1);
+            matches!(
+                b.get(1 + name.len()),
+                None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+            )
+        }
+        _ => false,
+    }
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
+/// Cuts a CMS export into `(is_html, text)` parts. An HTML region starts at a line that
+/// opens raw HTML ([`starts_an_html_region`]) and takes every following line, indented or
+/// blank or a broken tag alike, until a line at column 0 that is Markdown again: one that
+/// does not start with `<` once the region's tags are closed, or a `---` rule or `#` heading
+/// (the trailer's own lines, which also end a region whose `<div>`s were never closed).
+/// Lines inside `<pre>`, `<style>`, `<script>` or a comment never end a region.
+fn html_regions(body: &str) -> Vec<(bool, &str)> {
+    let mut parts = Vec::new();
+    let mut scan = TagScan::default();
+    let mut sink = String::new();
+    let mut in_html = false;
+    let mut fence: Option<&str> = None;
+    let mut start = 0;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let text = line.trim_end();
+        if in_html {
+            let shielded = scan.raw.is_some() || scan.in_comment || scan.pre > 0;
+            let markdown_again = !shielded
+                && !text.is_empty()
+                && !line.starts_with([' ', '\t', '<'])
+                && (scan.depth == 0 || text == "---" || text.starts_with('#'));
+            if markdown_again {
+                parts.push((true, &body[start..offset]));
+                start = offset;
+                in_html = false;
+                scan = TagScan::default();
+            }
+        }
+        if in_html {
+        } else if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+        } else if starts_an_html_region(trimmed) {
+            if start < offset {
+                parts.push((false, &body[start..offset]));
+            }
+            start = offset;
+            in_html = true;
+        }
+        if in_html {
+            sink.clear();
+            scan.scan(line, &mut sink);
+        }
+        offset += line.len();
     }
-    i
+    if start < body.len() {
+        parts.push((in_html, &body[start..]));
+    }
+    parts
+}
+
+/// Whether a Markdown element can nest in itself without bound (quotes, lists, emphasis) and
+/// so counts towards [`MAX_HTML_DEPTH`]. Paragraphs, headings, links, tables, code and
+/// images cannot, and are always written.
+fn nests(tag: &pulldown_cmark::Tag<'_>) -> bool {
+    use pulldown_cmark::Tag;
+    matches!(
+        tag,
+        Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+    )
 }
 
 /// An image being collected: pulldown-cmark sends its alt text as events between start and end.
@@ -254,25 +366,56 @@ struct Emitter {
     out: String,
     scan: TagScan,
     in_table_head: bool,
+    /// For each open Markdown element: whether its tags were written (false past the
+    /// nesting limit, where the element is flattened into its parent) and whether it counts
+    /// towards that limit.
+    open: Vec<(bool, bool)>,
+    /// Footnote labels in the order they are numbered (first reference, or definition).
+    footnote_order: Vec<String>,
+    /// Footnote definitions written so far: label and HTML.
+    footnotes: Vec<(String, String)>,
+    /// Inside a footnote definition: its label and the output it interrupted.
+    footnote: Option<(String, String)>,
+    /// Column alignments of the Markdown table being written, and the next cell's column.
+    table_align: Vec<pulldown_cmark::Alignment>,
+    table_cell: usize,
     image: Option<PendingImage>,
 }
 
 impl Emitter {
-    /// Handles one event; `Err(i)` means nesting passed the limit `i` bytes into the event's
-    /// source text.
-    fn event(&mut self, event: pulldown_cmark::Event<'_>) -> Result<(), usize> {
+    /// Writes a piece of Markdown.
+    fn markdown(&mut self, text: &str) {
+        use pulldown_cmark::{Options, Parser};
+        let options =
+            Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+        for event in Parser::new_ext(text, options) {
+            self.event(event);
+        }
+        // A region cut short (an unclosed quote, say) must not leave elements open for the next.
+        while !self.open.is_empty() {
+            self.close_markdown();
+        }
+    }
+
+    /// Handles one event.
+    fn event(&mut self, event: pulldown_cmark::Event<'_>) {
         use pulldown_cmark::Event;
         if self.image.is_some() {
             return self.image_event(event);
         }
         match event {
             Event::Start(tag) => {
-                self.scan.open_markdown()?;
-                self.start(tag);
+                let counted = nests(&tag) && self.scan.open_markdown();
+                let written = counted || !nests(&tag);
+                self.open.push((written, counted));
+                if written || matches!(tag, pulldown_cmark::Tag::Image { .. }) {
+                    self.start(tag);
+                }
             }
             Event::End(tag) => {
-                self.scan.close_markdown();
-                self.end(tag);
+                if self.close_markdown() {
+                    self.end(tag);
+                }
             }
             Event::Text(t) => escape_text(&t, &mut self.out),
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
@@ -280,34 +423,70 @@ impl Emitter {
                 escape_text(&t, &mut self.out);
                 self.out.push_str("</code>");
             }
-            Event::Html(t) | Event::InlineHtml(t) => {
-                self.scan.scan(&t)?;
-                self.out.push_str(&t);
-            }
-            Event::FootnoteReference(t) => {
-                self.out.push('[');
-                escape_text(&t, &mut self.out);
-                self.out.push(']');
+            Event::Html(t) | Event::InlineHtml(t) => self.scan.scan(&t, &mut self.out),
+            Event::FootnoteReference(label) => {
+                let n = self.footnote_number(&label);
+                self.out.push_str(&format!("<sup>[^{n}]</sup>"));
             }
             Event::SoftBreak => self.out.push('\n'),
             Event::HardBreak => self.out.push_str("<br>\n"),
             Event::Rule => self.out.push_str("<hr>\n"),
             Event::TaskListMarker(done) => self.out.push_str(if done { "[x] " } else { "[ ] " }),
         }
-        Ok(())
+    }
+
+    /// The number of a footnote: numbered in order of first reference, like links.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        match self.footnote_order.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnote_order.push(label.to_owned());
+                self.footnote_order.len()
+            }
+        }
+    }
+
+    /// Lists the footnotes at the end of the body under a `Notes` heading, in number order,
+    /// each as `[^n] text`.
+    fn finish_footnotes(&mut self) {
+        if self.footnotes.is_empty() {
+            return;
+        }
+        self.out.push_str("\n<h2>Notes</h2>\n");
+        let mut notes = std::mem::take(&mut self.footnotes);
+        notes.sort_by_key(|(label, _)| self.footnote_order.iter().position(|l| l == label));
+        for (label, html) in notes {
+            let n = self.footnote_number(&label);
+            let html = html.trim_start();
+            let rest = html.strip_prefix("<p>").unwrap_or(html);
+            self.out.push_str(&format!("<p>[^{n}] {rest}"));
+            if rest.len() == html.len() {
+                self.out.push_str("</p>");
+            }
+            self.out.push('\n');
+        }
+    }
+
+    /// Ends the innermost open Markdown element; whether its tags were written.
+    fn close_markdown(&mut self) -> bool {
+        let (written, counted) = self.open.pop().unwrap_or((false, false));
+        if counted {
+            self.scan.close_markdown();
+        }
+        written
     }
 
     /// Inside `![alt](src)`: text becomes the alt attribute, markup inside it is dropped.
-    fn image_event(&mut self, event: pulldown_cmark::Event<'_>) -> Result<(), usize> {
+    fn image_event(&mut self, event: pulldown_cmark::Event<'_>) {
         use pulldown_cmark::Event;
         let Some(image) = self.image.as_mut() else {
-            return Ok(());
+            return;
         };
         match event {
             Event::Start(_) => image.nesting += 1,
             Event::End(_) if image.nesting > 0 => image.nesting -= 1,
             Event::End(_) => {
-                self.scan.close_markdown();
+                self.close_markdown();
                 if let Some(image) = self.image.take() {
                     self.out.push_str("<img src=\"");
                     escape_attr(&image.src, &mut self.out);
@@ -320,7 +499,6 @@ impl Emitter {
             Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
             _ => {}
         }
-        Ok(())
     }
 
     fn start(&mut self, tag: pulldown_cmark::Tag<'_>) {
@@ -334,13 +512,30 @@ impl Emitter {
             Tag::List(Some(start)) => out.push_str(&format!("<ol start=\"{start}\">\n")),
             Tag::List(None) => out.push_str("<ul>\n"),
             Tag::Item => out.push_str("<li>"),
-            Tag::Table(_) => out.push_str("<table>"),
+            Tag::Table(align) => {
+                self.table_align = align;
+                out.push_str("<table>");
+            }
             Tag::TableHead => {
                 self.in_table_head = true;
+                self.table_cell = 0;
                 out.push_str("<thead><tr>");
             }
-            Tag::TableRow => out.push_str("<tr>"),
-            Tag::TableCell => out.push_str(if self.in_table_head { "<th>" } else { "<td>" }),
+            Tag::TableRow => {
+                self.table_cell = 0;
+                out.push_str("<tr>");
+            }
+            Tag::TableCell => {
+                use pulldown_cmark::Alignment;
+                out.push_str(if self.in_table_head { "<th" } else { "<td" });
+                match self.table_align.get(self.table_cell) {
+                    Some(Alignment::Center) => out.push_str(" align=\"center\""),
+                    Some(Alignment::Right) => out.push_str(" align=\"right\""),
+                    _ => {}
+                }
+                out.push('>');
+                self.table_cell += 1;
+            }
             Tag::Emphasis => out.push_str("<em>"),
             Tag::Strong => out.push_str("<strong>"),
             Tag::Strikethrough => out.push_str("<del>"),
@@ -361,7 +556,11 @@ impl Emitter {
             Tag::DefinitionList => out.push_str("<dl>"),
             Tag::DefinitionListTitle => out.push_str("<dt>"),
             Tag::DefinitionListDefinition => out.push_str("<dd>"),
-            Tag::FootnoteDefinition(_) => out.push_str("<div>"),
+            Tag::FootnoteDefinition(label) => {
+                // The definition is written aside and listed at the end of the body.
+                let saved = std::mem::take(&mut self.out);
+                self.footnote = Some((label.to_string(), saved));
+            }
             Tag::HtmlBlock | Tag::MetadataBlock(_) => {}
         }
     }
@@ -392,7 +591,14 @@ impl Emitter {
             TagEnd::DefinitionList => "</dl>".to_owned(),
             TagEnd::DefinitionListTitle => "</dt>".to_owned(),
             TagEnd::DefinitionListDefinition => "</dd>".to_owned(),
-            TagEnd::FootnoteDefinition => "</div>".to_owned(),
+            TagEnd::FootnoteDefinition => {
+                if let Some((label, saved)) = self.footnote.take() {
+                    let text = std::mem::replace(&mut self.out, saved);
+                    self.footnote_number(&label);
+                    self.footnotes.push((label, text));
+                }
+                String::new()
+            }
             TagEnd::Image | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => String::new(),
         };
         self.out.push_str(&close);
@@ -439,49 +645,120 @@ const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
 ];
 
-/// A linear estimate of how deep html5ever will nest elements: open minus close tags, ignoring
-/// void and self-closing-by-sibling elements, skipping comments and raw-text contents. State
-/// carries across chunks because a Markdown HTML block arrives one line at a time.
+/// A linear estimate of how deep html5ever will nest elements (open minus close tags,
+/// ignoring void and self-closing-by-sibling elements, skipping comments and raw-text
+/// contents) that flattens what would nest deeper than [`MAX_HTML_DEPTH`]: such an open tag is
+/// dropped, and so is the closing tag that matches it, while the text between stays. An
+/// element that is dropped with its content anyway ([`DROPPED`], such as `<svg>`) is removed
+/// whole past the limit, so flattening never reveals what it hid. State carries across chunks
+/// because a Markdown HTML block arrives one line at a time.
 #[derive(Default)]
 struct TagScan {
     depth: usize,
+    /// Open Markdown containers (quotes, lists, emphasis), counted apart from HTML.
+    markdown_depth: usize,
+    /// Open `<pre>` elements, where a line at column 0 is still text of the element.
+    pre: usize,
     /// Inside `<svg>`/`<math>`, where `<x/>` really is self-closed.
     foreign: usize,
     in_comment: bool,
     raw: Option<&'static str>,
+    /// Open tags dropped past the limit, by lower-case name, so their closing tags go too.
+    dropped: Vec<(Vec<u8>, usize)>,
+    /// Inside a dropped tag that continues past the end of the chunk (with its open quote).
+    dropping_tag: Option<Option<u8>>,
+    /// Inside an element removed with its content: its name and how deep it nests in itself.
+    skipping: Option<(Vec<u8>, usize)>,
+}
+
+/// What to do with a tag.
+enum TagAction {
+    Keep,
+    /// Drop the tag, keep what follows.
+    Drop,
+    /// Drop the tag and everything up to its matching closing tag.
+    Skip,
 }
 
 impl TagScan {
-    fn open_markdown(&mut self) -> Result<(), usize> {
-        self.depth += 1;
-        if self.depth > MAX_HTML_DEPTH {
-            Err(0)
-        } else {
-            Ok(())
+    /// A Markdown container opens; false when it would pass the limit (it is then flattened).
+    /// Markdown containers have a budget of their own, so that HTML left unclosed above them
+    /// (a CMS export's `<div>`s) does not flatten the Markdown trailer.
+    fn open_markdown(&mut self) -> bool {
+        if self.markdown_depth >= MAX_HTML_DEPTH {
+            return false;
         }
+        self.markdown_depth += 1;
+        true
     }
 
     fn close_markdown(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+        self.markdown_depth = self.markdown_depth.saturating_sub(1);
     }
 
-    /// Scans a chunk of raw HTML; `Err(i)` when the limit is passed at byte `i`.
-    fn scan(&mut self, html: &str) -> Result<(), usize> {
+    /// Copies a chunk of raw HTML to `out`, minus the tags flattened away.
+    fn scan(&mut self, html: &str, out: &mut String) {
         let b = html.as_bytes();
+        // `html[copied..i]` is still to be written; dropped ranges move `copied` past them.
+        let mut copied = 0;
+        let mut skip_from = self.skipping.as_ref().map(|_| 0);
         let mut i = 0;
         while i < b.len() {
-            i = if self.in_comment {
-                self.skip_comment(b, i)
-            } else if let Some(raw) = self.raw {
-                self.skip_raw(b, i, raw)
-            } else {
-                match b[i..].iter().position(|&c| c == b'<') {
-                    Some(p) => self.tag(b, i + p + 1)?,
-                    None => b.len(),
+            if let Some(quote) = self.dropping_tag {
+                let end = match tag_end_from(b, i, quote) {
+                    Ok(e) => {
+                        self.dropping_tag = None;
+                        e + 1
+                    }
+                    Err(q) => {
+                        self.dropping_tag = Some(q);
+                        b.len()
+                    }
+                };
+                if skip_from.is_none() {
+                    out.push_str(&html[copied..i]);
+                    copied = end;
                 }
+                i = end;
+                continue;
+            }
+            if self.in_comment {
+                i = self.skip_comment(b, i);
+                continue;
+            }
+            if let Some(raw) = self.raw {
+                i = self.skip_raw(b, i, raw);
+                continue;
+            }
+            let Some(lt) = memchr::memchr(b'<', &b[i..]).map(|p| i + p) else {
+                break;
             };
+            let (next, action) = self.tag(b, lt + 1);
+            match action {
+                TagAction::Keep => {}
+                TagAction::Drop if skip_from.is_some() => {}
+                TagAction::Drop => {
+                    out.push_str(&html[copied..lt]);
+                    copied = next;
+                }
+                TagAction::Skip => {
+                    out.push_str(&html[copied..lt]);
+                    copied = lt;
+                    skip_from = Some(lt);
+                }
+            }
+            if self.skipping.is_none()
+                && let Some(from) = skip_from.take()
+            {
+                // The skipped element ended in this chunk.
+                debug_assert!(from >= copied);
+                copied = next;
+            }
+            i = next;
         }
-        Ok(())
+        if skip_from.is_none() {
+            out.push_str(&html[copied..]);
+        }
     }
 
     fn skip_comment(&mut self, b: &[u8], i: usize) -> usize {
@@ -506,64 +783,105 @@ impl TagScan {
         b.len()
     }
 
-    /// Handles the markup after a `<` at `i`; returns where scanning continues.
-    fn tag(&mut self, b: &[u8], i: usize) -> Result<usize, usize> {
-        if b[i..].starts_with(b"!--") {
+    /// Handles the markup after a `<` at `i`: where scanning continues and what becomes of
+    /// the tag. A tag that does not end in this chunk continues in the next one.
+    fn tag(&mut self, b: &[u8], i: usize) -> (usize, TagAction) {
+        if self.skipping.is_none() && b[i..].starts_with(b"!--") {
             self.in_comment = true;
-            return Ok(i + 3);
+            return (i + 3, TagAction::Keep);
         }
+        let end = |this: &mut TagScan, action: TagAction| match tag_end_from(b, i, None) {
+            Ok(e) => (e + 1, action),
+            Err(quote) => {
+                if matches!(action, TagAction::Drop | TagAction::Skip) {
+                    this.dropping_tag = Some(quote);
+                }
+                (b.len(), action)
+            }
+        };
         match b.get(i) {
-            Some(b'!' | b'?') => Ok(tag_end(b, i).map_or(b.len(), |e| e + 1)),
+            Some(b'!' | b'?') => end(self, TagAction::Keep),
             Some(b'/') => {
-                let name = tag_name(b, i + 1);
-                self.close(name);
-                Ok(tag_end(b, i).map_or(b.len(), |e| e + 1))
+                let name = tag_name(b, i + 1).to_ascii_lowercase();
+                let action = self.close(&name);
+                end(self, action)
             }
             Some(c) if c.is_ascii_alphabetic() => {
-                let name = tag_name(b, i);
-                let end = tag_end(b, i);
-                let self_closing = end.is_some_and(|e| e > i && b[e - 1] == b'/');
-                self.open(name, self_closing).map_err(|()| i)?;
-                Ok(end.map_or(b.len(), |e| e + 1))
+                let name = tag_name(b, i).to_ascii_lowercase();
+                let self_closing =
+                    tag_end_from(b, i, None).is_ok_and(|e| e > i && b[e - 1] == b'/');
+                let action = self.open(&name, self_closing);
+                end(self, action)
             }
-            _ => Ok(i),
+            _ => (i, TagAction::Keep),
         }
     }
 
-    fn open(&mut self, name: &[u8], self_closing: bool) -> Result<(), ()> {
+    fn open(&mut self, name: &[u8], self_closing: bool) -> TagAction {
+        if let Some((skip, nesting)) = &mut self.skipping {
+            if name == skip.as_slice() && !self_closing {
+                *nesting += 1;
+            }
+            return TagAction::Drop;
+        }
         if is_one_of(name, VOID)
             || is_one_of(name, AUTO_CLOSING)
             || (self_closing && self.foreign > 0)
         {
-            return Ok(());
+            return TagAction::Keep;
         }
-        if let Some(raw) = RAW_TEXT
-            .iter()
-            .find(|r| name.eq_ignore_ascii_case(r.as_bytes()))
-        {
+        if let Some(raw) = RAW_TEXT.iter().find(|r| name == r.as_bytes()) {
             // Raw-text elements hold no markup; their content is skipped, not counted.
             self.raw = Some(raw);
-            return Ok(());
+            return TagAction::Keep;
+        }
+        if self.depth >= MAX_HTML_DEPTH {
+            if is_one_of(name, DROPPED) && !self_closing {
+                self.skipping = Some((name.to_vec(), 1));
+                return TagAction::Skip;
+            }
+            match self.dropped.iter_mut().find(|(n, _)| n == name) {
+                Some((_, count)) => *count += 1,
+                None => self.dropped.push((name.to_vec(), 1)),
+            }
+            return TagAction::Drop;
         }
         if is_one_of(name, &["svg", "math"]) {
             self.foreign += 1;
         }
-        self.depth += 1;
-        if self.depth > MAX_HTML_DEPTH {
-            Err(())
-        } else {
-            Ok(())
+        if is_one_of(name, &["pre", "listing"]) {
+            self.pre += 1;
         }
+        self.depth += 1;
+        TagAction::Keep
     }
 
-    fn close(&mut self, name: &[u8]) {
+    fn close(&mut self, name: &[u8]) -> TagAction {
+        if let Some((skip, nesting)) = &mut self.skipping {
+            if name == skip.as_slice() {
+                *nesting -= 1;
+                if *nesting == 0 {
+                    self.skipping = None;
+                }
+            }
+            return TagAction::Drop;
+        }
         if name.is_empty() || is_one_of(name, VOID) || is_one_of(name, AUTO_CLOSING) {
-            return;
+            return TagAction::Keep;
+        }
+        if let Some((_, count)) = self.dropped.iter_mut().find(|(n, c)| n == name && *c > 0) {
+            // The innermost open tags were the dropped ones, so they close first.
+            *count -= 1;
+            return TagAction::Drop;
         }
         if is_one_of(name, &["svg", "math"]) {
             self.foreign = self.foreign.saturating_sub(1);
         }
+        if is_one_of(name, &["pre", "listing"]) {
+            self.pre = self.pre.saturating_sub(1);
+        }
         self.depth = self.depth.saturating_sub(1);
+        TagAction::Keep
     }
 }
 
@@ -588,18 +906,18 @@ fn tag_name(b: &[u8], i: usize) -> &[u8] {
     &rest[..len]
 }
 
-/// The `>` that ends the tag starting at `i`, skipping quoted attribute values.
-fn tag_end(b: &[u8], i: usize) -> Option<usize> {
-    let mut quote = None;
+/// The `>` that ends the tag whose text continues at `i`, skipping quoted attribute values;
+/// `quote` is the quote open at `i`. `Err` holds the quote still open at the end of `b`.
+fn tag_end_from(b: &[u8], i: usize, mut quote: Option<u8>) -> Result<usize, Option<u8>> {
     for (k, &c) in b.iter().enumerate().skip(i) {
         match (quote, c) {
             (None, b'"' | b'\'') => quote = Some(c),
             (Some(q), _) if c == q => quote = None,
-            (None, b'>') => return Some(k),
+            (None, b'>') => return Ok(k),
             _ => {}
         }
     }
-    None
+    Err(quote)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -621,6 +939,13 @@ const BLOCKISH: &[&str] = &[
     "p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure",
     "center", "address", "details", "summary", "dl", "dt", "dd", "fieldset", "legend", "hgroup",
     "html", "body", "li", "caption", "menu", "dir", "search",
+];
+
+/// Inline elements: their boundaries are not word boundaries.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "tt", "u", "var",
 ];
 
 /// Inherited inline state.
@@ -645,14 +970,25 @@ impl Ctx {
 struct Sink {
     blocks: Vec<Block>,
     inlines: Vec<Inline>,
+    /// The source of the last image added to `inlines`.
+    image_src: Option<String>,
 }
 
 impl Sink {
     /// Ends the current paragraph (dropping it when nothing visible is left after clean-up).
+    /// A paragraph that is one image and nothing else, outside any link, is an image block.
     fn flush(&mut self) {
-        let spans = clean_inlines(std::mem::take(&mut self.inlines), true);
-        if !spans.is_empty() {
-            self.blocks.push(Block::Paragraph(spans));
+        let mut spans = clean_inlines(std::mem::take(&mut self.inlines), true);
+        let src = self.image_src.take();
+        match spans.as_mut_slice() {
+            [] => {}
+            [only] if only.style.image && only.link.is_none() => {
+                self.blocks.push(Block::Image {
+                    alt: std::mem::take(&mut only.text),
+                    src: src.unwrap_or_default(),
+                });
+            }
+            _ => self.blocks.push(Block::Paragraph(spans)),
         }
     }
 
@@ -744,6 +1080,9 @@ fn unescape_serialized(text: &str) -> String {
 impl Builder {
     fn children(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
         if ctx.depth >= MAX_WALK_DEPTH {
+            // Deeper than the walk recurses: the text is kept, flattened, without markup.
+            let text = descendant_text(node);
+            self.text(&text, ctx, sink);
             return;
         }
         for child in node.children.borrow().iter() {
@@ -787,13 +1126,14 @@ impl Builder {
             "blockquote" => self.quote(node, ctx, sink),
             "table" => self.table(node, ctx, sink),
             "hr" => sink.push_block(Block::Rule),
-            "img" => image(node, sink),
+            "img" => image(node, ctx, sink),
             "iframe" => self.iframe(node, sink),
             "pre" => pre(node, sink),
             "figcaption" => self.caption(node, ctx, sink),
             "strong" | "b" => self.children(node, styled(|s| s.bold = true), sink),
             "em" | "i" => self.children(node, styled(|s| s.italic = true), sink),
             "code" | "kbd" | "samp" | "tt" => self.children(node, styled(|s| s.code = true), sink),
+            "del" | "s" | "strike" => self.children(node, styled(|s| s.strike = true), sink),
             "a" => self.anchor(node, ctx, sink),
             _ if BLOCKISH.contains(&tag) => {
                 sink.flush();
@@ -806,6 +1146,9 @@ impl Builder {
 
     /// Text goes into the current paragraph; bare `http(s)://` URLs outside links become links.
     fn text(&mut self, text: &str, ctx: Ctx, sink: &mut Sink) {
+        // A text node of just a newline is a soft break, not the `<br>` marker it would look
+        // like (a span of exactly "\n").
+        let text = if text == "\n" { " " } else { text };
         if ctx.link.is_some() {
             sink.inlines.push(Inline {
                 text: text.to_owned(),
@@ -933,10 +1276,11 @@ impl Builder {
         sink.flush();
         let mut rows = Vec::new();
         self.collect_rows(node, ctx, false, &mut rows, sink);
-        rows.retain(|r| r.cells.iter().any(|c| !c.is_empty()));
-        let Some(first) = rows.first() else { return };
+        let mut grid = place_cells(rows);
+        grid.retain(|r| r.cells.iter().any(|c| !c.text.is_empty()));
+        let Some(first) = grid.first() else { return };
         let has_header = first.in_head || first.all_th;
-        let mut rows = rows.into_iter();
+        let mut rows = grid.into_iter();
         let header = if has_header {
             rows.next().map(|r| r.cells).unwrap_or_default()
         } else {
@@ -974,7 +1318,12 @@ impl Builder {
             let name = element_name(child);
             if matches!(name, Some("td" | "th")) {
                 all_th &= name == Some("th");
-                cells.push(self.inline_content(child, ctx.deeper()));
+                cells.push(RawCell {
+                    text: self.inline_content(child, ctx.deeper()),
+                    colspan: span_attr(attr(child, "colspan").as_deref(), MAX_COLSPAN),
+                    rowspan: span_attr(attr(child, "rowspan").as_deref(), MAX_ROWSPAN),
+                    align: cell_align(child),
+                });
             }
         }
         Row {
@@ -1013,7 +1362,104 @@ impl Builder {
 struct Row {
     in_head: bool,
     all_th: bool,
-    cells: Vec<Vec<Inline>>,
+    cells: Vec<RawCell>,
+}
+
+/// A cell as written, before it is placed on the grid.
+struct RawCell {
+    text: Vec<Inline>,
+    colspan: usize,
+    rowspan: usize,
+    align: Align,
+}
+
+/// A row placed on the grid.
+struct PlacedRow {
+    in_head: bool,
+    all_th: bool,
+    cells: Vec<Cell>,
+}
+
+/// Widest `colspan` honoured (HTML allows 1000; a terminal table that wide helps nobody).
+const MAX_COLSPAN: usize = 64;
+/// Widest grid a table is placed on (see [`place_cells`]).
+const MAX_GRID_COLUMNS: usize = 1000;
+/// Tallest `rowspan` honoured; `rowspan="0"` (to the end of the table) counts as this too.
+const MAX_ROWSPAN: usize = 1000;
+
+/// `colspan`/`rowspan`: a positive number, at most `max`; `0` means "all the rest" and is
+/// capped the same way; anything else is 1.
+fn span_attr(value: Option<&str>, max: usize) -> usize {
+    match value.and_then(|v| v.trim().parse::<usize>().ok()) {
+        Some(0) => max,
+        Some(n) => n.min(max),
+        None => 1,
+    }
+}
+
+/// A cell's alignment from `align="…"` or a `text-align` declaration in `style`.
+fn cell_align(node: &Handle) -> Align {
+    let from_style = attr(node, "style").and_then(|style| {
+        style.split(';').find_map(|decl| {
+            let (key, value) = decl.split_once(':')?;
+            (key.trim().eq_ignore_ascii_case("text-align")).then(|| value.trim().to_owned())
+        })
+    });
+    match from_style
+        .or_else(|| attr(node, "align"))
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("center") => Align::Center,
+        Some("right" | "end") => Align::Right,
+        _ => Align::Left,
+    }
+}
+
+/// Places cells on the grid as a browser does: each cell takes the first column not covered by
+/// a `rowspan` from above, and covers `colspan` columns; its rowspan covers those columns in
+/// the rows below.
+fn place_cells(rows: Vec<Row>) -> Vec<PlacedRow> {
+    // For each column, how many more rows a rowspan above still covers.
+    let mut covered: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut cells = Vec::with_capacity(row.cells.len());
+        let mut column = 0;
+        let mut next_covered = covered
+            .iter()
+            .map(|n| n.saturating_sub(1))
+            .collect::<Vec<_>>();
+        for raw in row.cells {
+            while covered.get(column).is_some_and(|&n| n > 0) {
+                column += 1;
+            }
+            // Past this many columns no grid fits any terminal (the table is stacked), so
+            // spans are cut there to keep placement linear; cells still keep their order.
+            column = column.min(MAX_GRID_COLUMNS - 1);
+            let end = (column + raw.colspan).min(MAX_GRID_COLUMNS).max(column + 1);
+            if next_covered.len() < end {
+                next_covered.resize(end, 0);
+            }
+            for slot in &mut next_covered[column..end] {
+                *slot = (*slot).max(raw.rowspan - 1);
+            }
+            cells.push(Cell {
+                text: raw.text,
+                column,
+                colspan: end - column,
+                align: raw.align,
+            });
+            column = end;
+        }
+        covered = next_covered;
+        out.push(PlacedRow {
+            in_head: row.in_head,
+            all_th: row.all_th,
+            cells,
+        });
+    }
+    out
 }
 
 fn push_item(items: &mut Vec<Vec<Block>>, sink: Sink) {
@@ -1030,7 +1476,9 @@ fn parse_start(value: Option<&str>) -> u64 {
         .unwrap_or(1)
 }
 
-fn image(node: &Handle, sink: &mut Sink) {
+/// An image is inline text: it stays inside its sentence and inside its link. A paragraph
+/// that holds nothing else becomes a [`Block::Image`] (see [`Sink::flush`]).
+fn image(node: &Handle, ctx: Ctx, sink: &mut Sink) {
     let src = attr(node, "src")
         .or_else(|| attr(node, "data-src"))
         .map(|s| clean_url(&s))
@@ -1042,7 +1490,15 @@ fn image(node: &Handle, sink: &mut Sink) {
         alt = collapse_text(file_name(&src));
     }
     if !alt.is_empty() {
-        sink.push_block(Block::Image { alt, src });
+        sink.inlines.push(Inline {
+            text: alt,
+            style: InlineStyle {
+                image: true,
+                ..ctx.style
+            },
+            link: ctx.link,
+        });
+        sink.image_src = Some(src);
     }
 }
 
@@ -1058,6 +1514,7 @@ fn pre(node: &Handle, sink: &mut Sink) {
 
 fn raw_text(node: &Handle, depth: usize, out: &mut String) {
     if depth >= MAX_WALK_DEPTH {
+        out.push_str(&descendant_text(node));
         return;
     }
     for child in node.children.borrow().iter() {
@@ -1068,6 +1525,43 @@ fn raw_text(node: &Handle, depth: usize, out: &mut String) {
             None => out.push_str(&node_text(child).unwrap_or_default()),
         }
     }
+}
+
+/// The text inside `node`, gathered without recursion (for trees deeper than the walk goes):
+/// `<br>` is a line break, elements dropped with their content stay dropped, and every
+/// boundary of a non-inline element is a space so that words of neighbouring blocks do not
+/// run together.
+fn descendant_text(node: &Handle) -> String {
+    let mut out = String::new();
+    // `None` marks the end of a block element: a space goes there too.
+    let mut stack: Vec<Option<Handle>> = node
+        .children
+        .borrow()
+        .iter()
+        .rev()
+        .cloned()
+        .map(Some)
+        .collect();
+    while let Some(next) = stack.pop() {
+        let Some(next) = next else {
+            out.push(' ');
+            continue;
+        };
+        match element_name(&next) {
+            Some("br") => out.push('\n'),
+            Some(tag) if DROPPED.contains(&tag) => {}
+            Some(tag) => {
+                // Block boundaries separate words; inline ones (`<b>`) never split a word.
+                if !INLINE.contains(&tag) {
+                    out.push(' ');
+                    stack.push(None);
+                }
+                stack.extend(next.children.borrow().iter().rev().cloned().map(Some));
+            }
+            None => out.push_str(&node_text(&next).unwrap_or_default()),
+        }
+    }
+    out
 }
 
 /// Flattens blocks into one run of inline text, blocks separated by a space; line breaks
@@ -1082,7 +1576,7 @@ fn flatten(blocks: Vec<Block>) -> Vec<Inline> {
             Block::Table { header, rows } => std::iter::once(header)
                 .chain(rows)
                 .flatten()
-                .flat_map(with_space)
+                .flat_map(|cell| with_space(cell.text))
                 .collect(),
             Block::Code(text) => {
                 vec![Inline {
@@ -1096,7 +1590,11 @@ fn flatten(blocks: Vec<Block>) -> Vec<Inline> {
             }
             Block::Image { alt, .. } => vec![Inline {
                 text: alt,
-                ..Inline::default()
+                style: InlineStyle {
+                    image: true,
+                    ..InlineStyle::default()
+                },
+                link: None,
             }],
             Block::Rule => Vec::new(),
         };
@@ -1197,6 +1695,7 @@ fn merge_spans(spans: Vec<Inline>) -> Vec<Inline> {
             Some(last)
                 if !last.is_break()
                     && !span.is_break()
+                    && !span.style.image
                     && last.style == span.style
                     && last.link == span.link =>
             {
@@ -1261,15 +1760,16 @@ fn collapse_text(text: &str) -> String {
         .join(" ")
 }
 
-/// `<pre>` text: tabs expanded, invisible characters dropped, trailing spaces and blank-line
-/// runs removed (a terminal shows neither, and layout never doubles blank lines).
+/// `<pre>` text: tabs expanded, invisible characters dropped, trailing spaces removed (a
+/// terminal shows none), blank lines at either end removed. Blank lines inside are kept, runs
+/// of them too: code keeps its shape.
 fn clean_code(raw: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     for line in raw.replace("\r\n", "\n").split('\n') {
         let line = expand_tabs(line);
         let kept: String = clean_chars(&line);
         let kept = kept.trim_end().to_owned();
-        if kept.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
+        if kept.is_empty() && lines.is_empty() {
             continue;
         }
         lines.push(kept);
@@ -1437,7 +1937,7 @@ fn for_each_inline(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
                 header
                     .iter_mut()
                     .chain(rows.iter_mut().flatten())
-                    .flatten()
+                    .flat_map(|cell| cell.text.iter_mut())
                     .for_each(&mut *f);
             }
             Block::Rule | Block::Image { .. } | Block::Code(_) => {}
@@ -1504,6 +2004,15 @@ mod tests {
         }
     }
 
+    /// One-column, left-aligned cells in consecutive columns.
+    fn cells(texts: &[&str]) -> Vec<Cell> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Cell::new(vec![plain(t)], i))
+            .collect()
+    }
+
     fn item(text: &str) -> Vec<Block> {
         vec![para(text)]
     }
@@ -1550,10 +2059,10 @@ mod tests {
                     items: vec![item("Offer more details")],
                 },
                 Block::Table {
-                    header: vec![vec![plain("When")], vec![plain("What")]],
+                    header: cells(&["When", "What"]),
                     rows: vec![
-                        vec![vec![plain("Day 1")], vec![plain("Thank-you note")]],
-                        vec![vec![plain("Week 2")], vec![plain("Polite check-in")]],
+                        cells(&["Day 1", "Thank-you note"]),
+                        cells(&["Week 2", "Polite check-in"]),
                     ],
                 },
                 Block::Image {
@@ -1767,12 +2276,11 @@ mod tests {
             "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td></tr><tr><td></td><td></td></tr>\
             <tr><td>2</td><td><p>x</p><p>y</p></td><td>extra</td></tr></table>",
         );
-        let cell = |t: &str| vec![plain(t)];
         assert_eq!(
             doc.blocks,
             vec![Block::Table {
-                header: vec![cell("A"), cell("B")],
-                rows: vec![vec![cell("1")], vec![cell("2"), cell("x y"), cell("extra")]],
+                header: cells(&["A", "B"]),
+                rows: vec![cells(&["1"]), cells(&["2", "x y", "extra"])],
             }]
         );
         let doc = parse_ok("<table><tr><td>no</td><th>header</th></tr></table>");
@@ -1787,22 +2295,74 @@ mod tests {
     }
 
     #[test]
+    fn table_cells_are_placed_on_the_grid_with_spans_and_alignment() {
+        let doc = parse_ok(
+            "<table><tr><th colspan=\"2\">Plan</th><th>Year</th></tr>\
+             <tr><td rowspan=\"2\">Basic</td><td>5</td><td>50</td></tr>\
+             <tr><td colspan=\"0\">Same price</td></tr>\
+             <tr><td align=\"RIGHT\">9</td><td style=\"color: red; text-align:center\">90</td>\
+             <td colspan=\"x\">c</td></tr></table>",
+        );
+        let [Block::Table { header, rows }] = &doc.blocks[..] else {
+            panic!("{doc:?}")
+        };
+        let place = |cells: &[Cell]| -> Vec<(String, usize, usize, Align)> {
+            cells
+                .iter()
+                .map(|c| (c.text[0].text.clone(), c.column, c.colspan, c.align))
+                .collect()
+        };
+        let l = Align::Left;
+        assert_eq!(
+            place(header),
+            [("Plan".into(), 0, 2, l), ("Year".into(), 2, 1, l)]
+        );
+        assert_eq!(
+            rows.iter().map(|r| place(r)).collect::<Vec<_>>(),
+            [
+                vec![
+                    ("Basic".into(), 0, 1, l),
+                    ("5".into(), 1, 1, l),
+                    ("50".into(), 2, 1, l)
+                ],
+                // The rowspan above covers column 0; `colspan="0"` is capped.
+                vec![("Same price".into(), 1, MAX_COLSPAN, l)],
+                vec![
+                    ("9".into(), 0, 1, Align::Right),
+                    ("90".into(), 1, 1, Align::Center),
+                    ("c".into(), 2, 1, l)
+                ],
+            ]
+        );
+        let doc = parse_ok("| a | b | c |\n|:-:|--:|---|\n| 1 | 2 | 3 |\n");
+        let [Block::Table { header, rows }] = &doc.blocks[..] else {
+            panic!("{doc:?}")
+        };
+        for row in [header, &rows[0]] {
+            let aligns: Vec<Align> = row.iter().map(|c| c.align).collect();
+            assert_eq!(aligns, [Align::Center, Align::Right, Align::Left]);
+        }
+    }
+
+    #[test]
     fn images_and_frames() {
         let doc = parse_ok(
             "<img src=\"/a/b/photo.jpg#x\"><img alt=\" A  desk \" src=\"d.png\"><img>\
             <iframe src=\"//player.example/v/1\"></iframe><iframe></iframe>",
         );
+        let image = |text: &str| Inline {
+            text: text.into(),
+            style: InlineStyle {
+                image: true,
+                ..InlineStyle::default()
+            },
+            link: None,
+        };
         assert_eq!(
             doc.blocks,
             vec![
-                Block::Image {
-                    alt: "photo.jpg".into(),
-                    src: "/a/b/photo.jpg#x".into()
-                },
-                Block::Image {
-                    alt: "A desk".into(),
-                    src: "d.png".into()
-                },
+                // Side by side, as a browser shows them; no alt shows the file name.
+                Block::Paragraph(vec![image("photo.jpg"), image("A desk")]),
                 Block::Paragraph(vec![styled(
                     "Embedded video: player.example",
                     false,
@@ -1811,6 +2371,106 @@ mod tests {
             ]
         );
         assert_eq!(doc.links, vec![link("https://player.example/v/1")]);
+    }
+
+    #[test]
+    fn images_stay_in_their_sentence_and_in_their_link() {
+        let doc = parse_ok(
+            "<p>See <a href=\"https://x.example/badge\"><img src=\"/i/badge.svg?v=2\" alt=\"\"></a> \
+             and the <img src=\"c.png\" alt=\" weekly  chart \"> here.</p>\
+             <figure><img src=\"hero.png\" alt=\"Hero\"><figcaption>Caption</figcaption></figure>",
+        );
+        let image = |text: &str, link| Inline {
+            text: text.into(),
+            style: InlineStyle {
+                image: true,
+                ..InlineStyle::default()
+            },
+            link,
+        };
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Paragraph(vec![
+                    plain("See "),
+                    image("badge.svg", Some(0)),
+                    plain(" and the "),
+                    image("weekly chart", None),
+                    plain(" here."),
+                ]),
+                Block::Image {
+                    alt: "Hero".into(),
+                    src: "hero.png".into()
+                },
+                Block::Paragraph(vec![Inline {
+                    text: "Caption".into(),
+                    style: InlineStyle {
+                        italic: true,
+                        ..InlineStyle::default()
+                    },
+                    link: None
+                }]),
+            ]
+        );
+        assert_eq!(doc.links, vec![link("https://x.example/badge")]);
+        // Markdown: an image without alt text shows its file name; a linked badge keeps its link.
+        let doc =
+            parse_ok("[![](https://cdn.example/ci-badge.png)](https://ci.example/run) passes\n");
+        assert_eq!(
+            doc.blocks,
+            vec![Block::Paragraph(vec![
+                image("ci-badge.png", Some(0)),
+                plain(" passes")
+            ])]
+        );
+    }
+
+    #[test]
+    fn strikes_and_footnotes() {
+        let doc = parse_ok(
+            "Do ~~not~~ <del>never</del> <s>ever</s> send it twice.[^why] Really.[^b]\n\n\
+             [^b]: Second, *short*.\n\n[^why]: The first reason.\n\n    With a second paragraph.\n\n\
+             [^unused]: Defined, never cited.\n",
+        );
+        let struck = |t: &str| Inline {
+            text: t.into(),
+            style: InlineStyle {
+                strike: true,
+                ..InlineStyle::default()
+            },
+            link: None,
+        };
+        let sup = |n: usize| format!("[^{n}]");
+        assert_eq!(
+            doc.blocks[0],
+            Block::Paragraph(vec![
+                plain("Do "),
+                struck("not"),
+                plain(" "),
+                struck("never"),
+                plain(" "),
+                struck("ever"),
+                plain(&format!(" send it twice.{} Really.{}", sup(1), sup(2))),
+            ])
+        );
+        let italic = Inline {
+            text: "short".into(),
+            style: InlineStyle {
+                italic: true,
+                ..InlineStyle::default()
+            },
+            link: None,
+        };
+        assert_eq!(
+            doc.blocks[1..],
+            [
+                heading(2, "Notes"),
+                para("[^1] The first reason."),
+                para("With a second paragraph."),
+                Block::Paragraph(vec![plain("[^2] Second, "), italic, plain(".")]),
+                para("[^3] Defined, never cited."),
+            ]
+        );
     }
 
     #[test]
@@ -1836,7 +2496,7 @@ mod tests {
         assert_eq!(
             doc.blocks,
             vec![
-                Block::Code("  let a = 1;\n\n    b < c".into()),
+                Block::Code("  let a = 1;\n\n\n    b < c".into()),
                 Block::Code("fenced <div>".into())
             ]
         );
@@ -1888,8 +2548,11 @@ mod tests {
                 ],
             },
             Block::Table {
-                header: vec![vec![plain("Role")], vec![plain("Pay")]],
-                rows: vec![vec![vec![plain("Analyst")], vec![plain("low fair")]]],
+                header: cells(&["Role", "Pay"]),
+                rows: vec![vec![
+                    Cell::new(vec![plain("Analyst")], 0),
+                    Cell::new(vec![st("low", |s| s.strike = true), plain(" fair")], 1),
+                ]],
             },
             Block::Image {
                 alt: "A chart".into(),
@@ -1898,6 +2561,103 @@ mod tests {
             heading(3, "Done"),
         ];
         assert_eq!(doc.blocks, expected);
+    }
+
+    /// A CMS export whose trailer ends with an FAQ widget: `<style>` at column 0, then the
+    /// widget indented as exports indent it, blank lines and a tag that lost its space.
+    const FAQ_EXPORT: &str = concat!(
+        "<p id=\"\">Follow up once, then let it rest.</p>",
+        "<pre>first line\n\n    indented after a blank\n</pre>\n",
+        "\n---\n\n## Questions people ask\n\n",
+        "<style>\n.faq { color: red }\n.SECRET-STYLE { display: none }\n</style>\n\n",
+        "                <div class=\"faq-card\">\n",
+        "                    <div class=\"q\">How long should I wait?</div>\n",
+        "                    <imgsrc=\"x.svg\" loading=\"lazy\" alt />\n",
+        "\n",
+        "                    <div class=\"a\">Three business days.</div>\n",
+        "                </div>\n",
+        "        <script>var SECRET_SCRIPT = 1;</script>\n",
+        "\n---\n\n## Related articles\n\n",
+        "- [Next one](https://x.example/blog/next-one)\n\n",
+        "<https://x.example/blog/auto>\n",
+    );
+
+    #[test]
+    fn html_in_a_cms_trailer_is_html_whatever_its_indentation() {
+        let doc = parse_ok(FAQ_EXPORT);
+        assert_eq!(
+            doc.blocks,
+            vec![
+                para("Follow up once, then let it rest."),
+                Block::Code("first line\n\n    indented after a blank".into()),
+                Block::Rule,
+                heading(2, "Questions people ask"),
+                para("How long should I wait?"),
+                para("Three business days."),
+                Block::Rule,
+                heading(2, "Related articles"),
+                Block::List {
+                    start: None,
+                    items: vec![vec![Block::Paragraph(vec![styled(
+                        "Next one",
+                        false,
+                        Some(0)
+                    )])]],
+                },
+                Block::Paragraph(vec![styled("https://x.example/blog/auto", false, Some(1))]),
+            ]
+        );
+        let text = all_text(&doc);
+        for hidden in ["SECRET", "imgsrc", "color", "<"] {
+            assert!(!text.contains(hidden), "{hidden} shown: {text}");
+        }
+        // The same widget in a plain Markdown file stays what CommonMark says: code.
+        let markdown = "Intro.\n\n    <div class=\"q\">A tag shown as code</div>\n";
+        assert_eq!(
+            parse_ok(markdown).blocks,
+            vec![
+                para("Intro."),
+                Block::Code("<div class=\"q\">A tag shown as code</div>".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn html_regions_end_where_markdown_resumes() {
+        let parts = |body| -> Vec<(bool, String)> {
+            html_regions(body)
+                .into_iter()
+                .map(|(h, t)| (h, t.to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            parts("<div>\ntext at zero\n</div>\nMarkdown *again*\n"),
+            [
+                (true, "<div>\ntext at zero\n</div>\n".to_owned()),
+                (false, "Markdown *again*\n".to_owned())
+            ]
+        );
+        // Unclosed wrappers end at the trailer's rule; `<pre>` keeps its column-0 lines.
+        assert_eq!(
+            parts("<div><pre>\n---\n</pre>\n---\n## Next\n"),
+            [
+                (true, "<div><pre>\n---\n</pre>\n".to_owned()),
+                (false, "---\n## Next\n".to_owned())
+            ]
+        );
+        // Fenced code in the trailer is never a region.
+        assert_eq!(
+            parts("<p>a</p>\n---\n```\n<div>\n```\n"),
+            [
+                (true, "<p>a</p>\n".to_owned()),
+                (false, "---\n```\n<div>\n```\n".to_owned())
+            ]
+        );
+        assert!(!starts_an_html_region("<https://x.example>"));
+        assert!(!starts_an_html_region("< b"));
+        assert!(starts_an_html_region("<!-- note -->"));
+        assert!(starts_an_html_region("</div>"));
+        assert!(starts_an_html_region("<img"));
     }
 
     #[test]
@@ -1912,35 +2672,57 @@ mod tests {
     }
 
     #[test]
-    fn ten_thousand_nested_divs_are_refused_fast_with_their_line() {
+    fn deeply_nested_divs_are_flattened_fast_and_keep_their_text() {
+        for n in [201, 5_000, 20_000] {
+            let body = format!(
+                "intro\n\n{}<p>The paragraph inside.</p>{}\n\nafter",
+                "<div class=\"wrap\">".repeat(n),
+                "</div>".repeat(n)
+            );
+            let started = std::time::Instant::now();
+            let doc = parse_ok(&body);
+            assert!(
+                started.elapsed() < std::time::Duration::from_millis(1500),
+                "{n}: {:?}",
+                started.elapsed()
+            );
+            assert_eq!(
+                doc.blocks,
+                vec![para("intro"), para("The paragraph inside."), para("after")],
+                "{n}"
+            );
+        }
+        // Unclosed wrappers (a CMS export that never closes its `<div>`s) keep every paragraph
+        // and the Markdown trailer after them.
         let body = format!(
-            "intro\n\n{}x{}",
-            "<div>".repeat(10_000),
-            "</div>".repeat(10_000)
+            "{}\n\n---\n\n## Related articles\n\n- [Next](https://n.example/blog/next)\n",
+            (0..1_000)
+                .map(|i| format!("<div><p>Part {i}.</p>"))
+                .collect::<String>()
         );
-        let started = std::time::Instant::now();
-        let err = parse(&body).unwrap_err();
-        assert!(
-            started.elapsed() < std::time::Duration::from_millis(500),
-            "{:?}",
-            started.elapsed()
+        let doc = parse_ok(&body);
+        let text = all_text(&doc);
+        for i in [0, 199, 200, 500, 999] {
+            assert!(text.contains(&format!("\"Part {i}.\"")), "{i}");
+        }
+        assert!(doc.blocks.contains(&heading(2, "Related articles")));
+        assert_eq!(doc.links, vec![link("https://n.example/blog/next")]);
+    }
+
+    #[test]
+    fn flattening_never_reveals_dropped_content_and_handles_split_tags() {
+        let deep = "<div>".repeat(MAX_HTML_DEPTH);
+        let body = format!(
+            "{deep}<section><svg><svg></svg><text>SECRET</text></svg><template>HIDDEN</template>\
+             <p>kept</p></section>"
         );
-        assert_eq!(
-            err,
-            DocumentError::TooDeep {
-                depth: MAX_HTML_DEPTH + 1,
-                line: 3
-            }
+        assert_eq!(parse_ok(&body).blocks, vec![para("kept")]);
+        // A Markdown HTML block arrives line by line: a dropped tag may span lines.
+        let body = format!(
+            "{}\n<div\n class=\"a>b\"\n>\n<p>text after</p>\n</div>\n",
+            "<div>".repeat(MAX_HTML_DEPTH)
         );
-        assert_eq!(err.line(), 3);
-        let message = err.to_string();
-        assert!(
-            message.contains("201 deep") && message.contains("close the unclosed tags"),
-            "{message}"
-        );
-        // Lines inserted to separate the trailer do not shift the reported line.
-        let body = format!("<p>a</p>\n---\n\n{}", "<div>".repeat(300));
-        assert_eq!(parse(&body).unwrap_err().line(), 4);
+        assert_eq!(parse_ok(&body).blocks, vec![para("text after")]);
     }
 
     #[test]
@@ -1980,16 +2762,51 @@ mod tests {
     }
 
     #[test]
-    fn deep_markdown_quotes_and_lists_are_refused() {
-        let body = format!("intro\n\n{} deep\n", ">".repeat(10_000));
-        assert!(matches!(
-            parse(&body),
-            Err(DocumentError::TooDeep { line: 3, .. })
-        ));
+    fn text_below_the_walk_limit_is_kept_flat() {
+        let dom = html2text::config::plain()
+            .parse_html(
+                "<div><p>wor<b>d</b>s</p><p>next</p><script>SECRET</script>one<br>two</div>"
+                    .as_bytes(),
+            )
+            .unwrap();
+        let text = descendant_text(&dom.document);
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>(),
+            ["words", "next", "one", "two"]
+        );
+        assert!(text.contains("one\ntwo"));
+        // Through the walker: past the depth it recurses to, the text still arrives.
+        let mut sink = Sink::default();
+        let ctx = Ctx {
+            depth: MAX_WALK_DEPTH,
+            ..Ctx::default()
+        };
+        Builder::default().children(&dom.document, ctx, &mut sink);
+        let blocks = sink.finish();
+        assert_eq!(blocks.len(), 1);
+        assert!(
+            all_text(&Document {
+                blocks,
+                links: vec![]
+            })
+            .contains("words next one")
+        );
+    }
+
+    #[test]
+    fn deep_markdown_quotes_and_lists_are_flattened() {
+        let body = format!("intro\n\n{} deep words\n", ">".repeat(10_000));
+        let started = std::time::Instant::now();
+        let doc = parse_ok(&body);
+        assert!(started.elapsed() < std::time::Duration::from_millis(1500));
+        assert!(all_text(&doc).contains("deep words"), "{doc:?}");
         let body: String = (0..300)
             .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
             .collect();
-        assert!(matches!(parse(&body), Err(DocumentError::TooDeep { .. })));
+        let text = all_text(&parse_ok(&body));
+        for i in [0, 150, 299] {
+            assert!(text.contains(&format!("level {i}")), "{i}");
+        }
         let body: String = (0..10)
             .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
             .collect();
@@ -2066,6 +2883,15 @@ mod tests {
         bodies.push(format!("{}x", "<b>".repeat(150)));
         bodies.push(format!("see https://p.example/{}", ")".repeat(200_000)));
         bodies.push(format!("<p>{}</p>", "<a \"".repeat(100_000)));
+        bodies.push(format!(
+            "<table>{}</table>",
+            "<tr><td colspan=\"64\" rowspan=\"0\">x</td><td>y</td></tr>".repeat(2_000)
+        ));
+        bodies.push(format!("<div\n>{}", "<svg>\n".repeat(5_000)));
+        bodies.push(format!("{}<svg><p>hidden", "<div>".repeat(300)));
+        bodies.push("a[^x] b[^y]\n\n[^x]: see[^y]\n\n[^y]: see[^x]\n".to_owned());
+        bodies.push("~~open never closed <del>nor this".to_owned());
+        bodies.push("<p>x</p>\n        <imgsrc=\"a\" \n   <div\n".to_owned());
         bodies
     }
 

@@ -25,8 +25,13 @@ pub fn render(view: &View, scroll: usize, frame: &mut Frame, area: Rect) {
     };
     let inner = overlay::open(view, frame, area, " Keys ", help.content, footer);
     let lines: Vec<Line> = if help.two_columns {
+        // Both columns run to the longer one's end.
+        let rows = left.len().max(right.len());
+        let blank = || std::iter::repeat(Line::default());
         left.into_iter()
-            .zip(right.into_iter().chain(std::iter::repeat(Line::default())))
+            .chain(blank())
+            .zip(right.into_iter().chain(blank()))
+            .take(rows)
             .map(|(mut l, r)| {
                 let gap = (HELP_COLUMN + COLUMN_GAP).saturating_sub(l.width());
                 l.spans.push(pad(gap));

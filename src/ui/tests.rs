@@ -917,6 +917,23 @@ fn every_drawn_link_cell_and_only_those_follow_their_link() {
         let area = ratatui::layout::Rect::new(0, 0, w, h);
         let terminal = draw(app, w, h);
         let buffer = terminal.backend().buffer();
+        // Continuation lines of a wrapped `Links` entry (no marker of their own) belong to it:
+        // the layout line drawn on each row tells which are.
+        let reader = app.reader.as_ref().unwrap();
+        let lines = &reader.layout.lines;
+        let list = lines
+            .iter()
+            .position(|l| l.text() == "Links")
+            .unwrap_or(lines.len());
+        let drawn = crate::app::geometry::screen(app, area)
+            .map(|screen| crate::app::geometry::reader(reader, screen.body));
+        let continued = |y: u16| -> Option<usize> {
+            let drawn = drawn.as_ref()?;
+            let k = drawn.scroll + usize::from(y.checked_sub(drawn.text.y)?);
+            let line = lines.get(k).filter(|_| k > list)?;
+            let first = line.spans.first()?;
+            first.text.trim().is_empty().then_some(first.link? + 1)
+        };
         // Link text waiting for the marker that ends it (possibly on a later row).
         let mut pending: Vec<(u16, u16, usize)> = Vec::new();
         for y in 0..h {
@@ -927,7 +944,8 @@ fn every_drawn_link_cell_and_only_those_follow_their_link() {
                 .iter()
                 .zip(text.chars())
                 .find(|(_, c)| *c != ' ')
-                .and_then(|(m, _)| *m);
+                .and_then(|(m, _)| *m)
+                .or_else(|| continued(y));
             let mut under = false;
             for x in 0..w {
                 let cell = &buffer[(x, y)];

@@ -167,6 +167,9 @@ impl Styles {
         if s.italic {
             style = style.add_modifier(Modifier::ITALIC);
         }
+        if s.strike {
+            style = style.add_modifier(Modifier::CROSSED_OUT);
+        }
         match s.heading {
             Some(1 | 2) => style = style.add_modifier(Modifier::BOLD).patch(self.accent),
             Some(_) => style = style.add_modifier(Modifier::BOLD),
@@ -241,8 +244,10 @@ mod tests {
             internal: true,
             decoration: true,
             quote: true,
+            strike: true,
         };
         let style = styles.span(all);
+        assert!(style.add_modifier.contains(Modifier::CROSSED_OUT));
         assert_eq!((style.fg, style.bg), (None, None));
         assert_eq!((styles.selected.fg, styles.selected.bg), (None, None));
     }
