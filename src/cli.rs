@@ -185,7 +185,7 @@ pub fn run(
             list(&articles, *json, out).map_err(io_error)
         }),
         Command::Search { query, limit, json } => with_library(global, err, |lib| {
-            let query = Query::parse(&query.join(" "));
+            let query = Query::parse(&query_text(query));
             let mut hits = Searcher::default().search(lib, &query, lib.by_date());
             hits.truncate(limit.unwrap_or(usize::MAX));
             for hit in &mut hits {
@@ -246,6 +246,23 @@ fn list_query(
         filters,
         words: Vec::new(),
     })
+}
+
+/// The query words as one query. An argument that the shell kept whole, such as
+/// `tag:how we work` from `'tag:how we work'`, stays one filter: its value is quoted.
+fn query_text(args: &[String]) -> String {
+    let quoted = |a: &String| match a.split_once(':') {
+        Some((name, value))
+            if value.contains(char::is_whitespace)
+                && !name.is_empty()
+                && !name.contains(char::is_whitespace)
+                && !value.starts_with('"') =>
+        {
+            format!("{name}:\"{value}\"")
+        }
+        _ => a.clone(),
+    };
+    args.iter().map(quoted).collect::<Vec<_>>().join(" ")
 }
 
 fn io_error(e: io::Error) -> CliError {
