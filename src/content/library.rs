@@ -485,18 +485,27 @@ impl Library {
         self.by_slug.reserve(articles.len());
         self.by_canonical.reserve(articles.len());
         let mut outgoing = Vec::with_capacity(articles.len());
+        // Every slug the files ask for, so a disambiguated one never takes a slug that a
+        // later file asks for: `slug-2` stays the same whatever else the folder holds.
+        let wanted: HashSet<String> = articles.iter().map(|(a, _)| a.slug.clone()).collect();
         for ((mut article, links), canonical) in articles.into_iter().zip(canonicals) {
             if let Some(&first) = self.by_slug.get(&article.slug) {
-                problems.push(Problem::error(
+                // Both articles stay: the first in path order keeps the slug (links to it
+                // resolve there), this one gets the first free `slug-N`.
+                let taken = article.slug.clone();
+                let free = (2..)
+                    .map(|n| format!("{taken}-{n}"))
+                    .find(|s| !wanted.contains(s) && !self.by_slug.contains_key(s))
+                    .unwrap_or_default();
+                problems.push(Problem::warning(
                     &article.path,
                     1,
                     format!(
-                        "duplicate slug `{}`: {} already uses it; give one of them a different `slug`",
-                        article.slug, self.articles[first.idx()].path
+                        "duplicate slug `{taken}`: {} already uses it, so this article is `{free}`; give one of them a different `slug`",
+                        self.articles[first.idx()].path
                     ),
                 ));
-                self.skipped += 1;
-                continue;
+                article.slug = free;
             }
             article.id = ArticleId(self.articles.len() as u32);
             self.by_slug.insert(article.slug.clone(), article.id);

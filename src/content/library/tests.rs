@@ -101,18 +101,36 @@ fn broken_files_never_stop_the_others() {
 }
 
 #[test]
-fn slug_defaults_to_file_stem_and_duplicates_are_reported() {
+fn duplicate_slugs_keep_both_articles_with_a_stable_second_slug() {
     let files = vec![
         file("a/first-post.md", "---\ntitle: One\n---\n"),
         file("b/other.md", "---\ntitle: Two\nslug: first-post\n---\n"),
+        // Asks for the slug the second would otherwise take: it keeps it.
+        file("c/first-post-2.md", "---\ntitle: Three\n---\n"),
+        file("d/third.md", "---\ntitle: Four\nslug: first-post\n---\n"),
+        file(
+            "e/links.md",
+            "---\ntitle: Links\n---\n<a href=\"/blog/first-post\">x</a>\n",
+        ),
     ];
     let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
-    assert_eq!(lib.len(), 1);
+    assert_eq!(lib.len(), 5, "both articles stay");
     assert_eq!(lib.by_slug("first-post").unwrap().title, "One");
+    assert_eq!(lib.by_slug("first-post-2").unwrap().title, "Three");
+    assert_eq!(lib.by_slug("first-post-3").unwrap().title, "Two");
+    assert_eq!(lib.by_slug("first-post-4").unwrap().title, "Four");
+    let problems: Vec<String> = lib.problems().iter().map(|p| p.to_string()).collect();
     assert_eq!(
-        lib.problems()[0].to_string(),
-        "b/other.md:1: error: duplicate slug `first-post`: a/first-post.md already uses it; give one of them a different `slug`"
+        problems,
+        vec![
+            "b/other.md:1: warning: duplicate slug `first-post`: a/first-post.md already uses it, so this article is `first-post-3`; give one of them a different `slug`",
+            "d/third.md:1: warning: duplicate slug `first-post`: a/first-post.md already uses it, so this article is `first-post-4`; give one of them a different `slug`",
+        ]
     );
+    assert_eq!(lib.skipped(), 0);
+    // Links to the slug go to the first article.
+    let links = lib.by_slug("links").unwrap();
+    assert_eq!(links.links_to, vec![lib.by_slug("first-post").unwrap().id]);
 }
 
 #[test]
