@@ -276,14 +276,31 @@ fn io_error(e: io::Error) -> CliError {
     }
 }
 
-/// Tells on stderr how many files were skipped, so scripts see partial results are partial.
+/// Tells on stderr how many files were skipped and how many loaded with warnings, so scripts
+/// see partial results are partial.
 fn skipped_note(lib: &Library, err: &mut dyn Write) {
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    let mut parts = Vec::new();
     let n = lib.skipped();
     if n > 0 {
-        let files = if n == 1 { "file" } else { "files" };
+        parts.push(format!("{n} {} skipped because of errors", files(n)));
+    }
+    let mut warned: Vec<&str> = lib
+        .problems()
+        .iter()
+        .filter(|p| !p.is_error())
+        .map(|p| p.path.as_str())
+        .collect();
+    warned.dedup();
+    let n = warned.len();
+    if n > 0 {
+        parts.push(format!("{n} {} loaded with warnings", files(n)));
+    }
+    if !parts.is_empty() {
         let _ = writeln!(
             err,
-            "careerhub: {n} {files} skipped because of errors; run `careerhub check` for details"
+            "careerhub: {}; run `careerhub check` for details",
+            parts.join(", ")
         );
     }
 }
@@ -551,15 +568,98 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
         }
     }
     let warnings = problems.len() - errors;
-    let checked = lib.len() + lib.skipped();
+    let checked = lib.len() + lib.skipped() + lib.sections();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut parts = vec![format!("{} article{}", lib.len(), plural(lib.len()))];
+    if lib.sections() > 0 {
+        let n = lib.sections();
+        parts.push(format!("{n} section page{} skipped", plural(n)));
+    }
+    if lib.skipped() > 0 {
+        let n = lib.skipped();
+        parts.push(format!("{n} file{} unreadable", plural(n)));
+    }
     let _ = writeln!(
         err,
-        "careerhub: checked {checked} article{} in {}: {errors} error{}, {warnings} warning{}",
+        "careerhub: checked {checked} file{} in {}: {}; {errors} error{}, {warnings} warning{}",
         plural(checked),
         global.source().describe(),
+        parts.join(", "),
         plural(errors),
         plural(warnings),
     );
+    // The state of the library at a glance: how many problems of each kind.
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for p in &problems {
+        let kind = format!("{}: {}", p.severity, problem_kind(&p.message));
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for (kind, n) in kinds {
+        let _ = writeln!(err, "  {n:>6}  {kind}");
+    }
     Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// The kind of a problem, from its message: what is wrong, without the values it quotes
+/// (frontmatter key names stay) or numbers: "`date` `…` is not a date".
+fn problem_kind(message: &str) -> String {
+    const KEYS: &[&str] = &[
+        "title",
+        "slug",
+        "description",
+        "summary",
+        "excerpt",
+        "pubDate",
+        "date",
+        "published",
+        "pub_date",
+        "publishDate",
+        "updatedDate",
+        "lastmod",
+        "updated",
+        "modified",
+        "category",
+        "categories",
+        "tags",
+        "topics",
+        "canonical",
+        "draft",
+        "archived",
+    ];
+    // Up to the first `:` or `;` outside backquotes: what is wrong, not what to do.
+    let mut quoted = false;
+    let end = message
+        .char_indices()
+        .find(|&(_, c)| {
+            quoted ^= c == '`';
+            !quoted && (c == ':' || c == ';')
+        })
+        .map_or(message.len(), |(i, _)| i);
+    let what = &message[..end];
+    let mut out = String::new();
+    for (i, piece) in what.split('`').enumerate() {
+        if i % 2 == 0 {
+            let mut digits = false;
+            for c in piece.chars() {
+                if c.is_ascii_digit() {
+                    if !digits {
+                        out.push('N');
+                    }
+                    digits = true;
+                } else {
+                    digits = false;
+                    out.push(c);
+                }
+            }
+        } else if KEYS.contains(&piece) {
+            out.push_str(&format!("`{piece}`"));
+        } else {
+            out.push('…');
+        }
+    }
+    out.trim().to_owned()
 }

@@ -19,7 +19,7 @@ use super::document::{self, Document, DocumentError};
 use super::frontmatter::Date;
 use super::parse::{self, ParsedFile};
 use super::problem::Problem;
-use super::source::{Entry, Source, SourceError, SourceFile};
+use super::source::{self, Entry, Source, SourceError, SourceFile};
 
 /// Average adult reading speed used for reading-time estimates.
 const WORDS_PER_MINUTE: usize = 230;
@@ -253,6 +253,8 @@ pub struct Library {
     skipped: usize,
     /// Articles left out because they are drafts or archived.
     hidden: usize,
+    /// Section pages (`_index.md`) left out: they list a folder, they are not articles.
+    sections: usize,
     #[serde(skip)]
     documents: Mutex<Vec<(ArticleId, Arc<Document>)>>,
 }
@@ -308,6 +310,19 @@ impl Library {
         problems: Vec<Problem>,
         options: LoadOptions,
     ) -> Library {
+        let all = entries.len();
+        let articles: Vec<Entry>;
+        let entries = if entries.iter().any(|e| source::is_section_page(&e.path)) {
+            articles = entries
+                .iter()
+                .filter(|e| !source::is_section_page(&e.path))
+                .cloned()
+                .collect();
+            &articles[..]
+        } else {
+            entries
+        };
+        let sections = all - entries.len();
         let mut cache = match source {
             Source::Dir(root) => IndexCache::open(root),
             _ => IndexCache::default(),
@@ -347,7 +362,9 @@ impl Library {
             let _ = cache.save_chunks(&rows);
         }
         drop(rows);
-        Self::assemble(source.clone(), parsed, problems, options)
+        let mut lib = Self::assemble(source.clone(), parsed, problems, options);
+        lib.sections = sections;
+        lib
     }
 
     fn parse_entry(source: &Source, entry: &Entry) -> ParsedFile {
@@ -465,6 +482,7 @@ impl Library {
             problems: Vec::new(),
             skipped,
             hidden,
+            sections: 0,
             documents: Mutex::new(Vec::new()),
         };
         lib.link(articles, &mut problems);
@@ -641,6 +659,11 @@ impl Library {
     /// Files that could not be loaded (errors).
     pub fn skipped(&self) -> usize {
         self.skipped
+    }
+
+    /// Section pages (`_index.md`) left out: they are not articles.
+    pub fn sections(&self) -> usize {
+        self.sections
     }
 
     /// Drafts and archived articles left out by the load options.

@@ -1,12 +1,15 @@
 //! Phase 2 of loading: one file into an article, on its own, so files parse in parallel and
 //! a broken one never affects the others.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
+use super::frontmatter::{Date, Frontmatter};
 use super::library::{Article, ArticleId, RelatedLink};
 use super::problem::Problem;
 use super::source::Source;
-use super::{frontmatter, repair, sanitize, split};
+use super::{frontmatter, repair, sanitize, split, templates};
 
 /// What one file became: an article with its outgoing links and warnings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -20,12 +23,30 @@ pub struct Parsed {
 /// A parsed file, or the errors that keep it out of the library.
 pub type ParsedFile = Result<Parsed, Vec<Problem>>;
 
-/// Decodes, repairs, splits and validates one file and scans its body.
+/// Decodes, repairs, splits and validates one file and scans its body. Only a file that
+/// cannot be read at all (over a size cap) is an error; everything else about it is a
+/// warning, and the article loads with what could be read.
 pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
-    let text = split::decode(path, bytes).map_err(|p| vec![p])?;
+    let (text, encoding) = split::decode(path, bytes).map_err(|p| vec![p])?;
     let (text, repaired) = repair::repair_report(&text);
-    let parts = split::split(path, &text).map_err(|p| vec![p])?;
-    let (fm, mut warnings) = frontmatter::parse(path, parts.frontmatter, parts.frontmatter_line)?;
+    let (parts, unclosed) = split::split(path, &text).map_err(|p| vec![p])?;
+    // An unclosed fence already says why there is no frontmatter: one warning is enough.
+    let fence_warned = unclosed.is_some();
+    let mut warnings: Vec<Problem> = encoding.into_iter().chain(unclosed).collect();
+    let name = FileName::of(path);
+    let (fm, fm_warnings) = match &parts.frontmatter {
+        Some(raw) => {
+            frontmatter::parse(path, raw, parts.frontmatter_line, name.date).map_err(|p| vec![p])?
+        }
+        None => (
+            Frontmatter {
+                date: name.date,
+                ..Frontmatter::default()
+            },
+            Vec::new(),
+        ),
+    };
+    warnings.extend(fm_warnings);
     if repaired > 0 {
         warnings.push(Problem::warning(
             path,
@@ -33,12 +54,36 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
             format!("repaired {repaired} mis-decoded characters (mojibake): re-export the file as UTF-8 to silence this"),
         ));
     }
+    let body = prepare_body(path, parts.body);
+    let title = if fm.title.is_empty() {
+        let (title, from) = match first_heading(&body) {
+            Some(h) => {
+                let shown = format!("the first heading `{}`", sanitize::clip(&h, 60));
+                (h, shown)
+            }
+            None => (name.title(), "the file name".to_owned()),
+        };
+        let msg = match parts.frontmatter {
+            None => format!(
+                "no frontmatter: the title is {from}; start the file with `---`, `title: ...`, `---` to set it"
+            ),
+            Some(_) => format!(
+                "no `title`: the title is {from}; add `title: ...` to the frontmatter to set it"
+            ),
+        };
+        if !fence_warned {
+            warnings.push(Problem::warning(path, parts.frontmatter_line, msg));
+        }
+        title
+    } else {
+        fm.title
+    };
     let slug = match fm.slug.clone() {
         Some(slug) => slug,
-        None => slug_from_file_name(path, &mut warnings).map_err(|p| vec![p])?,
+        None => slug_from_file_name(path, &name, &mut warnings),
     };
-    let scan = scan_body(parts.body);
-    let related_links: Vec<RelatedLink> = split::related_links(parts.body)
+    let scan = scan_body(&body);
+    let related_links: Vec<RelatedLink> = split::related_links(&body)
         .into_iter()
         .map(|l| RelatedLink {
             title: l.title,
@@ -58,7 +103,7 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
     let mut article = Article {
         id: ArticleId(0),
         slug,
-        title: fm.title,
+        title,
         description: fm.description,
         date: fm.date,
         updated: fm.updated,
@@ -82,50 +127,199 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
     })
 }
 
-/// Reads an article's body again from its source, repaired, for rendering.
+/// Reads an article's body again from its source, repaired and with other generators'
+/// template syntax turned into Markdown, for rendering.
 pub fn read_body(source: &Source, path: &str) -> Result<String, Problem> {
     let bytes = source
         .read(path)
         .map_err(|e| Problem::error(path, 1, format!("cannot read file: {e}")))?;
-    let text = split::decode(path, &bytes)?;
+    let (text, _) = split::decode(path, &bytes)?;
     let text = repair::repair_mojibake(&text);
-    let parts = split::split(path, &text)?;
-    Ok(parts.body.to_owned())
+    let (parts, _) = split::split(path, &text)?;
+    Ok(prepare_body(path, parts.body).into_owned())
 }
 
-/// The default slug: the file name without extension, which can hold anything (spaces,
-/// control characters), so it is cleaned the way a `slug:` key is validated, with a warning
-/// when that changed it.
-fn slug_from_file_name(path: &str, warnings: &mut Vec<Problem>) -> Result<String, Problem> {
-    let stem = file_stem(path);
-    let cleaned: String = sanitize::line(&stem)
-        .split(|c: char| c.is_whitespace() || matches!(c, '/' | '\\' | '?' | '#'))
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+/// A body as the reader gets it: MDX's JSX lines dropped, template tags turned into
+/// Markdown. Line numbers stay those of the file.
+fn prepare_body<'a>(path: &str, body: &'a str) -> Cow<'a, str> {
+    let body = if path
+        .rsplit('.')
+        .next()
+        .is_some_and(|x| x.eq_ignore_ascii_case("mdx"))
+    {
+        Cow::Owned(strip_jsx(body))
+    } else {
+        Cow::Borrowed(body)
+    };
+    match body {
+        Cow::Borrowed(b) => templates::neutralize(b),
+        Cow::Owned(b) => Cow::Owned(templates::neutralize(&b).into_owned()),
+    }
+}
+
+/// MDX without its JavaScript: `import`/`export` statements, `{/* comments */}` and lines of
+/// JSX components (`<Chart ... />`, `<Callout>`, `</Callout>`) are blanked, outside code
+/// fences. The text inside a component stays.
+fn strip_jsx(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut fence: Option<&str> = None;
+    // Lines still to drop: inside a multi-line statement or tag.
+    let mut depth: i32 = 0;
+    let mut open_tag = false;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim();
+        let newline = if line.ends_with('\n') { "\n" } else { "" };
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+            out.push_str(line);
+            continue;
+        }
+        let component = |t: &str| {
+            let tag = t.strip_prefix("</").or_else(|| t.strip_prefix('<'));
+            tag.is_some_and(|x| {
+                x.starts_with(|c: char| c.is_ascii_uppercase()) || x.starts_with('>')
+            })
+        };
+        let drop = if depth > 0 {
+            depth += brace_balance(t);
+            true
+        } else if open_tag {
+            open_tag = !t.ends_with('>');
+            true
+        } else if t.starts_with("import ") || t.starts_with("export ") {
+            depth = brace_balance(t).max(0);
+            true
+        } else if t.starts_with("{/*") && t.ends_with("*/}") {
+            true
+        } else if component(t) {
+            open_tag = !t.ends_with('>');
+            true
+        } else {
+            false
+        };
+        if drop {
+            out.push_str(newline);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Opening minus closing brackets on a line.
+fn brace_balance(t: &str) -> i32 {
+    t.chars()
+        .map(|c| match c {
+            '{' | '(' | '[' => 1,
+            '}' | ')' | ']' => -1,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// The text of the first `# heading` (or `<h1>`) of a body, outside code fences.
+fn first_heading(body: &str) -> Option<String> {
+    let mut in_fence = false;
+    for line in body.lines() {
+        let t = line.trim();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let text = if let Some(h) = t.strip_prefix("# ") {
+            h.trim_end_matches('#').to_owned()
+        } else if let Some(i) = t
+            .find("<h1")
+            .filter(|&i| t[i + 3..].starts_with(['>', ' ']))
+        {
+            let after = &t[i..];
+            let inner = after.find('>').map_or("", |o| &after[o + 1..]);
+            inner.split("</h1").next().unwrap_or_default().to_owned()
+        } else {
+            continue;
+        };
+        let text = frontmatter::plain_text(&text);
+        if !text.is_empty() {
+            return Some(text);
+        }
+    }
+    None
+}
+
+/// What a file's path says about its article: the name that gives the slug (a page bundle's
+/// folder for `name/index.md`; without a `YYYY-MM-DD-` date prefix) and that date.
+struct FileName {
+    name: String,
+    date: Option<Date>,
+}
+
+impl FileName {
+    fn of(path: &str) -> FileName {
+        let mut parts = path.rsplit('/');
+        let file = parts.next().unwrap_or(path);
+        let mut stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        // `index.md`, `index.en.md`: a page bundle, named by its folder.
+        if (stem == "index" || stem.starts_with("index."))
+            && let Some(folder) = parts.next()
+        {
+            stem = folder;
+        }
+        match Date::from_name_prefix(stem) {
+            Some((date, rest)) => FileName {
+                name: rest.to_owned(),
+                date: Some(date),
+            },
+            None => FileName {
+                name: stem.to_owned(),
+                date: None,
+            },
+        }
+    }
+
+    /// A title made from the name: `first-week_notes` → `first week notes`.
+    fn title(&self) -> String {
+        let t = self.name.replace(['-', '_'], " ");
+        let t = sanitize::line(t.trim()).into_owned();
+        if t.is_empty() {
+            "Untitled".to_owned()
+        } else {
+            t
+        }
+    }
+}
+
+/// The default slug: the file name without extension (or date prefix, or a bundle's folder
+/// name), which can hold anything (spaces, control characters), so it is cleaned the way a
+/// `slug:` key is, with a warning when that changed it.
+fn slug_from_file_name(path: &str, name: &FileName, warnings: &mut Vec<Problem>) -> String {
+    let cleaned = frontmatter::clean_slug(&name.name);
     if cleaned.is_empty() {
-        return Err(Problem::error(
+        warnings.push(Problem::warning(
             path,
             1,
-            "the file name gives no usable slug: add `slug: ...` to the frontmatter",
+            "the file name gives no usable slug: using `untitled`; add `slug: ...` to the frontmatter",
         ));
+        return "untitled".to_owned();
     }
-    if cleaned != stem {
-        let shown = sanitize::line(&stem);
+    if cleaned != name.name {
+        let shown = sanitize::line(&name.name);
         warnings.push(Problem::warning(
             path,
             1,
             format!("file name `{shown}` is not a usable slug; using `{cleaned}` (add `slug:` to choose one)"),
         ));
     }
-    Ok(cleaned)
-}
-
-fn file_stem(path: &str) -> String {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.')
-        .map_or(name, |(stem, _)| stem)
-        .to_owned()
+    cleaned
 }
 
 struct BodyScan {
@@ -237,7 +431,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slugs_from_file_names_are_cleaned_or_refused() {
+    fn slugs_from_file_names_are_cleaned_or_replaced() {
         let ok = parse_file("blog/has space.md", b"---\ntitle: T\n---\n").unwrap();
         assert_eq!(ok.article.slug, "has-space");
         assert!(
@@ -248,8 +442,13 @@ mod tests {
         let plain = parse_file("blog/plain-name.md", b"---\ntitle: T\n---\n").unwrap();
         assert_eq!(plain.article.slug, "plain-name");
         assert!(plain.warnings.is_empty());
-        let errors = parse_file("\u{1}\u{2}.md", b"---\ntitle: T\n---\n").unwrap_err();
-        assert!(errors[0].message.contains("no usable slug"), "{errors:?}");
+        let odd = parse_file("\u{1}\u{2}.md", b"---\ntitle: T\n---\n").unwrap();
+        assert_eq!(odd.article.slug, "untitled");
+        assert!(
+            odd.warnings[0].message.contains("no usable slug"),
+            "{:?}",
+            odd.warnings
+        );
     }
 
     /// The straightforward byte loop `count_words` must agree with.

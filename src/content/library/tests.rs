@@ -58,7 +58,7 @@ fn file(path: &str, text: &str) -> SourceFile {
 }
 
 #[test]
-fn broken_files_never_stop_the_others() {
+fn every_readable_file_loads_and_only_a_capped_one_is_skipped() {
     let files = vec![
         article_file(
             "good",
@@ -71,32 +71,48 @@ fn broken_files_never_stop_the_others() {
         ),
         file("no-fm.md", "<p>no frontmatter</p>"),
         file("bad-yaml.md", "---\ntitle: [unclosed\n---\nbody"),
-        file("no-title.md", "---\nslug: x\n---\nbody"),
+        file("no-title.md", "---\nslug: x\n---\n# A heading\nbody"),
         file("binary.md", "---\ntitle: \u{0}\n---\n"),
         SourceFile {
             path: "latin1.md".into(),
             bytes: b"---\ntitle: caf\xe9\n---\n".to_vec(),
         },
+        file(
+            "huge.md",
+            &format!("---\ntitle: T\nx: {}\n---\n", "y".repeat(70_000)),
+        ),
     ];
     let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
-    assert_eq!(lib.len(), 1);
-    assert_eq!(lib.skipped(), 5);
-    let paths: Vec<&str> = lib
+    assert_eq!(lib.len(), 6);
+    assert_eq!(lib.skipped(), 1);
+    let errors: Vec<String> = lib
         .problems()
         .iter()
         .filter(|p| p.is_error())
-        .map(|p| p.path.as_str())
+        .map(|p| p.to_string())
         .collect();
     assert_eq!(
-        paths,
+        errors,
         vec![
-            "bad-yaml.md",
-            "binary.md",
-            "latin1.md",
-            "no-fm.md",
-            "no-title.md"
+            "huge.md:1: error: frontmatter is over 64 KiB: keep only metadata between the `---` lines"
         ]
     );
+    let title = |slug: &str| lib.by_slug(slug).unwrap().title.clone();
+    assert_eq!(title("no-fm"), "no fm");
+    assert_eq!(title("bad-yaml"), "bad yaml");
+    assert_eq!(title("x"), "A heading");
+    assert_eq!(title("binary"), "binary");
+    assert_eq!(title("latin1"), "café");
+    let warned: Vec<&str> = lib.problems().iter().map(|p| p.path.as_str()).collect();
+    for path in [
+        "no-fm.md",
+        "bad-yaml.md",
+        "no-title.md",
+        "binary.md",
+        "latin1.md",
+    ] {
+        assert!(warned.contains(&path), "{path}: {:?}", lib.problems());
+    }
     assert_eq!(lib.by_slug("good").unwrap().title, "Good");
 }
 
