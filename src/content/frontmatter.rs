@@ -524,7 +524,11 @@ impl Validator<'_> {
                 }
             }
         }
-        if split && let [one] = texts.as_slice() {
+        // Only a text written where the list would be: `tags: [job search]` is one value.
+        if split
+            && matches!(e.value, Value::Scalar(_))
+            && let [one] = texts.as_slice()
+        {
             let parts: Vec<String> = if one.contains(',') {
                 one.split(',').map(str::to_owned).collect()
             } else {
@@ -760,9 +764,11 @@ tags:
         assert_eq!(fm.facets["category"], vec!["job search", "offers"]);
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(w[0].starts_with("a.md:3: warning: `tags` is one text where a list is expected: read as 2 values `resume`, `interview`"), "{w:?}");
-        // A single value is no list to split, and `category` (one value) is never split.
-        let fm = ok("title: T\ntags: remote\ncategory: Finding a Job\n");
+        // A single value is no list to split, nor is a list of one, and `category` (one
+        // value) is never split.
+        let fm = ok("title: T\ntags: remote\ncategory: Finding a Job\ntopics: [job search]\n");
         assert_eq!(fm.facets["tag"], vec!["remote"]);
+        assert_eq!(fm.facets["topic"], vec!["job search"]);
         assert_eq!(fm.facets["category"], vec!["Finding a Job"]);
     }
 

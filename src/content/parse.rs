@@ -205,12 +205,25 @@ fn strip_jsx(body: &str) -> String {
             false
         };
         if drop {
+            // `<Aside type="tip">Text.</Aside>` on one line keeps its text.
+            if let Some(inner) = component_text(t) {
+                out.push_str(inner);
+            }
             out.push_str(newline);
         } else {
             out.push_str(line);
         }
     }
     out
+}
+
+/// The text inside a component opened and closed on one line, if any.
+fn component_text(t: &str) -> Option<&str> {
+    let open_end = t.find('>')?;
+    let close = t.rfind("</")?;
+    (close > open_end && !t[..open_end].ends_with('/'))
+        .then(|| t[open_end + 1..close].trim())
+        .filter(|inner| !inner.is_empty())
 }
 
 /// Opening minus closing brackets on a line.

@@ -133,8 +133,11 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<(Split<'a>, Option<Problem
             continue;
         }
         match line.trim_end() {
-            "---" => break ("---", line.len()),
+            "---" | "---yaml" => break ("---", line.len()),
             "+++" => break ("+++", line.len()),
+            // Eleventy names the language after the fence: `---json`, `---js`.
+            "---json" => break ("---json", line.len()),
+            "---js" | "---javascript" => break ("---js", line.len()),
             // `{` then a key or nothing: a JSON object, not a `{{< shortcode >}}` line.
             l if l.starts_with('{')
                 && l[1..]
@@ -153,23 +156,33 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<(Split<'a>, Option<Problem
     let fm_start = offset;
     for (fm_line, line) in (open_line + 1..).zip(lines) {
         let trimmed = line.trim_end();
-        if trimmed == fence || (fence == "---" && trimmed == "...") {
+        let closing = if fence == "+++" { "+++" } else { "---" };
+        if trimmed == closing || (fence == "---" && trimmed == "...") {
             let frontmatter = &text[fm_start..offset];
             if frontmatter.len() > MAX_FRONTMATTER_BYTES {
                 return Err(too_big(open_line));
             }
+            let (frontmatter, warning) = match fence {
+                "+++" => (Some(RawFrontmatter::Toml(frontmatter)), None),
+                "---json" => (Some(RawFrontmatter::Json(frontmatter.trim())), None),
+                "---js" => (
+                    None,
+                    Some(Problem::warning(
+                        path,
+                        open_line,
+                        "JavaScript frontmatter (`---js`) cannot be read: it is left out; use YAML to give this article a title and date",
+                    )),
+                ),
+                _ => (Some(RawFrontmatter::Yaml(frontmatter)), None),
+            };
             return Ok((
                 Split {
-                    frontmatter: Some(if fence == "+++" {
-                        RawFrontmatter::Toml(frontmatter)
-                    } else {
-                        RawFrontmatter::Yaml(frontmatter)
-                    }),
+                    frontmatter,
                     frontmatter_line: open_line + 1,
                     body: &text[offset + line.len()..],
                     body_line: fm_line + 1,
                 },
-                None,
+                warning,
             ));
         }
         offset += line.len();
@@ -369,6 +382,12 @@ mod tests {
             ))
         );
         assert_eq!((s.frontmatter_line, s.body, s.body_line), (1, "body\n", 5));
+        let s = ok("---json\n{\"title\": \"A\"}\n---\nbody\n");
+        assert_eq!(
+            s.frontmatter,
+            Some(RawFrontmatter::Json("{\"title\": \"A\"}"))
+        );
+        assert_eq!(s.body, "body\n");
         // A body that opens with a shortcode is not JSON.
         let s = ok("{{< youtube x >}}\ntext\n");
         assert_eq!(s.frontmatter, None);
