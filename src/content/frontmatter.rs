@@ -345,7 +345,12 @@ impl Validator<'_> {
 
     fn validate(&mut self, map: &Map, file_date: Option<Date>) -> Frontmatter {
         let mut fm = Frontmatter::default();
-        if let Some(e) = map.get("title") {
+        // Hugo's `linkTitle` and Eleventy's navigation key name a page that has no `title`.
+        let navigation = match map.get("eleventyNavigation").map(|e| &e.value) {
+            Some(Value::Map(nav)) => nav.get("key"),
+            _ => None,
+        };
+        if let Some(e) = map.get("title").or(map.get("linkTitle")).or(navigation) {
             fm.title = self.text(e).unwrap_or_default();
         }
         if let Some(e) = map.get("slug") {
@@ -740,6 +745,14 @@ tags:
         assert_eq!(fm.updated.unwrap().to_string(), "2021-01-01");
         let fm = ok("title: T\nupdated: 2021-01-03\nlastmod: 2021-01-02\n");
         assert_eq!(fm.updated.unwrap().to_string(), "2021-01-02");
+    }
+
+    #[test]
+    fn link_titles_and_navigation_keys_stand_in_for_a_title() {
+        assert_eq!(ok("linkTitle: Short\n").title, "Short");
+        assert_eq!(ok("title: Long\nlinkTitle: Short\n").title, "Long");
+        let fm = ok("eleventyNavigation:\n  parent: Blog\n  key: Docs moved\n");
+        assert_eq!(fm.title, "Docs moved");
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn parse(src: &str) -> Parsed {
             let mut out = Map::default();
             for (k, v) in map {
                 let key = key_text(&k);
-                let line = top_key_line(&lines, &key, 0);
+                let line = top_key_line(&lines, &key);
                 let value = convert(v, &lines, line, &mut Written::new(&lines, line));
                 out.insert(Entry { key, line, value });
             }
@@ -132,17 +132,11 @@ fn key_text(k: &Yaml) -> String {
     }
 }
 
-/// The line of a top-level key: the last one at column 0 (a repeated key takes its later
-/// value), else the first anywhere, else the frontmatter's first line.
-fn top_key_line(lines: &[&str], key: &str, from: usize) -> usize {
-    let mut found = None;
-    let mut at = from;
-    while let Some(i) = key_line(lines, key, at, Some(0)) {
-        found = Some(i);
-        at = i + 1;
-    }
-    found
-        .or_else(|| key_line(lines, key, from, None))
+/// The line of a top-level key: the first at column 0 (the document parsed whole, so keys
+/// are unique), else the first anywhere, else the frontmatter's first line.
+fn top_key_line(lines: &[&str], key: &str) -> usize {
+    key_line(lines, key, 0, Some(0))
+        .or_else(|| key_line(lines, key, 0, None))
         .unwrap_or(0)
 }
 
@@ -150,10 +144,7 @@ fn top_key_line(lines: &[&str], key: &str, from: usize) -> usize {
 fn convert(v: Yaml, lines: &[&str], line: usize, written: &mut Written) -> Value {
     match v {
         Yaml::Null => Value::Null,
-        Yaml::String(s) => {
-            written.skip_text(&s);
-            Value::text(s)
-        }
+        Yaml::String(s) => Value::text(s),
         Yaml::Bool(b) => Value::Scalar(Scalar {
             text: written
                 .find(&Yaml::Bool(b))
@@ -193,15 +184,27 @@ fn convert(v: Yaml, lines: &[&str], line: usize, written: &mut Written) -> Value
 /// The plain scalars as written in a block of lines, in order, so that a number or boolean
 /// can take its source text (`1.10`, not `1.1`). Each is matched by what it means, so a
 /// mismatch only ever falls back to the parser's rendering, never to another value's text.
+/// The lines are cut into tokens only when a number or boolean asks (most values are text).
 struct Written<'a> {
-    tokens: Vec<&'a str>,
+    lines: &'a [&'a str],
+    start: usize,
+    tokens: Option<Vec<&'a str>>,
     next: usize,
 }
 
 impl<'a> Written<'a> {
-    fn new(lines: &[&'a str], start: usize) -> Written<'a> {
+    fn new(lines: &'a [&'a str], start: usize) -> Written<'a> {
+        Written {
+            lines,
+            start,
+            tokens: None,
+            next: 0,
+        }
+    }
+
+    /// The value's own lines (until the next top-level key), cut into scalar tokens.
+    fn tokens(lines: &[&'a str], start: usize) -> Vec<&'a str> {
         let mut tokens = Vec::new();
-        // Until the next top-level key: the value's own lines.
         let end = (start + 1..lines.len())
             .find(|&i| {
                 let l = lines[i];
@@ -227,26 +230,27 @@ impl<'a> Written<'a> {
                 tokens.push(t);
             }
         }
-        Written { tokens, next: 0 }
-    }
-
-    /// Steps over a string's own token, when it is the next one.
-    fn skip_text(&mut self, s: &str) {
-        if self
-            .tokens
-            .get(self.next)
-            .is_some_and(|t| t.trim_matches(['"', '\'']) == s)
-        {
-            self.next += 1;
-        }
+        tokens
     }
 
     /// The written text of the next token that means `value`.
     fn find(&mut self, value: &Yaml) -> Option<String> {
-        let at = (self.next..self.tokens.len())
-            .find(|&i| serde_yaml::from_str::<Yaml>(self.tokens[i]).is_ok_and(|v| &v == value))?;
+        let tokens = self
+            .tokens
+            .get_or_insert_with(|| Self::tokens(self.lines, self.start));
+        let means = |t: &str| match value {
+            // The words YAML 1.2 reads as booleans: no parser needed.
+            Yaml::Bool(b) => {
+                t.eq_ignore_ascii_case(if *b { "true" } else { "false" })
+                    && (t.chars().all(|c| c.is_ascii_lowercase())
+                        || t.chars().all(|c| c.is_ascii_uppercase())
+                        || t[1..].chars().all(|c| c.is_ascii_lowercase()))
+            }
+            _ => serde_yaml::from_str::<Yaml>(t).is_ok_and(|v| &v == value),
+        };
+        let at = (self.next..tokens.len()).find(|&i| means(tokens[i]))?;
         self.next = at + 1;
-        Some(self.tokens[at].to_owned())
+        Some(tokens[at].to_owned())
     }
 }
 
