@@ -59,13 +59,27 @@ impl Date {
     /// The `YYYY-MM-DD` that starts a file name such as `2019-01-05-name.md` (Jekyll,
     /// Eleventy, Zola), with the rest of the name after the `-` or `_` that follows it.
     pub fn from_name_prefix(name: &str) -> Option<(Date, &str)> {
-        let (date, rest) = name.split_at_checked(10)?;
-        let rest = rest.strip_prefix(['-', '_'])?;
-        let b = date.as_bytes();
-        if b[4] != b'-' || b[7] != b'-' || rest.is_empty() {
+        // `YYYY-M-D` to `YYYY-MM-DD`, as Jekyll reads it, then `-` or `_` and the name.
+        let b = name.as_bytes();
+        let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if name.len() < 9 || digits(0) != 4 || b[4] != b'-' {
             return None;
         }
-        Some((numeric_date(date)?, rest))
+        let month = digits(5);
+        if !(1..=2).contains(&month) || b.get(5 + month) != Some(&b'-') {
+            return None;
+        }
+        let day_at = 6 + month;
+        let day = digits(day_at);
+        let end = day_at + day;
+        if !(1..=2).contains(&day) || !matches!(b.get(end), Some(b'-' | b'_')) {
+            return None;
+        }
+        let rest = &name[end + 1..];
+        if rest.is_empty() {
+            return None;
+        }
+        Some((numeric_date(&name[..end])?, rest))
     }
 }
 
@@ -868,6 +882,34 @@ tags:
             "2025-06/03",
         ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_from_file_names() {
+        let d =
+            |n: &str| Date::from_name_prefix(n).map(|(d, rest)| (d.to_string(), rest.to_owned()));
+        assert_eq!(
+            d("2019-01-05-first-week"),
+            Some(("2019-01-05".into(), "first-week".into()))
+        );
+        assert_eq!(
+            d("2019-1-5-first"),
+            Some(("2019-01-05".into(), "first".into()))
+        );
+        assert_eq!(
+            d("2021-08-30_portfolio"),
+            Some(("2021-08-30".into(), "portfolio".into()))
+        );
+        for no in [
+            "2019-01-05",
+            "2019-01-05-",
+            "2019-13-01-x",
+            "201-01-05-x",
+            "notes-2019-01-05",
+            "2019-01-055-x",
+        ] {
+            assert_eq!(d(no), None, "{no}");
         }
     }
 

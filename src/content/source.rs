@@ -205,9 +205,10 @@ fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
     (entries, problems)
 }
 
-/// `md`, `markdown` and `mdx` (read as Markdown with its JSX lines dropped), any case.
+/// `md`, `markdown`, Jekyll's other Markdown extensions, and `mdx` (read as Markdown with
+/// its JSX lines dropped), any case.
 fn is_markdown_extension(ext: &std::ffi::OsStr) -> bool {
-    ["md", "markdown", "mdx"]
+    ["md", "markdown", "mdx", "mkd", "mkdn", "mdown", "mkdown"]
         .iter()
         .any(|m| ext.eq_ignore_ascii_case(m))
 }

@@ -254,7 +254,10 @@ fn link_path(target: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let mut name = parts.pop().unwrap_or_default();
     let stem = name.rsplit_once('.').map_or(name, |(stem, ext)| {
-        if matches!(ext, "md" | "markdown" | "mdx" | "html") {
+        if matches!(
+            ext,
+            "md" | "markdown" | "mdx" | "mkd" | "mkdn" | "mdown" | "mkdown" | "html"
+        ) {
             stem
         } else {
             name

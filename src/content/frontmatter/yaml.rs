@@ -46,8 +46,75 @@ pub fn parse(src: &str) -> Parsed {
                 "frontmatter is not a set of `key: value` lines: it is left out",
             )],
         )),
-        Err(_) => Ok(salvage(&lines)),
+        Err(_) => {
+            // A key repeated inside a mapping (at any depth) is the commonest cause: keep the
+            // later one and try the whole again; else read key by key.
+            let (kept, mut notes) = drop_repeated_keys(&lines);
+            if !notes.is_empty()
+                && let Ok(Yaml::Mapping(map)) = serde_yaml::from_str::<Yaml>(&kept.join("\n"))
+            {
+                let mut out = Map::default();
+                for (k, v) in map {
+                    let key = key_text(&k);
+                    let line = top_key_line(&kept, &key);
+                    let value = convert(v, &kept, line, &mut Written::new(&kept, line));
+                    out.insert(Entry { key, line, value });
+                }
+                return Ok((out, notes));
+            }
+            let (map, more) = salvage(&kept);
+            notes.extend(more);
+            Ok((map, notes))
+        }
     }
+}
+
+/// The lines with each earlier occurrence of a key repeated in the same mapping blanked (the
+/// key's line and the lines indented under it), and a note for each repeat. Line numbers do
+/// not change.
+fn drop_repeated_keys<'a>(lines: &[&'a str]) -> (Vec<&'a str>, Vec<Note>) {
+    let mut kept = lines.to_vec();
+    let mut notes = Vec::new();
+    // (indent, line) of the keys enclosing the current line, innermost last.
+    let mut parents: Vec<(usize, usize)> = Vec::new();
+    // (parent line, key) → the line it was first given on.
+    let mut seen: Vec<(Option<usize>, &str, usize)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let text = line.trim_start_matches(' ');
+        let indent = line.len() - text.len();
+        if text.is_empty() || text.starts_with('#') || text.starts_with('-') {
+            continue;
+        }
+        let Some((key, _)) = text.split_once(':') else {
+            continue;
+        };
+        if key.contains(['"', '\'', '[', '{', ' ']) {
+            continue;
+        }
+        while parents.last().is_some_and(|&(d, _)| d >= indent) {
+            parents.pop();
+        }
+        let parent = parents.last().map(|&(_, l)| l);
+        if let Some(pos) = seen.iter().position(|&(p, k, _)| p == parent && k == key) {
+            let first = seen[pos].2;
+            // Blank the earlier entry: its line and what is indented under it.
+            kept[first] = "";
+            for l in kept.iter_mut().skip(first + 1) {
+                let t = l.trim_start_matches(' ');
+                let deeper = l.len() - t.len() > indent || (t.starts_with('-') && indent == 0);
+                if !(t.is_empty() || deeper) {
+                    break;
+                }
+                *l = "";
+            }
+            notes.push(Note::repeated(i, key, first));
+            seen[pos].2 = i;
+        } else {
+            seen.push((parent, key, i));
+        }
+        parents.push((indent, i));
+    }
+    (kept, notes)
 }
 
 /// Reads each top-level key (its line and the indented lines under it) on its own: the keys
@@ -343,6 +410,27 @@ mod tests {
         assert!(
             notes[0].message.contains("`title` is given again"),
             "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn a_key_repeated_inside_tags_takes_the_later_value() {
+        let (map, notes) =
+            parse("title: T\ntags:\n  role:\n    - a\n  role: [b]\n  intent: [c]\n").unwrap();
+        let Value::Map(tags) = &map.get("tags").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(
+            tags.get("role").unwrap().value,
+            Value::List(vec![Value::text("b")])
+        );
+        assert_eq!(
+            tags.get("intent").unwrap().value,
+            Value::List(vec![Value::text("c")])
+        );
+        assert_eq!(
+            (notes.len(), notes[0].line, notes[0].first),
+            (1, 4, Some(2))
         );
     }
 
