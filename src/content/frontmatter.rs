@@ -373,6 +373,13 @@ impl Validator<'_> {
         if let Some(e) = map.first_of(DESCRIPTION) {
             fm.description = self.text(e).unwrap_or_default();
         }
+        // Without a date key, a dated file name, else a dated URL path (Zola's `path`,
+        // Jekyll's and Eleventy's `permalink`, Hugo's `url`: `2025/06/26/name`).
+        let file_date = file_date.or_else(|| {
+            map.first_of(&["path", "permalink", "url"])
+                .and_then(|e| e.value.as_scalar())
+                .and_then(|s| date_in_url(&s.text))
+        });
         fm.date = match map.first_of(DATE) {
             Some(e) => self.date(e, file_date),
             None => file_date,
@@ -613,6 +620,22 @@ impl Validator<'_> {
             _ => self.facet_values(facets, "tag", e, true),
         }
     }
+}
+
+/// The first `YYYY/MM/DD` run of segments in a URL path: `/2025/06/26/name/`,
+/// `inside-rust/2019/09/25/Welcome`.
+fn date_in_url(path: &str) -> Option<Date> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let number = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|c| c.is_ascii_digit())).then(|| p.parse::<u16>().ok())?
+    };
+    segments.windows(3).find_map(|w| {
+        Date::new(
+            number(w[0], 4)?,
+            number(w[1], 2)? as u8,
+            number(w[2], 2)? as u8,
+        )
+    })
 }
 
 /// A slug made usable: control characters dropped, whitespace and URL separators turned
@@ -911,6 +934,31 @@ tags:
         ] {
             assert_eq!(d(no), None, "{no}");
         }
+    }
+
+    #[test]
+    fn dated_url_paths_give_the_date_when_there_is_no_date_key() {
+        let toml = "path = \"2025/06/26/Rust-1.88.0\"\ntitle = \"T\"\n";
+        let (fm, _) = parse("a.md", &RawFrontmatter::Toml(toml), 2, None).unwrap();
+        assert_eq!(fm.date.unwrap().to_string(), "2025-06-26");
+        assert_eq!(
+            ok("title: T\npermalink: /2019/01/05/week/\n")
+                .date
+                .unwrap()
+                .to_string(),
+            "2019-01-05"
+        );
+        assert_eq!(ok("title: T\npermalink: /about/\n").date, None);
+        let toml = "path = \"inside-rust/2019/09/25/Welcome\"\ntitle = \"T\"\n";
+        let (fm, _) = parse("a.md", &RawFrontmatter::Toml(toml), 2, None).unwrap();
+        assert_eq!(fm.date.unwrap().to_string(), "2019-09-25");
+        assert_eq!(
+            ok("title: T\ndate: 2020-02-02\nurl: /2019/01/05/x/\n")
+                .date
+                .unwrap()
+                .to_string(),
+            "2020-02-02"
+        );
     }
 
     #[test]
