@@ -464,6 +464,63 @@ mod tests {
         );
     }
 
+    #[test]
+    fn bundles_and_dated_file_names_give_slug_and_date() {
+        let p = |path: &str, text: &str| parse_file(path, text.as_bytes()).unwrap().article;
+        let a = p(
+            "_posts/2019-01-05-first-week.markdown",
+            "---\ntitle: T\n---\n",
+        );
+        assert_eq!(
+            (a.slug.as_str(), a.date.unwrap().to_string()),
+            ("first-week", "2019-01-05".into())
+        );
+        let a = p("blog/my-post/index.md", "+++\ntitle = \"T\"\n+++\n");
+        assert_eq!((a.slug.as_str(), a.date), ("my-post", None));
+        let a = p("blog/2020-02-02-bundle/index.en.md", "---\ntitle: T\n---\n");
+        assert_eq!(
+            (a.slug.as_str(), a.date.unwrap().to_string()),
+            ("bundle", "2020-02-02".into())
+        );
+        // A date key wins over the file name's date; the slug still drops the prefix.
+        let a = p("2019-01-05-x.md", "---\ntitle: T\ndate: 2019-01-06\n---\n");
+        assert_eq!(
+            (a.slug.as_str(), a.date.unwrap().to_string()),
+            ("x", "2019-01-06".into())
+        );
+    }
+
+    #[test]
+    fn files_without_frontmatter_or_title_take_a_heading_or_the_file_name() {
+        let f = parse_file(
+            "notes/meeting-notes.md",
+            b"Some text\n\n# Weekly &amp; <em>sync</em>\n",
+        )
+        .unwrap();
+        assert_eq!(f.article.title, "Weekly & sync");
+        assert_eq!(
+            f.warnings[0].to_string(),
+            "notes/meeting-notes.md:1: warning: no frontmatter: the title is the first heading `Weekly & sync`; start the file with `---`, `title: ...`, `---` to set it"
+        );
+        let f = parse_file("notes/2021-03-04-plain_notes.md", b"just text\n").unwrap();
+        assert_eq!(
+            (f.article.title.as_str(), f.article.slug.as_str()),
+            ("plain notes", "plain_notes")
+        );
+        assert_eq!(f.article.date.unwrap().to_string(), "2021-03-04");
+        let f = parse_file(
+            "a.md",
+            b"---\ndescription: D\n---\n```\n# not this\n```\n<h1 class=\"x\">This one</h1>\n",
+        )
+        .unwrap();
+        assert_eq!(f.article.title, "This one");
+        assert!(
+            f.warnings[0].message.starts_with("no `title`"),
+            "{:?}",
+            f.warnings
+        );
+    }
+
     /// The straightforward byte loop `count_words` must agree with.
     fn count_words_by_bytes(text: &str) -> usize {
         let bytes = text.as_bytes();
