@@ -339,3 +339,42 @@ fn astro_blog_with_mdx() {
         "{second}"
     );
 }
+
+#[test]
+fn nextjs_mdx_blog_with_exported_meta_and_page_files() {
+    assert_eq!(
+        list("nextjs"),
+        rows(&[
+            (
+                "asking-for-feedback",
+                "Asking for feedback after a rejection",
+                "2023-04-11"
+            ),
+            (
+                "writing-a-brag-document",
+                "Writing a brag document before review season",
+                "2022-12-01"
+            ),
+        ])
+    );
+    assert_eq!(check_summary("nextjs"), "2 articles; 0 errors, 0 warnings");
+    assert_no_template_syntax("nextjs");
+    let text = read("nextjs", "asking-for-feedback");
+    assert!(text.contains("Keep the note to three sentences"), "{text}");
+    assert!(
+        !text.contains("ArticleLayout") && !text.contains("meta.title"),
+        "{text}"
+    );
+    let out = careerhub(&fixture("nextjs"))
+        .args(["list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        v[0]["description"],
+        "A short note, sent once, that sometimes gets an honest answer."
+    );
+}

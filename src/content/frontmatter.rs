@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod js;
 mod json;
 mod plain_yaml;
 mod toml;
@@ -320,6 +321,7 @@ pub fn parse(
         RawFrontmatter::Yaml(src) => yaml::parse(src),
         RawFrontmatter::Toml(src) => toml::parse(src),
         RawFrontmatter::Json(src) => json::parse(src),
+        RawFrontmatter::Js(src) => js::parse(src),
     };
     let to_problem = |n: Note, error: bool| {
         let mut msg = n.message;

@@ -9,6 +9,7 @@ use super::frontmatter::{Date, Frontmatter};
 use super::library::{Article, ArticleId, RelatedLink};
 use super::problem::Problem;
 use super::source::Source;
+use super::split::RawFrontmatter;
 use super::{frontmatter, repair, sanitize, split, templates};
 
 /// What one file became: an article with its outgoing links and warnings.
@@ -34,10 +35,17 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
     let fence_warned = unclosed.is_some();
     let mut warnings: Vec<Problem> = encoding.into_iter().chain(unclosed).collect();
     let name = FileName::of(path);
-    let (fm, fm_warnings) = match &parts.frontmatter {
-        Some(raw) => {
-            frontmatter::parse(path, raw, parts.frontmatter_line, name.date).map_err(|p| vec![p])?
-        }
+    let mdx = is_mdx(path);
+    // MDX blogs (Next.js) keep their metadata in `export const meta = {…}` instead.
+    let (raw, raw_line) = match parts.frontmatter {
+        None if mdx => match frontmatter::js::exported_meta(parts.body) {
+            Some((object, line)) => (Some(RawFrontmatter::Js(object)), parts.body_line + line),
+            None => (None, parts.frontmatter_line),
+        },
+        raw => (raw, parts.frontmatter_line),
+    };
+    let (fm, fm_warnings) = match &raw {
+        Some(raw) => frontmatter::parse(path, raw, raw_line, name.date).map_err(|p| vec![p])?,
         None => (
             Frontmatter {
                 date: name.date,
@@ -63,7 +71,7 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
             }
             None => (name.title(), "the file name".to_owned()),
         };
-        let msg = match parts.frontmatter {
+        let msg = match raw {
             None => format!(
                 "no frontmatter: the title is {from}; start the file with `---`, `title: ...`, `---` to set it"
             ),
@@ -72,7 +80,7 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
             ),
         };
         if !fence_warned {
-            warnings.push(Problem::warning(path, parts.frontmatter_line, msg));
+            warnings.push(Problem::warning(path, raw_line, msg));
         }
         title
     } else {
@@ -155,6 +163,12 @@ fn prepare_body<'a>(path: &str, body: &'a str) -> Cow<'a, str> {
         Cow::Borrowed(b) => templates::neutralize(b),
         Cow::Owned(b) => Cow::Owned(templates::neutralize(&b).into_owned()),
     }
+}
+
+fn is_mdx(path: &str) -> bool {
+    path.rsplit('.')
+        .next()
+        .is_some_and(|x| x.eq_ignore_ascii_case("mdx"))
 }
 
 /// MDX without its JavaScript: `import`/`export` statements, `{/* comments */}` and lines of
@@ -281,8 +295,9 @@ impl FileName {
         let mut parts = path.rsplit('/');
         let file = parts.next().unwrap_or(path);
         let mut stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
-        // `index.md`, `index.en.md`: a page bundle, named by its folder.
-        if (stem == "index" || stem.starts_with("index."))
+        // `index.md`, `index.en.md`: a page bundle, named by its folder; so is a Next.js
+        // `page.mdx`.
+        if (stem == "index" || stem.starts_with("index.") || (stem == "page" && is_mdx(path)))
             && let Some(folder) = parts.next()
         {
             stem = folder;

@@ -19,13 +19,18 @@ pub enum RawFrontmatter<'a> {
     Toml(&'a str),
     /// One JSON object at the top of the file, braces included (Hugo).
     Json(&'a str),
+    /// A JavaScript object literal: Eleventy's `---js`, an MDX `export const meta = {…}`.
+    Js(&'a str),
 }
 
 impl RawFrontmatter<'_> {
     /// The frontmatter text.
     pub fn text(&self) -> &str {
         match self {
-            RawFrontmatter::Yaml(s) | RawFrontmatter::Toml(s) | RawFrontmatter::Json(s) => s,
+            RawFrontmatter::Yaml(s)
+            | RawFrontmatter::Toml(s)
+            | RawFrontmatter::Json(s)
+            | RawFrontmatter::Js(s) => s,
         }
     }
 }
@@ -165,14 +170,7 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<(Split<'a>, Option<Problem
             let (frontmatter, warning) = match fence {
                 "+++" => (Some(RawFrontmatter::Toml(frontmatter)), None),
                 "---json" => (Some(RawFrontmatter::Json(frontmatter.trim())), None),
-                "---js" => (
-                    None,
-                    Some(Problem::warning(
-                        path,
-                        open_line,
-                        "JavaScript frontmatter (`---js`) cannot be read: it is left out; use YAML to give this article a title and date",
-                    )),
-                ),
+                "---js" => (Some(RawFrontmatter::Js(frontmatter)), None),
                 _ => (Some(RawFrontmatter::Yaml(frontmatter)), None),
             };
             return Ok((
