@@ -570,22 +570,33 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
     let warnings = problems.len() - errors;
     let checked = lib.len() + lib.skipped() + lib.sections();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
-    let mut parts = vec![format!("{} article{}", lib.len(), plural(lib.len()))];
+    let mut parts = vec![format!(
+        "{} article{}",
+        thousands(lib.len()),
+        plural(lib.len())
+    )];
     if lib.sections() > 0 {
         let n = lib.sections();
-        parts.push(format!("{n} section page{} skipped", plural(n)));
+        parts.push(format!(
+            "{} section page{} skipped",
+            thousands(n),
+            plural(n)
+        ));
     }
     if lib.skipped() > 0 {
         let n = lib.skipped();
-        parts.push(format!("{n} file{} unreadable", plural(n)));
+        parts.push(format!("{} file{} unreadable", thousands(n), plural(n)));
     }
     let _ = writeln!(
         err,
-        "careerhub: checked {checked} file{} in {}: {}; {errors} error{}, {warnings} warning{}",
+        "careerhub: checked {} file{} in {}: {}; {} error{}, {} warning{}",
+        thousands(checked),
         plural(checked),
         global.source().describe(),
         parts.join(", "),
+        thousands(errors),
         plural(errors),
+        thousands(warnings),
         plural(warnings),
     );
     // The state of the library at a glance: how many problems of each kind.
@@ -599,9 +610,22 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
     }
     kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     for (kind, n) in kinds {
-        let _ = writeln!(err, "  {n:>6}  {kind}");
+        let _ = writeln!(err, "  {:>7}  {kind}", thousands(n));
     }
     Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// `2084` as `2,084`, for the summary a person reads.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The kind of a problem, from its message: what is wrong, without the values it quotes
@@ -662,4 +686,25 @@ fn problem_kind(message: &str) -> String {
         }
     }
     out.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_numbers_and_problem_kinds() {
+        let shown: Vec<String> = [0, 7, 999, 1000, 2084, 1234567].map(thousands).into();
+        assert_eq!(shown, ["0", "7", "999", "1,000", "2,084", "1,234,567"]);
+        assert_eq!(
+            problem_kind(
+                "`date` `2020-09-09 9:00` is not a date: the article loads undated; write it"
+            ),
+            "`date` … is not a date"
+        );
+        assert_eq!(
+            problem_kind("repaired 97 mis-decoded characters (mojibake): re-export"),
+            "repaired N mis-decoded characters (mojibake)"
+        );
+    }
 }

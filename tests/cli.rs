@@ -61,7 +61,7 @@ fn check_lists_every_problem_loads_what_it_can_and_exits_1_on_a_capped_file() {
             ": 5 articles, 1 file unreadable; 1 error, 3 warnings\n",
         ))
         .stderr(predicate::str::contains(
-            "       1  warning: `pubDate` … is not a date\n",
+            "        1  warning: `pubDate` … is not a date\n",
         ))
         .get_output()
         .stdout
