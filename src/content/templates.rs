@@ -12,11 +12,8 @@ use super::frontmatter::Date;
 
 /// `body` with template syntax replaced; borrowed when it has none (the usual case).
 pub fn neutralize(body: &str) -> Cow<'_, str> {
-    let bytes = body.as_bytes();
-    if memchr::memmem::find(bytes, b"{{").is_none()
-        && memchr::memmem::find(bytes, b"{%").is_none()
-        && memchr::memmem::find(bytes, b"{#").is_none()
-    {
+    // One pass over the body for the usual case, which has no `{` at all.
+    if find_open(body).is_none() {
         return Cow::Borrowed(body);
     }
     let mut out = String::with_capacity(body.len());

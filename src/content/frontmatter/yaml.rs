@@ -29,10 +29,14 @@ pub fn parse(src: &str) -> Parsed {
     };
     match whole {
         Ok(Yaml::Mapping(map)) => {
+            let top = top_keys(&lines);
             let mut out = Map::default();
             for (k, v) in map {
                 let key = key_text(&k);
-                let line = top_key_line(&lines, &key);
+                let line = top
+                    .iter()
+                    .find(|(name, _)| *name == key)
+                    .map_or_else(|| top_key_line(&lines, &key), |&(_, line)| line);
                 let value = convert(v, &lines, line, &mut Written::new(&lines, line));
                 out.insert(Entry { key, line, value });
             }
@@ -197,6 +201,16 @@ fn key_text(k: &Yaml) -> String {
         Yaml::Tagged(t) => key_text(&t.value),
         _ => String::new(),
     }
+}
+
+/// Each plain `key:` at column 0 with its line, found in one pass (most keys are these).
+fn top_keys<'a>(lines: &[&'a str]) -> Vec<(&'a str, usize)> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .filter_map(|(i, l)| Some((l.split_once(':')?.0.trim_end(), i)))
+        .collect()
 }
 
 /// The line of a top-level key: the first at column 0 (the document parsed whole, so keys
