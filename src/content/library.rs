@@ -238,6 +238,10 @@ pub struct Library {
     by_slug: HashMap<String, ArticleId>,
     #[serde(skip)]
     by_canonical: HashMap<String, ArticleId>,
+    /// Articles whose `slug:` differs from the one their file name gives, by the latter: a
+    /// Hugo `ref` or Liquid `post_url` names the file, and still reaches the article. Kept
+    /// in the snapshot (usually empty), so an unchanged start does not rebuild it.
+    by_file: HashMap<String, ArticleId>,
     backlinks: Vec<Vec<ArticleId>>,
     /// Every (facet, value) pair, numbered: counting facets over a result set is then array
     /// arithmetic, not string hashing (it runs after every search).
@@ -427,6 +431,7 @@ impl Library {
                 .all(|&v| (v as usize) < pairs)
             && self.postings.len() == pairs
             && self.postings.iter().flatten().all(ok)
+            && self.by_file.values().all(ok)
     }
 
     /// Builds a library from files in memory (tests, benches, synthetic libraries), with
@@ -474,6 +479,7 @@ impl Library {
             by_date: Vec::new(),
             by_slug: HashMap::default(),
             by_canonical: HashMap::default(),
+            by_file: HashMap::default(),
             backlinks: Vec::new(),
             postings: Vec::new(),
             facet_pairs: Vec::new(),
@@ -527,6 +533,10 @@ impl Library {
             }
             article.id = ArticleId(self.articles.len() as u32);
             self.by_slug.insert(article.slug.clone(), article.id);
+            let from_file = parse::file_slug(&article.path);
+            if from_file != article.slug {
+                self.by_file.entry(from_file).or_insert(article.id);
+            }
             if let Some(c) = canonical {
                 self.by_canonical.insert(c, article.id);
             }
@@ -689,7 +699,10 @@ impl Library {
         }
         let last = buf.rsplit('/').next().unwrap_or_default();
         let last = last.strip_suffix(".html").unwrap_or(last);
-        self.by_slug.get(last).copied()
+        self.by_slug
+            .get(last)
+            .or_else(|| self.by_file.get(last))
+            .copied()
     }
 
     /// Articles that link to `id`.

@@ -251,9 +251,11 @@ fn brace_balance(t: &str) -> i32 {
         .sum()
 }
 
-/// The text of the first `# heading` (or `<h1>`) of a body, outside code fences.
+/// The text of the first `# heading` (or a `Title` line underlined with `===`, or `<h1>`) of
+/// a body, outside code fences.
 fn first_heading(body: &str) -> Option<String> {
     let mut in_fence = false;
+    let mut previous = "";
     for line in body.lines() {
         let t = line.trim();
         if t.starts_with("```") || t.starts_with("~~~") {
@@ -265,6 +267,8 @@ fn first_heading(body: &str) -> Option<String> {
         }
         let text = if let Some(h) = t.strip_prefix("# ") {
             h.trim_end_matches('#').to_owned()
+        } else if !t.is_empty() && t.bytes().all(|b| b == b'=') && !previous.is_empty() {
+            previous.to_owned()
         } else if let Some(i) = t
             .find("<h1")
             .filter(|&i| t[i + 3..].starts_with(['>', ' ']))
@@ -273,12 +277,14 @@ fn first_heading(body: &str) -> Option<String> {
             let inner = after.find('>').map_or("", |o| &after[o + 1..]);
             inner.split("</h1").next().unwrap_or_default().to_owned()
         } else {
+            previous = t;
             continue;
         };
         let text = frontmatter::plain_text(&text);
         if !text.is_empty() {
             return Some(text);
         }
+        previous = t;
     }
     None
 }
@@ -324,6 +330,12 @@ impl FileName {
             t
         }
     }
+}
+
+/// The slug a file's name gives (see [`FileName`]), whatever its frontmatter says: what a
+/// `ref` or `post_url` to the file becomes.
+pub fn file_slug(path: &str) -> String {
+    frontmatter::clean_slug(&FileName::of(path).name)
 }
 
 /// The default slug: the file name without extension (or date prefix, or a bundle's folder
@@ -523,6 +535,8 @@ mod tests {
             ("plain notes", "plain_notes")
         );
         assert_eq!(f.article.date.unwrap().to_string(), "2021-03-04");
+        let f = parse_file("n.md", b"Quarterly goals\n===============\n\ntext\n").unwrap();
+        assert_eq!(f.article.title, "Quarterly goals");
         let f = parse_file(
             "a.md",
             b"---\ndescription: D\n---\n```\n# not this\n```\n<h1 class=\"x\">This one</h1>\n",

@@ -482,3 +482,22 @@ fn a_canonical_on_an_odd_host_is_flagged_when_one_host_dominates() {
     let even = Library::from_files(files[1..].to_vec(), Vec::new(), LoadOptions::default());
     assert!(even.canonical_outliers().is_empty());
 }
+
+#[test]
+fn refs_to_a_file_reach_its_article_whatever_its_slug() {
+    let files = vec![
+        file(
+            "posts/2019-01-05-first-week.md",
+            "---\ntitle: First\nslug: custom-slug\n---\nx\n",
+        ),
+        file(
+            "posts/linker.md",
+            "---\ntitle: Linker\n---\nSee [it]({{< ref \"posts/2019-01-05-first-week.md\" >}}) and [this]({% post_url 2019-01-05-first-week %}).\n",
+        ),
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let target = lib.by_slug("custom-slug").unwrap().id;
+    assert_eq!(lib.by_slug("linker").unwrap().links_to, vec![target]);
+    assert_eq!(lib.resolve_url("/first-week"), Some(target));
+    assert_eq!(lib.backlinks(target).len(), 1);
+}
