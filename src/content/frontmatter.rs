@@ -298,7 +298,13 @@ impl Frontmatter {
 /// Keys of one field, by precedence: the first present is used, the others are ignored.
 const DESCRIPTION: &[&str] = &["description", "summary", "excerpt"];
 const DATE: &[&str] = &["pubDate", "date", "published", "pub_date", "publishDate"];
-const UPDATED: &[&str] = &["updatedDate", "lastmod", "updated", "modified"];
+const UPDATED: &[&str] = &[
+    "updatedDate",
+    "lastmod",
+    "updated",
+    "modified",
+    "last_modified_at",
+];
 /// Eleventy's date keywords: valid, but they name the file's own times, not a date.
 const DATE_KEYWORDS: &[&str] = &[
     "Last Modified",
@@ -382,12 +388,22 @@ impl Validator<'_> {
                 .and_then(|e| e.value.as_scalar())
                 .and_then(|s| date_in_url(&s.text))
         });
-        fm.date = match map.first_of(DATE) {
+        // Jekyll's `published: false` is a flag (unpublished: a draft), not a date.
+        let flag =
+            |e: &&Entry| matches!(&e.value, Value::Scalar(s) if matches!(s.kind, Kind::Bool(_)));
+        let date_entry = DATE.iter().filter_map(|k| map.get(k)).find(|e| !flag(e));
+        fm.date = match date_entry {
             Some(e) => self.date(e, file_date),
             None => file_date,
         };
         fm.updated = map.first_of(UPDATED).and_then(|e| self.date(e, None));
-        fm.draft = map.get("draft").is_some_and(|e| self.flag(e));
+        fm.draft = match map.get("draft") {
+            Some(e) => self.flag(e),
+            None => map
+                .get("published")
+                .filter(flag)
+                .is_some_and(|e| !self.flag(e)),
+        };
         fm.archived = map.get("archived").is_some_and(|e| self.flag(e));
         if let Some(e) = map.get("canonical") {
             fm.canonical = self.text(e).filter(|c| !c.is_empty());
@@ -792,6 +808,23 @@ tags:
         assert_eq!(ok("title: Long\nlinkTitle: Short\n").title, "Long");
         let fm = ok("eleventyNavigation:\n  parent: Blog\n  key: Docs moved\n");
         assert_eq!(fm.title, "Docs moved");
+    }
+
+    #[test]
+    fn jekyll_published_false_is_a_draft_not_a_date() {
+        let fm = ok("title: T\npublished: false\n");
+        assert!(fm.draft);
+        assert_eq!(fm.date, None);
+        let fm = ok("title: T\npublished: true\ndate: 2020-01-01\n");
+        assert!(!fm.draft);
+        assert_eq!(fm.date.unwrap().to_string(), "2020-01-01");
+        assert_eq!(
+            ok("title: T\nlast_modified_at: 2021-02-03\n")
+                .updated
+                .unwrap()
+                .to_string(),
+            "2021-02-03"
+        );
     }
 
     #[test]
