@@ -124,7 +124,7 @@ fn list_dir(root: &Path) -> Result<(Vec<Entry>, Vec<Problem>), SourceError> {
 /// Walks `root` for Markdown files. Directories are listed one by one (cheap: no `stat` for
 /// plain entries), then the files are stat-ed on every core. Symbolic links are followed, but
 /// each directory is read once, by its canonical path, so a link loop cannot hang the walk.
-/// Hidden files and folders such as `.git` are skipped.
+/// Hidden files and folders such as `.git`, and `node_modules`, are skipped.
 fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut files = Vec::new();
@@ -154,7 +154,9 @@ fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
         };
         for entry in entries.flatten() {
             let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
+            // Hidden folders (`.git`) and installed packages (`node_modules`, beside an
+            // Eleventy or Astro site's content) hold no articles of the library.
+            if name.to_string_lossy().starts_with('.') || name == "node_modules" {
                 continue;
             }
             let path = entry.path();
@@ -273,6 +275,8 @@ mod tests {
         std::fs::write(root.join("a/page.mdx"), "x").unwrap();
         std::fs::write(root.join("a/notes.txt"), "x").unwrap();
         std::fs::write(root.join(".git/hidden.md"), "x").unwrap();
+        std::fs::create_dir_all(root.join("node_modules/pkg")).unwrap();
+        std::fs::write(root.join("node_modules/pkg/README.md"), "x").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(root, root.join("a/b/loop")).unwrap();
         let (files, problems) = Source::Dir(root.to_path_buf()).list().unwrap();
