@@ -550,6 +550,91 @@ mod tests {
         );
     }
 
+    #[test]
+    fn mutated_files_of_every_format_never_panic() {
+        // Pieces each format and template language cares about, inserted, deleted and
+        // replaced at pseudo-random places of small files of every shape.
+        const SPECIAL: &[&str] = &[
+            "\n",
+            "---",
+            "+++",
+            "{",
+            "}",
+            "{{<",
+            ">}}",
+            "{{%",
+            "%}}",
+            "{%",
+            "%}",
+            "{{",
+            "}}",
+            "{#",
+            "#}",
+            "\"",
+            "'",
+            ":",
+            "=",
+            "[",
+            "]",
+            "<",
+            ">",
+            "/",
+            "é",
+            "\u{2028}",
+            "\t",
+            " ",
+            "-",
+            "2020-09-09 9:00:00 -0500",
+            "# ",
+            "export const meta = {",
+            "import x from 'y'",
+            "<Chart",
+            "\\",
+            "`",
+            "&amp;",
+            "&",
+            ",",
+        ];
+        let seeds = [
+            "---\ntitle: \"A &amp; B\"\ndate: 2020-01-02\ntags: [a, b]\n---\nText {{< ref \"x.md\" >}}\n",
+            "+++\ntitle = \"T\"\ndate = 2021-03-04T09:30:00Z\n[taxonomies]\ntags = [\"x\"]\n+++\n{% post_url 2019-01-01-a %}\n",
+            "{\n  \"title\": \"J\",\n  \"tags\": [\"a\"]\n}\nBody {{ \"/p/\" | url }}\n",
+            "import A from 'a'\nexport const meta = {\n  title: 'M',\n  date: '2022-01-01',\n}\n<A>hi</A>\n# Head\n",
+            "plain notes\n=====\n{% raw %}{{ x }}{% endraw %}\n",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for round in 0..3000 {
+            let mut text: Vec<char> = seeds[round % seeds.len()].chars().collect();
+            for _ in 0..1 + next(4) {
+                let at = next(text.len() + 1);
+                let piece: Vec<char> = SPECIAL[next(SPECIAL.len())].chars().collect();
+                let end = match next(3) {
+                    0 => at,
+                    1 => {
+                        let end = (at + 1 + next(3)).min(text.len());
+                        text.drain(at..end);
+                        continue;
+                    }
+                    _ => (at + 1).min(text.len()),
+                };
+                text.splice(at..end, piece);
+            }
+            let text: String = text.into_iter().collect();
+            for path in ["a/2020-01-02-x.md", "b/index.mdx", "c/page.mdx"] {
+                let parsed =
+                    parse_file(path, text.as_bytes()).expect("only capped files are errors");
+                assert!(!parsed.article.title.is_empty(), "{text:?}");
+                let _ = prepare_body(path, &text);
+            }
+        }
+    }
+
     /// The straightforward byte loop `count_words` must agree with.
     fn count_words_by_bytes(text: &str) -> usize {
         let bytes = text.as_bytes();
