@@ -349,6 +349,21 @@ pub fn parse(
     Ok((v.validate(&map, file_date), v.warnings))
 }
 
+/// Whether an entry has a value: an empty one (`description:`, `date: ""`) gives way to the
+/// next alias.
+fn given(e: &Entry) -> bool {
+    match &e.value {
+        Value::Null => false,
+        Value::Scalar(s) => !s.text.trim().is_empty(),
+        _ => true,
+    }
+}
+
+/// The first of `keys` (aliases by precedence) that has a value.
+fn first_given<'a>(map: &'a Map, keys: &[&str]) -> Option<&'a Entry> {
+    keys.iter().filter_map(|k| map.get(k)).find(|e| given(e))
+}
+
 /// Converts the neutral values into [`Frontmatter`], collecting warnings.
 struct Validator<'a> {
     path: &'a str,
@@ -378,7 +393,7 @@ impl Validator<'_> {
         if let Some(e) = map.get("slug") {
             fm.slug = self.text(e).and_then(|s| self.slug(e, s));
         }
-        if let Some(e) = map.first_of(DESCRIPTION) {
+        if let Some(e) = first_given(map, DESCRIPTION) {
             fm.description = self.text(e).unwrap_or_default();
         }
         // Without a date key, a dated file name, else a dated URL path (Zola's `path`,
@@ -396,7 +411,7 @@ impl Validator<'_> {
             Some(e) => self.date(e, file_date),
             None => file_date,
         };
-        fm.updated = map.first_of(UPDATED).and_then(|e| self.date(e, None));
+        fm.updated = first_given(map, UPDATED).and_then(|e| self.date(e, None));
         fm.draft = match map.get("draft") {
             Some(e) => self.flag(e),
             None => map
@@ -791,6 +806,11 @@ tags:
         assert_eq!(fm.description, "D");
         let fm = ok("title: T\nexcerpt: E\nsummary: S\n");
         assert_eq!(fm.description, "S");
+        let fm = ok("title: T\ndescription:\nsummary: \"\"\nexcerpt: E\n");
+        assert_eq!(
+            fm.description, "E",
+            "an empty value gives way to the next alias"
+        );
         let fm = ok("title: T\npublished: 2020-01-03\ndate: 2020-01-02\npubDate: 2020-01-01\n");
         assert_eq!(fm.date.unwrap().to_string(), "2020-01-01");
         let fm = ok("title: T\npublished: 2020-01-03\ndate: 2020-01-02\n");
