@@ -22,16 +22,71 @@ pub fn parse(src: &str) -> Parsed {
     }
     match text.parse::<toml::Table>() {
         Ok(table) => Ok((convert_table(table, &lines, 0), notes)),
-        Err(e) => {
-            let line = e
-                .span()
-                .map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count());
-            let msg = e.message().trim().to_owned();
-            notes.push(Note::new(
-                line,
-                format!("invalid TOML in frontmatter: {msg}; the frontmatter is left out"),
-            ));
-            Ok((Map::default(), notes))
+        Err(_) => {
+            let (map, more) = salvage(&text);
+            notes.extend(more);
+            Ok((map, notes))
+        }
+    }
+}
+
+/// Reads each `key = value` (with the lines that continue it) on its own, under the table
+/// header before it: what parses is kept, each part that does not is a warning.
+fn salvage(text: &str) -> (Map, Vec<Note>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let starts_part = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with('[')
+            || t.split_once('=').is_some_and(|(k, _)| {
+                let k = k.trim();
+                !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\''))
+            })
+    };
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&i| starts_part(lines[i]))
+        .collect();
+    let mut table = toml::Table::new();
+    let mut notes = Vec::new();
+    let mut header: Option<usize> = None;
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+        if lines[start].trim_start().starts_with('[') {
+            header = Some(start);
+            continue;
+        }
+        let mut part = String::new();
+        if let Some(h) = header {
+            part.push_str(lines[h]);
+            part.push('\n');
+        }
+        for l in &lines[start..end] {
+            part.push_str(l);
+            part.push('\n');
+        }
+        match part.parse::<toml::Table>() {
+            Ok(piece) => merge(&mut table, piece),
+            Err(e) => notes.push(Note::new(
+                start,
+                format!(
+                    "invalid TOML in frontmatter: {}; this key is left out",
+                    e.message().trim()
+                ),
+            )),
+        }
+    }
+    (convert_table(table, &lines, 0), notes)
+}
+
+/// Adds `piece` to `table`, merging tables and letting later values win.
+fn merge(table: &mut toml::Table, piece: toml::Table) {
+    for (k, v) in piece {
+        match (table.get_mut(&k), v) {
+            (Some(toml::Value::Table(old)), toml::Value::Table(new)) => merge(old, new),
+            (_, v) => {
+                table.insert(k, v);
+            }
         }
     }
 }
@@ -135,8 +190,21 @@ mod tests {
         assert_eq!(map.get("title").unwrap().value, Value::text("B"));
         assert_eq!(notes[0].line, 1);
         assert_eq!(notes[0].first, Some(0));
-        let (map, notes) = parse("title = \"A\nx = 1\n").unwrap();
-        assert!(map.entries.is_empty());
+        let (map, notes) = parse(
+            "title = \"A\ndate = 2020-01-02\n[taxonomies]\ntags = [\"a\",\n  \"b\"]\nbad = [\n",
+        )
+        .unwrap();
+        assert!(map.get("title").is_none());
+        assert_eq!(map.get("date").unwrap().line, 1);
+        let Value::Map(tax) = &map.get("taxonomies").unwrap().value else {
+            panic!("{map:?}")
+        };
+        assert_eq!(
+            tax.get("tags").unwrap().value,
+            Value::List(vec![Value::text("a"), Value::text("b")])
+        );
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!((notes[0].line, notes[1].line), (0, 5));
         assert!(
             notes[0].message.starts_with("invalid TOML in frontmatter"),
             "{notes:?}"
