@@ -533,9 +533,14 @@ impl Library {
             }
             article.id = ArticleId(self.articles.len() as u32);
             self.by_slug.insert(article.slug.clone(), article.id);
-            let from_file = parse::file_slug(&article.path);
-            if from_file != article.slug {
-                self.by_file.entry(from_file).or_insert(article.id);
+            // Most files are named after their slug: only the others need a second name.
+            let name = article.path.rsplit('/').next().unwrap_or_default();
+            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+            if stem != article.slug {
+                let from_file = parse::file_slug(&article.path);
+                if from_file != article.slug {
+                    self.by_file.entry(from_file).or_insert(article.id);
+                }
             }
             if let Some(c) = canonical {
                 self.by_canonical.insert(c, article.id);
