@@ -443,7 +443,7 @@ pub fn clean_slug(s: &str) -> String {
 /// control characters dropped, trimmed.
 pub fn plain_text(s: &str) -> String {
     let s = s.trim();
-    if !s.contains(['<', '&']) {
+    if memchr::memchr2(b'<', b'&', s.as_bytes()).is_none() {
         return sanitize::line(s).into_owned();
     }
     let mut stripped = String::with_capacity(s.len());

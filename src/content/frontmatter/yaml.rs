@@ -208,8 +208,11 @@ fn top_keys<'a>(lines: &[&'a str]) -> Vec<(&'a str, usize)> {
     lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.starts_with(|c: char| c.is_ascii_alphabetic()))
-        .filter_map(|(i, l)| Some((l.split_once(':')?.0.trim_end(), i)))
+        .filter(|(_, l)| l.as_bytes().first().is_some_and(u8::is_ascii_alphabetic))
+        .filter_map(|(i, l)| {
+            let colon = memchr::memchr(b':', l.as_bytes())?;
+            Some((l[..colon].trim_end(), i))
+        })
         .collect()
 }
 
