@@ -60,6 +60,7 @@ pub struct Note {
 }
 
 impl Note {
+    /// A warning at zero-based `line` of the frontmatter.
     pub fn new(line: usize, message: impl Into<String>) -> Note {
         Note {
             line,
