@@ -159,7 +159,7 @@ fn hugo_site_with_yaml_json_toml_dated_folders_bundles_and_shortcodes() {
         "{bands}"
     );
     assert!(
-        bands.contains("https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        bands.contains("https://www.youtube.com/watch?v=Xk3pQ8vR2tA"),
         "{bands}"
     );
     let checklist = read("hugo", "offer-letter-checklist");
