@@ -214,14 +214,14 @@ pub fn run(
             list(&articles, *json, out).map_err(io_error)
         }),
         Command::Search { query, limit, json } => with_library(global, err, |lib, err| {
-            let query = Query::parse(&query.join(" "));
+            let query = Query::parse(&query_text(query));
             let mut hits = Searcher::default().search(lib, &query, lib.by_date());
             hits.truncate(limit.unwrap_or(usize::MAX));
             for hit in &mut hits {
                 hit.positions = title_positions(&lib.get(hit.id).title, &query.words);
             }
             if hits.is_empty() {
-                let what = format!("the search `{}`", sanitize::line(&query_text(&query)));
+                let what = format!("the search `{}`", sanitize::line(&shown_query(&query)));
                 nothing_matches(lib, global, &what, err);
             }
             search(lib, &hits, *json, out).map_err(io_error)
@@ -298,7 +298,7 @@ fn describe_filters(query: &Query) -> String {
 }
 
 /// The query as the user could type it again.
-fn query_text(query: &Query) -> String {
+fn shown_query(query: &Query) -> String {
     let mut parts: Vec<String> = query
         .filters
         .iter()
@@ -342,6 +342,23 @@ fn list_query(
     })
 }
 
+/// The query words as one query. An argument that the shell kept whole, such as
+/// `tag:how we work` from `'tag:how we work'`, stays one filter: its value is quoted.
+fn query_text(args: &[String]) -> String {
+    let quoted = |a: &String| match a.split_once(':') {
+        Some((name, value))
+            if value.contains(char::is_whitespace)
+                && !name.is_empty()
+                && !name.contains(char::is_whitespace)
+                && !value.starts_with('"') =>
+        {
+            format!("{name}:\"{value}\"")
+        }
+        _ => a.clone(),
+    };
+    args.iter().map(quoted).collect::<Vec<_>>().join(" ")
+}
+
 fn io_error(e: io::Error) -> CliError {
     CliError {
         code: if e.kind() == io::ErrorKind::BrokenPipe {
@@ -353,14 +370,31 @@ fn io_error(e: io::Error) -> CliError {
     }
 }
 
-/// Tells on stderr how many files were skipped, so scripts see partial results are partial.
+/// Tells on stderr how many files were skipped and how many loaded with warnings, so scripts
+/// see partial results are partial.
 fn skipped_note(lib: &Library, err: &mut dyn Write) {
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    let mut parts = Vec::new();
     let n = lib.skipped();
     if n > 0 {
-        let files = if n == 1 { "file" } else { "files" };
+        parts.push(format!("{n} {} skipped because of errors", files(n)));
+    }
+    let mut warned: Vec<&str> = lib
+        .problems()
+        .iter()
+        .filter(|p| !p.is_error())
+        .map(|p| p.path.as_str())
+        .collect();
+    warned.dedup();
+    let n = warned.len();
+    if n > 0 {
+        parts.push(format!("{n} {} loaded with warnings", files(n)));
+    }
+    if !parts.is_empty() {
         let _ = writeln!(
             err,
-            "careerhub: {n} {files} skipped because of errors; run `careerhub check` for details"
+            "careerhub: {}; run `careerhub check` for details",
+            parts.join(", ")
         );
     }
 }
@@ -639,26 +673,79 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
         }
     }
     let warnings = problems.len() - errors;
-    let checked = lib.len() + lib.skipped();
+    let checked = lib.len() + lib.skipped() + lib.sections();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut parts = vec![format!(
+        "{} article{}",
+        thousands(lib.len()),
+        plural(lib.len())
+    )];
+    if lib.sections() > 0 {
+        let n = lib.sections();
+        parts.push(format!(
+            "{} section page{} skipped",
+            thousands(n),
+            plural(n)
+        ));
+    }
+    if lib.skipped() > 0 {
+        let n = lib.skipped();
+        parts.push(format!("{} file{} unreadable", thousands(n), plural(n)));
+    }
     let _ = writeln!(
         err,
-        "careerhub: checked {checked} article{} in {}: {errors} error{}, {warnings} warning{}",
+        "careerhub: checked {} file{} in {}: {}; {} error{}, {} warning{}",
+        thousands(checked),
         plural(checked),
         global.source().describe(),
+        parts.join(", "),
+        thousands(errors),
         plural(errors),
+        thousands(warnings),
         plural(warnings),
     );
+    // The state of the library at a glance: how many problems of each kind.
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for p in &problems {
+        let kind = format!("{}: {}", p.severity, p.kind());
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for (kind, n) in kinds {
+        let _ = writeln!(err, "  {:>7}  {kind}", thousands(n));
+    }
     Ok(if errors > 0 { 1 } else { 0 })
 }
 
+/// `2084` as `2,084`, for the summary a person reads.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
-mod width_tests {
-    use super::pad_to;
-    use unicode_width::UnicodeWidthStr;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_numbers_have_thousands_separators() {
+        let shown: Vec<String> = [0, 7, 999, 1000, 2084, 1234567].map(thousands).into();
+        assert_eq!(shown, ["0", "7", "999", "1,000", "2,084", "1,234,567"]);
+    }
 
     #[test]
     fn padding_counts_display_columns_not_characters() {
+        use unicode_width::UnicodeWidthStr;
         for value in ["data-analyst", "数据分析", "cafe\u{301}", "café", "👩‍💻 dev"] {
             let padded = pad_to(value, 32);
             assert_eq!(padded.width(), 32, "{value:?} → {padded:?}");

@@ -24,7 +24,8 @@ fn json(cmd: &mut Command) -> Value {
 const GOOD: &str = "---\ntitle: \"Good: One\"\nslug: good-one\ndescription: A good article.\ncanonical: \"https://careerhub.example/blog/good-one\"\npubDate: 2025-05-01\ncategory: interviewing\ndraft: false\narchived: false\ntags:\n  role:\n    - data-analyst\n  intent:\n    - interview\n---\n<p id=\"\">Hello&nbsp;there.</p>\n\n---\n\n## Related articles\n\n- [Two](https://careerhub.example/blog/good-two)\n";
 const GOOD2: &str = "---\ntitle: Good Two\npubDate: 2025-06-01\ncategory: interviewing\ntags:\n  role: [data-analyst]\n---\n<p>Second.</p>\n";
 
-/// A folder with two good articles and three broken ones.
+/// A folder with two good articles, three with broken metadata (which still load) and one
+/// over the frontmatter cap (the one kind of file that is skipped).
 fn mixed_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
@@ -38,20 +39,30 @@ fn mixed_folder() -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(p.join("unclosed.md"), "---\ntitle: T\n<p>x</p>\n").unwrap();
+    std::fs::write(
+        p.join("capped.md"),
+        format!("---\ntitle: T\nx: {}\n---\n", "y".repeat(70_000)),
+    )
+    .unwrap();
     std::fs::write(p.join("notes.txt"), "ignored").unwrap();
     dir
 }
 
 #[test]
-fn check_lists_every_broken_file_and_exits_1() {
+fn check_lists_every_problem_loads_what_it_can_and_exits_1_on_a_capped_file() {
     let dir = mixed_folder();
     let out = careerhub()
         .args(["check", "--content"])
         .arg(dir.path())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("checked 5 articles"))
-        .stderr(predicate::str::contains("3 errors"))
+        .stderr(predicate::str::contains("checked 6 files in"))
+        .stderr(predicate::str::contains(
+            ": 5 articles, 1 file unreadable; 1 error, 3 warnings\n",
+        ))
+        .stderr(predicate::str::contains(
+            "        1  warning: `pubDate` … is not a date\n",
+        ))
         .get_output()
         .stdout
         .clone();
@@ -60,9 +71,10 @@ fn check_lists_every_broken_file_and_exits_1() {
     assert_eq!(
         lines,
         vec![
-            "no-frontmatter.md:1: error: no frontmatter: the first line must be `---` followed by YAML keys and a closing `---`",
-            "sub/bad-date.md:3: error: `pubDate` `someday` is not a date: write it as YYYY-MM-DD (a time and offset may follow)",
-            "unclosed.md:1: error: frontmatter opened here is never closed: add a line `---` after the last key",
+            "capped.md:1: error: frontmatter is over 64 KiB: keep only metadata between the `---` lines",
+            "no-frontmatter.md:1: warning: no frontmatter: the title is the first heading `Just a heading`; start the file with `---`, `title: ...`, `---` to set it",
+            "sub/bad-date.md:3: warning: `pubDate` `someday` is not a date: the article loads undated; write it as YYYY-MM-DD (a time and offset may follow)",
+            "unclosed.md:1: warning: frontmatter opened here is never closed: the file is read as Markdown; add a line `---` after the last key",
         ]
     );
 }
@@ -78,7 +90,28 @@ fn check_of_one_clean_article_says_so_in_the_singular() {
         .success()
         .stdout("")
         .stderr(format!(
-            "careerhub: checked 1 article in {}: 0 errors, 0 warnings\n",
+            "careerhub: checked 1 file in {}: 1 article; 0 errors, 0 warnings\n",
+            dir.path().display()
+        ));
+}
+
+#[test]
+fn check_counts_section_pages_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("posts")).unwrap();
+    std::fs::write(
+        dir.path().join("posts/_index.md"),
+        "---\ntitle: Posts\n---\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("posts/good-two.md"), GOOD2).unwrap();
+    careerhub()
+        .args(["check", "--content"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stderr(format!(
+            "careerhub: checked 2 files in {}: 1 article, 1 section page skipped; 0 errors, 0 warnings\n",
             dir.path().display()
         ));
 }
@@ -128,9 +161,10 @@ fn check_json_is_a_list_of_problems() {
         .code(1);
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let first = &v.as_array().unwrap()[0];
-    assert_eq!(first["path"], "no-frontmatter.md");
+    assert_eq!(first["path"], "capped.md");
     assert_eq!(first["line"], 1);
     assert_eq!(first["severity"], "error");
+    assert_eq!(v.as_array().unwrap()[1]["severity"], "warning");
 }
 
 #[test]
@@ -142,9 +176,15 @@ fn list_still_lists_good_files_and_says_what_was_skipped() {
         .arg("list")
         .assert()
         .success()
-        .stdout(predicate::str::contains("good-one").and(predicate::str::contains("good-two")))
+        .stdout(
+            predicate::str::contains("good-one")
+                .and(predicate::str::contains("good-two"))
+                .and(predicate::str::contains("Just a heading"))
+                .and(predicate::str::contains("bad-date"))
+                .and(predicate::str::contains("unclosed")),
+        )
         .stderr(
-            "careerhub: 3 files skipped because of errors; run `careerhub check` for details\n",
+            "careerhub: 1 file skipped because of errors, 3 files loaded with warnings; run `careerhub check` for details\n",
         );
 }
 

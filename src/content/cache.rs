@@ -28,7 +28,7 @@ use super::parse::ParsedFile;
 use super::source::Entry;
 
 /// Bumped whenever the cached types change shape.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// Files (or articles) per independently decodable chunk, so a big cache is written and
 /// decoded on every core; also the unit of parallel parsing.
 pub const CHUNK_ROWS: usize = 128;

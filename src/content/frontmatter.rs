@@ -1,114 +1,34 @@
-//! Frontmatter: YAML into a typed, validated struct.
+//! Frontmatter: YAML, TOML or JSON into a typed, validated struct.
 //!
-//! Accepts the publisher's schema and the usual aliases of other static-site generators
-//! (Hugo, Jekyll, Eleventy, Astro). Everything is validated here, at the boundary, and every
-//! problem names the file and line: later phases trust what this module returns.
+//! Each format is parsed in one module of its own (`yaml.rs`, `toml.rs`, `json.rs`) into the
+//! one neutral [`value::Value`], and validated once, here. Accepts the publisher's schema and
+//! the usual keys of other static-site generators (Hugo, Zola, Jekyll, Eleventy, Astro), with
+//! aliases taken by precedence. Nothing about metadata keeps an article out: what cannot be
+//! read is a warning that names the file, line and key, and the article loads with the rest.
+//! Only frontmatter over a hard limit (size, YAML nesting or aliases) is an error.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::Deserialize;
-use serde_yaml::Value;
-
+mod date;
+pub mod js;
+mod json;
 mod plain_yaml;
+mod toml;
+pub mod value;
+mod yaml;
+
+pub use date::Date;
+pub use yaml::{MAX_ALIASES, MAX_FLOW_DEPTH};
 
 use super::problem::Problem;
 use super::sanitize;
-
-/// Deepest `[`/`{` nesting accepted: serde_yaml is quadratic on nested flow collections.
-pub const MAX_FLOW_DEPTH: usize = 32;
-/// Most YAML aliases accepted: one big scalar referenced thousands of times costs seconds.
-pub const MAX_ALIASES: usize = 64;
-
-/// A calendar date (`YYYY-MM-DD`); the time of day of date-times is dropped.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl Date {
-    /// Parses `YYYY-MM-DD`, optionally followed by a time and offset as in
-    /// `2015-06-29 11:00:00 -0400` or `2014-05-14T11:02:00-04:00`.
-    pub fn parse(s: &str) -> Option<Date> {
-        let s = s.trim();
-        let (date, rest) = s.split_at_checked(10)?;
-        let b = date.as_bytes();
-        if b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let num = |r: std::ops::Range<usize>| -> Option<u16> {
-            let part = &date[r];
-            part.bytes()
-                .all(|c| c.is_ascii_digit())
-                .then(|| part.parse().ok())?
-        };
-        let (year, month, day) = (num(0..4)?, num(5..7)? as u8, num(8..10)? as u8);
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        if !rest.is_empty() && !valid_time_suffix(rest) {
-            return None;
-        }
-        Some(Date { year, month, day })
-    }
-}
-
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// `T11:02:00-04:00`, ` 11:00:00 -0400`, `T10:00:00Z`, ` 11:00`: a time with optional
-/// seconds, fraction and offset.
-fn valid_time_suffix(rest: &str) -> bool {
-    let Some(t) = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' ')) else {
-        return false;
-    };
-    let t = t.trim();
-    let (time, offset) = match t.find(['Z', '+', '-', ' ']) {
-        Some(i) => t.split_at(i),
-        None => (t, ""),
-    };
-    let mut parts = time.split(':');
-    let two_digits = |p: Option<&str>, max: u8| {
-        p.is_some_and(|p| p.len() == 2 && p.parse::<u8>().is_ok_and(|n| n <= max))
-    };
-    if !two_digits(parts.next(), 23) || !two_digits(parts.next(), 59) {
-        return false;
-    }
-    if let Some(sec) = parts.next() {
-        let whole = sec.split('.').next().unwrap_or_default();
-        if !two_digits(Some(whole), 60) {
-            return false;
-        }
-    }
-    let offset = offset.trim();
-    offset.is_empty()
-        || offset == "Z"
-        || (offset.len() > 1
-            && matches!(offset.as_bytes()[0], b'+' | b'-')
-            && offset[1..].chars().all(|c| c.is_ascii_digit() || c == ':'))
-}
+use super::split::RawFrontmatter;
+use value::{Entry, Kind, Map, Note, Value};
 
 /// Validated frontmatter of one article.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Frontmatter {
+    /// Empty when the frontmatter has none: the caller takes one from the body or file name.
     pub title: String,
     pub slug: Option<String>,
     pub description: String,
@@ -132,421 +52,418 @@ impl Frontmatter {
     }
 }
 
-/// The keys we read, with their aliases; serde ignores every other key.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Raw {
-    title: Option<Value>,
-    slug: Option<Value>,
-    #[serde(alias = "summary", alias = "excerpt")]
-    description: Option<Value>,
-    #[serde(
-        rename = "pubDate",
-        alias = "date",
-        alias = "pub_date",
-        alias = "published"
-    )]
-    pub_date: Option<Value>,
-    #[serde(
-        rename = "updatedDate",
-        alias = "updated",
-        alias = "lastmod",
-        alias = "modified"
-    )]
-    updated_date: Option<Value>,
-    category: Option<Value>,
-    categories: Option<Value>,
-    tags: Option<Value>,
-    topics: Option<Value>,
-    canonical: Option<Value>,
-    draft: Option<Value>,
-    archived: Option<Value>,
-}
+/// Keys of one field, by precedence: the first present is used, the others are ignored.
+const DESCRIPTION: &[&str] = &["description", "summary", "excerpt"];
+const DATE: &[&str] = &["pubDate", "date", "published", "pub_date", "publishDate"];
+const UPDATED: &[&str] = &[
+    "updatedDate",
+    "lastmod",
+    "updated",
+    "modified",
+    "last_modified_at",
+];
+/// Eleventy's date keywords: valid, but they name the file's own times, not a date.
+const DATE_KEYWORDS: &[&str] = &[
+    "Last Modified",
+    "Created",
+    "git Last Modified",
+    "git Created",
+];
 
-/// Parses frontmatter text. `first_line` is the file line where it starts, so problems point
-/// into the file. Returns the frontmatter and its warnings, or every error found.
+/// Parses and validates frontmatter. `first_line` is the file line where its text starts, so
+/// problems point into the file; `file_date` is a date the file name gives, used when the
+/// frontmatter has none that can be read. Returns the frontmatter and its warnings, or the
+/// error of frontmatter over a hard limit.
 pub fn parse(
     path: &str,
-    src: &str,
+    raw: &RawFrontmatter,
     first_line: usize,
-) -> Result<(Frontmatter, Vec<Problem>), Vec<Problem>> {
-    // Every key's line, found in one pass: looking each key up separately rescanned the
-    // frontmatter a dozen times per file, a measurable share of loading a big folder.
-    let keys = KeyLines::new(src);
-    let at = |key: &str| first_line + keys.line(key).unwrap_or(0);
-    if let Some(p) = prescan(path, src, first_line) {
-        return Err(vec![p]);
-    }
-    if src.trim().is_empty() {
-        return Err(vec![Problem::error(
-            path,
-            first_line.saturating_sub(1),
-            "frontmatter is empty: add at least `title: ...`",
-        )]);
-    }
-    // Plain frontmatter takes the fast reader; anything else, and every error, serde_yaml.
-    let raw: Raw = match plain_yaml::parse(src).and_then(|v| serde_yaml::from_value(v).ok()) {
-        Some(raw) => raw,
-        None => {
-            serde_yaml::from_str(src).map_err(|e| vec![yaml_problem(path, src, first_line, &e)])?
+    file_date: Option<Date>,
+) -> Result<(Frontmatter, Vec<Problem>), Problem> {
+    let parsed = match raw {
+        RawFrontmatter::Yaml(src) => yaml::parse(src),
+        RawFrontmatter::Toml(src) => toml::parse(src),
+        RawFrontmatter::Json(src) => json::parse(src),
+        RawFrontmatter::Js(src) => js::parse(src),
+    };
+    let to_problem = |n: Note, error: bool| {
+        let mut msg = n.message;
+        if let Some(first) = n.first {
+            msg = msg.replace("{first}", &(first_line + first).to_string());
+        }
+        if error {
+            Problem::error(path, first_line + n.line, msg)
+        } else {
+            Problem::warning(path, first_line + n.line, msg)
         }
     };
-
+    let (map, notes) = parsed.map_err(|n| to_problem(n, true))?;
     let mut v = Validator {
         path,
-        errors: Vec::new(),
-        warnings: Vec::new(),
+        first_line,
+        warnings: notes.into_iter().map(|n| to_problem(n, false)).collect(),
     };
-    let mut fm = Frontmatter::default();
-    match raw
-        .title
-        .as_ref()
-        .map(|t| v.scalar("title", t, at("title")))
-    {
-        None => v.error(
-            first_line,
-            "missing `title`: add a line `title: Your article title`",
-        ),
-        Some(Some(t)) if t.is_empty() => {
-            v.error(at("title"), "`title` is empty: give the article a title")
-        }
-        Some(Some(t)) => fm.title = t,
-        Some(None) => {}
-    }
-    if let Some(s) = raw
-        .slug
-        .as_ref()
-        .and_then(|s| v.scalar("slug", s, at("slug")))
-    {
-        fm.slug = v.slug(s, at("slug"));
-    }
-    if let Some(d) = &raw.description {
-        fm.description = v
-            .scalar("description", d, at("description"))
-            .unwrap_or_default();
-    }
-    fm.date = v.date(
-        raw.pub_date.as_ref(),
-        "pubDate",
-        first_line + keys.any(&["pubDate", "date", "pub_date", "published"]),
-    );
-    fm.updated = v.date(
-        raw.updated_date.as_ref(),
-        "updatedDate",
-        first_line + keys.any(&["updatedDate", "updated", "lastmod", "modified"]),
-    );
-    fm.draft = v.flag(raw.draft.as_ref(), "draft", at("draft"));
-    fm.archived = v.flag(raw.archived.as_ref(), "archived", at("archived"));
-    if let Some(c) = &raw.canonical {
-        fm.canonical = v
-            .scalar("canonical", c, at("canonical"))
-            .filter(|c| !c.is_empty());
-        if let Some(c) = &fm.canonical
-            && !(c.starts_with("https://") || c.starts_with("http://"))
-        {
-            v.warning(
-                at("canonical"),
-                format!("`canonical` is not an http(s) URL: `{c}`"),
-            );
-        }
-    }
-    let mut facets = BTreeMap::new();
-    v.facet_values(
-        &mut facets,
-        "category",
-        raw.category.as_ref(),
-        at("category"),
-    );
-    v.facet_values(
-        &mut facets,
-        "category",
-        raw.categories.as_ref(),
-        at("categories"),
-    );
-    v.facet_values(&mut facets, "topic", raw.topics.as_ref(), at("topics"));
-    v.tags(&mut facets, raw.tags.as_ref(), &keys, first_line);
-    fm.facets = facets;
+    Ok((v.validate(&map, file_date), v.warnings))
+}
 
-    if v.errors.is_empty() {
-        Ok((fm, v.warnings))
-    } else {
-        Err(v.errors)
+/// Whether an entry has a value: an empty one (`description:`, `date: ""`) gives way to the
+/// next alias.
+fn given(e: &Entry) -> bool {
+    match &e.value {
+        Value::Null => false,
+        Value::Scalar(s) => !s.text.trim().is_empty(),
+        _ => true,
     }
 }
 
-/// Collects problems while converting loosely typed YAML values.
+/// The first of `keys` (aliases by precedence) that has a value.
+fn first_given<'a>(map: &'a Map, keys: &[&str]) -> Option<&'a Entry> {
+    keys.iter().filter_map(|k| map.get(k)).find(|e| given(e))
+}
+
+/// Converts the neutral values into [`Frontmatter`], collecting warnings.
 struct Validator<'a> {
     path: &'a str,
-    errors: Vec<Problem>,
+    first_line: usize,
     warnings: Vec<Problem>,
 }
 
 impl Validator<'_> {
-    fn error(&mut self, line: usize, msg: impl Into<String>) {
-        self.errors.push(Problem::error(self.path, line, msg));
+    fn warning(&mut self, entry: &Entry, msg: impl Into<String>) {
+        self.warnings.push(Problem::warning(
+            self.path,
+            self.first_line + entry.line,
+            msg,
+        ));
     }
 
-    fn warning(&mut self, line: usize, msg: impl Into<String>) {
-        self.warnings.push(Problem::warning(self.path, line, msg));
+    fn validate(&mut self, map: &Map, file_date: Option<Date>) -> Frontmatter {
+        let mut fm = Frontmatter::default();
+        // Hugo's `linkTitle` and Eleventy's navigation key name a page that has no `title`.
+        let navigation = match map.get("eleventyNavigation").map(|e| &e.value) {
+            Some(Value::Map(nav)) => nav.get("key"),
+            _ => None,
+        };
+        if let Some(e) = map.get("title").or(map.get("linkTitle")).or(navigation) {
+            fm.title = self.text(e).unwrap_or_default();
+        }
+        if let Some(e) = map.get("slug") {
+            fm.slug = self.text(e).and_then(|s| self.slug(e, s));
+        }
+        if let Some(e) = first_given(map, DESCRIPTION) {
+            fm.description = self.text(e).unwrap_or_default();
+        }
+        // Without a date key, a dated file name, else a dated URL path (Zola's `path`,
+        // Jekyll's and Eleventy's `permalink`, Hugo's `url`: `2025/06/26/name`).
+        let file_date = file_date.or_else(|| {
+            map.first_of(&["path", "permalink", "url"])
+                .and_then(|e| e.value.as_scalar())
+                .and_then(|s| date_in_url(&s.text))
+        });
+        // Jekyll's `published: false` is a flag (unpublished: a draft), not a date.
+        let flag =
+            |e: &&Entry| matches!(&e.value, Value::Scalar(s) if matches!(s.kind, Kind::Bool(_)));
+        let date_entry = DATE.iter().filter_map(|k| map.get(k)).find(|e| !flag(e));
+        fm.date = match date_entry {
+            Some(e) => self.date(e, file_date),
+            None => file_date,
+        };
+        fm.updated = first_given(map, UPDATED).and_then(|e| self.date(e, None));
+        fm.draft = match map.get("draft") {
+            Some(e) => self.flag(e),
+            None => map
+                .get("published")
+                .filter(flag)
+                .is_some_and(|e| !self.flag(e)),
+        };
+        fm.archived = map.get("archived").is_some_and(|e| self.flag(e));
+        if let Some(e) = map.get("canonical") {
+            fm.canonical = self.text(e).filter(|c| !c.is_empty());
+            if let Some(c) = &fm.canonical
+                && !(c.starts_with("https://") || c.starts_with("http://"))
+            {
+                let msg = format!("`canonical` is not an http(s) URL: `{c}`");
+                self.warning(e, msg);
+            }
+        }
+        let mut facets = BTreeMap::new();
+        if let Some(e) = map.get("category") {
+            self.facet_values(&mut facets, "category", e, false);
+        }
+        if let Some(e) = map.get("categories") {
+            self.facet_values(&mut facets, "category", e, true);
+        }
+        if let Some(e) = map.get("topics") {
+            self.facet_values(&mut facets, "topic", e, true);
+        }
+        if let Some(e) = map.get("tags") {
+            self.tags(&mut facets, e);
+        }
+        // Zola keeps its taxonomies in a table of their own.
+        if let Some(e) = map.get("taxonomies") {
+            self.tags(&mut facets, e);
+        }
+        fm.facets = facets;
+        fm
     }
 
-    /// A scalar as trimmed single-line text; lists and maps are errors.
-    fn scalar(&mut self, key: &str, value: &Value, line: usize) -> Option<String> {
-        match scalar_text(value) {
-            Some(s) => Some(sanitize::line(s.trim()).into_owned()),
-            None if value.is_null() => Some(String::new()),
-            None => {
-                self.error(
-                    line,
-                    format!("`{key}` must be a single value, not a list or map"),
+    /// A scalar as plain single-line text (HTML entities decoded, inline tags removed); a
+    /// list or map is a warning and no value.
+    fn text(&mut self, e: &Entry) -> Option<String> {
+        match &e.value {
+            Value::Scalar(s) => Some(plain_text(&s.text)),
+            Value::Null => Some(String::new()),
+            _ => {
+                let msg = format!(
+                    "`{}` must be a single value, not a list or map: it is left out",
+                    e.key
                 );
+                self.warning(e, msg);
                 None
             }
         }
     }
 
-    fn slug(&mut self, slug: String, line: usize) -> Option<String> {
-        if slug.is_empty() {
-            self.error(
-                line,
-                "`slug` is empty: remove the line to use the file name, or set a slug",
-            );
-            None
-        } else if slug
-            .contains(|c: char| c.is_whitespace() || c == '/' || c == '\\' || c == '?' || c == '#')
-        {
-            self.error(
-                line,
-                format!(
-                    "`slug` `{slug}` has spaces or URL separators: use letters, digits and hyphens"
-                ),
+    /// A usable slug: whitespace and URL separators become hyphens, with a warning.
+    fn slug(&mut self, e: &Entry, slug: String) -> Option<String> {
+        let cleaned = clean_slug(&slug);
+        if cleaned.is_empty() {
+            self.warning(
+                e,
+                "`slug` is empty: the file name is used; remove the line or set a slug",
             );
             None
         } else {
-            Some(slug)
-        }
-    }
-
-    fn date(&mut self, value: Option<&Value>, key: &str, line: usize) -> Option<Date> {
-        let value = value?;
-        if value.is_null() {
-            return None;
-        }
-        let text = scalar_text(value).unwrap_or_default();
-        let date = Date::parse(&text);
-        if date.is_none() {
-            self.error(
-                line,
-                format!("`{key}` `{text}` is not a date: write it as YYYY-MM-DD (a time and offset may follow)"),
-            );
-        }
-        date
-    }
-
-    fn flag(&mut self, value: Option<&Value>, key: &str, line: usize) -> bool {
-        match value {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
-            Some(other) => {
-                let shown = scalar_text(other).unwrap_or_else(|| "a list or map".into());
-                self.error(
-                    line,
-                    format!("`{key}` must be true or false, not `{shown}`"),
+            if cleaned != slug {
+                self.warning(
+                    e,
+                    format!("`slug` `{slug}` has spaces or URL separators: using `{cleaned}`; use letters, digits and hyphens"),
                 );
-                false
             }
+            Some(cleaned)
         }
+    }
+
+    /// A date in any accepted form; anything else is a warning, and the article takes the
+    /// file name's date or loads undated. Messages name the key the file used.
+    fn date(&mut self, e: &Entry, file_date: Option<Date>) -> Option<Date> {
+        let text = match &e.value {
+            Value::Null => return file_date,
+            Value::Scalar(s) => s.text.trim().to_owned(),
+            _ => String::new(),
+        };
+        if let Some(d) = Date::parse(&text) {
+            return Some(d);
+        }
+        if DATE_KEYWORDS.contains(&text.as_str()) {
+            return file_date;
+        }
+        let shown = if text.is_empty() {
+            "a list or map".to_owned()
+        } else {
+            format!("`{text}`")
+        };
+        let then = match file_date {
+            Some(d) => format!("the date {d} is taken from the file name"),
+            None => "the article loads undated".to_owned(),
+        };
+        self.warning(
+            e,
+            format!("`{}` {shown} is not a date: {then}; write it as YYYY-MM-DD (a time and offset may follow)", e.key),
+        );
+        file_date
+    }
+
+    fn flag(&mut self, e: &Entry) -> bool {
+        let Value::Scalar(s) = &e.value else {
+            if e.value != Value::Null {
+                let msg = format!(
+                    "`{}` must be true or false, not a list or map: read as false",
+                    e.key
+                );
+                self.warning(e, msg);
+            }
+            return false;
+        };
+        if let Kind::Bool(b) = s.kind {
+            return b;
+        }
+        let read = match s.text.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" => Some(true),
+            "false" | "no" | "off" | "" => Some(false),
+            _ => None,
+        };
+        let msg = format!(
+            "`{}` must be true or false, not `{}`: read as {}",
+            e.key,
+            s.text,
+            read.unwrap_or(false)
+        );
+        self.warning(e, msg);
+        read.unwrap_or(false)
     }
 
     /// Adds the values of one facet key (a scalar or a list of scalars) to `facets[name]`.
+    /// With `split`, a single text where a list is expected (`tags: a, b` or `tags: a b`, as
+    /// Jekyll allows) is split into values, with a warning.
     fn facet_values(
         &mut self,
         facets: &mut BTreeMap<String, Vec<String>>,
         name: &str,
-        value: Option<&Value>,
-        line: usize,
+        e: &Entry,
+        split: bool,
     ) {
-        let values: Vec<&Value> = match value {
-            None | Some(Value::Null) => return,
-            Some(Value::Sequence(seq)) => seq.iter().collect(),
-            Some(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => vec![v],
-            Some(_) => {
-                self.error(
-                    line,
-                    format!("`{name}` must be a value or a list of values"),
+        let values: Vec<&Value> = match &e.value {
+            Value::Null => return,
+            Value::List(items) => items.iter().collect(),
+            v @ Value::Scalar(_) => vec![v],
+            Value::Map(_) => {
+                let msg = format!(
+                    "`{}` must be a value or a list of values: it is left out",
+                    e.key
                 );
+                self.warning(e, msg);
                 return;
             }
         };
+        let mut texts: Vec<String> = Vec::new();
         for v in values {
-            match scalar_text(v) {
-                Some(s) if !s.trim().is_empty() => {
-                    let s = sanitize::line(s.trim()).into_owned();
-                    let entry = facets.entry(name.to_owned()).or_default();
-                    if !entry.contains(&s) {
-                        entry.push(s);
-                    }
+            match v {
+                Value::Scalar(s) => texts.push(s.text.clone()),
+                Value::Null => texts.push(String::new()),
+                _ => {
+                    let msg = format!(
+                        "`{}` values must be plain text, not lists or maps: left out",
+                        e.key
+                    );
+                    self.warning(e, msg);
                 }
-                Some(_) | None if v.is_null() || scalar_text(v).is_some() => self.error(
-                    line,
-                    format!("`{name}` has an empty value: remove it or give it a name"),
-                ),
-                _ => self.error(
-                    line,
-                    format!("`{name}` values must be plain text, not lists or maps"),
-                ),
             }
+        }
+        // Only a text written where the list would be: `tags: [job search]` is one value.
+        if split
+            && matches!(e.value, Value::Scalar(_))
+            && let [one] = texts.as_slice()
+        {
+            let parts: Vec<String> = if one.contains(',') {
+                one.split(',').map(str::to_owned).collect()
+            } else {
+                one.split_whitespace().map(str::to_owned).collect()
+            };
+            if parts.iter().filter(|p| !p.trim().is_empty()).count() > 1 {
+                let shown: Vec<String> = parts.iter().map(|p| format!("`{}`", p.trim())).collect();
+                let msg = format!(
+                    "`{}` is one text where a list is expected: read as {} values {}; write it as a list to silence this",
+                    e.key,
+                    shown.len(),
+                    shown.join(", ")
+                );
+                self.warning(e, msg);
+                texts = parts;
+            }
+        }
+        let mut empty = false;
+        for t in texts {
+            let t = plain_text(&t);
+            if t.is_empty() {
+                empty = true;
+                continue;
+            }
+            let entry = facets.entry(name.to_owned()).or_default();
+            if !entry.contains(&t) {
+                entry.push(t);
+            }
+        }
+        if empty {
+            let msg = format!(
+                "`{}` has an empty value: it is left out; remove it or give it a name",
+                e.key
+            );
+            self.warning(e, msg);
         }
     }
 
-    /// `tags`: a map of facet lists (publisher), a flat list (Hugo, Jekyll) or a
-    /// comma-separated string.
-    fn tags(
-        &mut self,
-        facets: &mut BTreeMap<String, Vec<String>>,
-        tags: Option<&Value>,
-        keys: &KeyLines,
-        first_line: usize,
-    ) {
-        let line = first_line + keys.line("tags").unwrap_or(0);
-        match tags {
-            None | Some(Value::Null) => {}
-            Some(Value::Mapping(map)) => {
-                for (k, v) in map {
-                    let Some(name) =
-                        scalar_text(k).map(|k| sanitize::line(k.trim()).to_lowercase())
-                    else {
-                        self.error(line, "`tags` keys must be facet names such as `role`");
-                        continue;
+    /// `tags`: a map of facet lists (publisher; Zola's `taxonomies`), a flat list (Hugo,
+    /// Jekyll) or a comma- or space-separated text.
+    fn tags(&mut self, facets: &mut BTreeMap<String, Vec<String>>, e: &Entry) {
+        match &e.value {
+            Value::Map(map) => {
+                for nested in &map.entries {
+                    let name = sanitize::line(nested.key.trim()).to_lowercase();
+                    // Zola's plural taxonomy names are the facets the rest of the library uses.
+                    let name = match name.as_str() {
+                        "tags" => "tag".to_owned(),
+                        "categories" => "category".to_owned(),
+                        "topics" => "topic".to_owned(),
+                        _ => name,
                     };
                     if name.is_empty() {
-                        self.error(line, "`tags` has an empty facet name");
+                        self.warning(
+                            nested,
+                            "`tags` has an empty facet name: its values are left out",
+                        );
                         continue;
                     }
-                    let key_at = first_line + keys.line(&name).unwrap_or(line - first_line);
-                    self.facet_values(facets, &name, Some(v), key_at);
+                    self.facet_values(facets, &name, nested, true);
                 }
             }
-            Some(Value::String(s)) => {
-                let list = s.split(',').map(|t| Value::String(t.to_owned())).collect();
-                self.facet_values(facets, "tag", Some(&Value::Sequence(list)), line);
-            }
-            Some(v) => self.facet_values(facets, "tag", Some(v), line),
+            _ => self.facet_values(facets, "tag", e, true),
         }
     }
 }
 
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Tagged(t) => scalar_text(&t.value),
-        _ => None,
-    }
-}
-
-/// The zero-based line of each `key:` in the frontmatter (at any indentation; the first
-/// line where a key appears), for pointing problems at their line.
-struct KeyLines<'a>(rustc_hash::FxHashMap<&'a str, usize>);
-
-impl<'a> KeyLines<'a> {
-    fn new(src: &'a str) -> KeyLines<'a> {
-        let mut keys = rustc_hash::FxHashMap::default();
-        for (i, line) in src.lines().enumerate() {
-            let line = line.trim_start();
-            if let Some(colon) = line.find(':') {
-                keys.entry(&line[..colon]).or_insert(i);
-            }
-        }
-        KeyLines(keys)
-    }
-
-    /// The line of `key`, if the frontmatter has it.
-    fn line(&self, key: &str) -> Option<usize> {
-        self.0.get(key).copied()
-    }
-
-    /// The line of the first of `keys` present (aliases of one key), else 0.
-    fn any(&self, keys: &[&str]) -> usize {
-        keys.iter().find_map(|k| self.line(k)).unwrap_or(0)
-    }
-}
-
-/// Refuses input that would make serde_yaml slow before handing it over.
-fn prescan(path: &str, src: &str, first_line: usize) -> Option<Problem> {
-    let (mut depth, mut aliases) = (0usize, 0usize);
-    let (mut in_single, mut in_double, mut prev) = (false, false, ' ');
-    for (line_idx, line) in src.lines().enumerate() {
-        let line_no = first_line + line_idx;
-        if line.starts_with('\t')
-            || line.trim_start_matches(' ').starts_with('\t') && !line.trim().is_empty()
-        {
-            return Some(Problem::error(
-                path,
-                line_no,
-                "this line is indented with a tab: YAML needs spaces for indentation",
-            ));
-        }
-        for c in line.chars() {
-            match c {
-                '"' if !in_single && prev != '\\' => in_double = !in_double,
-                '\'' if !in_double => in_single = !in_single,
-                '[' | '{' if !in_single && !in_double => {
-                    depth += 1;
-                    if depth > MAX_FLOW_DEPTH {
-                        return Some(Problem::error(
-                            path,
-                            line_no,
-                            format!(
-                                "YAML nests `[`/`{{` deeper than {MAX_FLOW_DEPTH} levels: flatten it"
-                            ),
-                        ));
-                    }
-                }
-                ']' | '}' if !in_single && !in_double => depth = depth.saturating_sub(1),
-                '*' if !in_single && !in_double && matches!(prev, ' ' | '[' | ',' | '{' | ':') => {
-                    aliases += 1;
-                    if aliases > MAX_ALIASES {
-                        return Some(Problem::error(
-                            path,
-                            line_no,
-                            format!(
-                                "more than {MAX_ALIASES} YAML aliases (`*name`): write the values out"
-                            ),
-                        ));
-                    }
-                }
-                _ => {}
-            }
-            prev = c;
-        }
-        prev = ' ';
-    }
-    None
-}
-
-fn yaml_problem(path: &str, src: &str, first_line: usize, e: &serde_yaml::Error) -> Problem {
-    let line = e
-        .location()
-        .map_or(first_line, |l| first_line + l.line().saturating_sub(1));
-    // serde_yaml's message repeats the location; keep only what it says is wrong.
-    let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-    let hint = if src
-        .lines()
-        .nth(line - first_line)
-        .is_some_and(|l| l.contains(": ") && l.matches(": ").count() > 1)
-    {
-        " (a value containing `: ` must be quoted)"
-    } else {
-        ""
+/// The first `YYYY/MM/DD` run of segments in a URL path: `/2025/06/26/name/`,
+/// `inside-rust/2019/09/25/Welcome`.
+fn date_in_url(path: &str) -> Option<Date> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let number = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|c| c.is_ascii_digit())).then(|| p.parse::<u16>().ok())?
     };
-    Problem::error(
-        path,
-        line,
-        format!("invalid YAML in frontmatter: {msg}{hint}"),
-    )
+    segments.windows(3).find_map(|w| {
+        Date::new(
+            number(w[0], 4)?,
+            number(w[1], 2)? as u8,
+            number(w[2], 2)? as u8,
+        )
+    })
+}
+
+/// A slug made usable: control characters dropped, whitespace and URL separators turned
+/// into hyphens.
+pub fn clean_slug(s: &str) -> String {
+    sanitize::line(s)
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | '\\' | '?' | '#'))
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Text of a title, description or facet value as a reader should see it: inline HTML tags
+/// removed (`<em>and</em>` → `and`), entities decoded (`Q&amp;A` → `Q&A`, `&ldquo;` → `“`),
+/// control characters dropped, trimmed.
+pub fn plain_text(s: &str) -> String {
+    let s = s.trim();
+    if memchr::memchr2(b'<', b'&', s.as_bytes()).is_none() {
+        return sanitize::line(s).into_owned();
+    }
+    let mut stripped = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('<') {
+        stripped.push_str(&rest[..open]);
+        let tag = &rest[open + 1..];
+        let is_tag = tag.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        match tag.find('>').filter(|_| is_tag) {
+            Some(close) => rest = &tag[close + 1..],
+            None => {
+                stripped.push('<');
+                rest = tag;
+            }
+        }
+    }
+    stripped.push_str(rest);
+    let decoded = html_escape::decode_html_entities(&stripped);
+    let spaced: String = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+    sanitize::line(&spaced).into_owned()
 }
 
 #[cfg(test)]
@@ -554,17 +471,26 @@ mod tests {
     use super::*;
 
     fn ok(src: &str) -> Frontmatter {
-        let (fm, warnings) = parse("a.md", src, 2).expect("valid frontmatter");
+        let (fm, warnings) = with_warnings(src);
         assert!(warnings.is_empty(), "{warnings:?}");
         fm
     }
 
-    fn errors(src: &str) -> Vec<String> {
-        parse("a.md", src, 2)
-            .expect_err("should fail")
-            .iter()
-            .map(|p| p.to_string())
-            .collect()
+    fn with_warnings(src: &str) -> (Frontmatter, Vec<String>) {
+        let (fm, warnings) =
+            parse("a.md", &RawFrontmatter::Yaml(src), 2, None).expect("not over a cap");
+        (fm, warnings.iter().map(|p| p.to_string()).collect())
+    }
+
+    fn warnings(src: &str) -> Vec<String> {
+        with_warnings(src).1
+    }
+
+    /// The error of frontmatter over a hard cap.
+    fn error(src: &str) -> String {
+        parse("a.md", &RawFrontmatter::Yaml(src), 2, None)
+            .expect_err("should be over a cap")
+            .to_string()
     }
 
     const PUBLISHER: &str = r#"title: "How to Follow Up: A Guide"
@@ -625,10 +551,118 @@ tags:
         assert_eq!(fm.facets["category"], vec!["Careers", "Advice"]);
         assert_eq!(fm.facets["tag"], vec!["remote", "interviews"]);
         assert_eq!(fm.facets["topic"], vec!["negotiation"]);
-        let fm = ok("title: Jekyll\ndate: 2014-05-14T11:02:00-04:00\nexcerpt: E\ntags: a, b\n");
+        let fm = ok("title: Jekyll\ndate: 2014-05-14T11:02:00-04:00\nexcerpt: E\ntags: [a, b]\n");
         assert_eq!(fm.date.unwrap().to_string(), "2014-05-14");
         assert_eq!(fm.description, "E");
         assert_eq!(fm.facets["tag"], vec!["a", "b"]);
+    }
+
+    #[test]
+    fn aliases_resolve_by_precedence_and_never_collide() {
+        let fm = ok("title: T\nexcerpt: E\ndescription: D\nsummary: S\n");
+        assert_eq!(fm.description, "D");
+        let fm = ok("title: T\nexcerpt: E\nsummary: S\n");
+        assert_eq!(fm.description, "S");
+        let fm = ok("title: T\ndescription:\nsummary: \"\"\nexcerpt: E\n");
+        assert_eq!(
+            fm.description, "E",
+            "an empty value gives way to the next alias"
+        );
+        let fm = ok("title: T\npublished: 2020-01-03\ndate: 2020-01-02\npubDate: 2020-01-01\n");
+        assert_eq!(fm.date.unwrap().to_string(), "2020-01-01");
+        let fm = ok("title: T\npublished: 2020-01-03\ndate: 2020-01-02\n");
+        assert_eq!(fm.date.unwrap().to_string(), "2020-01-02");
+        let fm =
+            ok("title: T\nupdated: 2021-01-03\nlastmod: 2021-01-02\nupdatedDate: 2021-01-01\n");
+        assert_eq!(fm.updated.unwrap().to_string(), "2021-01-01");
+        let fm = ok("title: T\nupdated: 2021-01-03\nlastmod: 2021-01-02\n");
+        assert_eq!(fm.updated.unwrap().to_string(), "2021-01-02");
+    }
+
+    #[test]
+    fn link_titles_and_navigation_keys_stand_in_for_a_title() {
+        assert_eq!(ok("linkTitle: Short\n").title, "Short");
+        assert_eq!(ok("title: Long\nlinkTitle: Short\n").title, "Long");
+        let fm = ok("eleventyNavigation:\n  parent: Blog\n  key: Docs moved\n");
+        assert_eq!(fm.title, "Docs moved");
+    }
+
+    #[test]
+    fn jekyll_published_false_is_a_draft_not_a_date() {
+        let fm = ok("title: T\npublished: false\n");
+        assert!(fm.draft);
+        assert_eq!(fm.date, None);
+        let fm = ok("title: T\npublished: true\ndate: 2020-01-01\n");
+        assert!(!fm.draft);
+        assert_eq!(fm.date.unwrap().to_string(), "2020-01-01");
+        assert_eq!(
+            ok("title: T\nlast_modified_at: 2021-02-03\n")
+                .updated
+                .unwrap()
+                .to_string(),
+            "2021-02-03"
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_takes_the_later_value_with_a_warning_on_its_line() {
+        let (fm, w) = with_warnings("title: First\ndescription: D\ntitle: Second\n");
+        assert_eq!(fm.title, "Second");
+        assert_eq!(fm.description, "D");
+        assert_eq!(
+            w,
+            vec![
+                "a.md:4: warning: `title` is given again here (first on line 2): the later value is used; remove one of them"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_string_where_a_list_is_expected_is_split_with_a_warning() {
+        let (fm, mut w) =
+            with_warnings("title: T\ntags: resume interview\ncategories: \"job search, offers\"\n");
+        w.sort();
+        assert_eq!(fm.facets["tag"], vec!["resume", "interview"]);
+        assert_eq!(fm.facets["category"], vec!["job search", "offers"]);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].starts_with("a.md:3: warning: `tags` is one text where a list is expected: read as 2 values `resume`, `interview`"), "{w:?}");
+        // A single value is no list to split, nor is a list of one, and `category` (one
+        // value) is never split.
+        let fm = ok("title: T\ntags: remote\ncategory: Finding a Job\ntopics: [job search]\n");
+        assert_eq!(fm.facets["tag"], vec!["remote"]);
+        assert_eq!(fm.facets["topic"], vec!["job search"]);
+        assert_eq!(fm.facets["category"], vec!["Finding a Job"]);
+    }
+
+    #[test]
+    fn text_fields_keep_what_was_written_and_read_as_text() {
+        let fm = ok("title: 1.10\nslug: 0x1F\ndescription: no\ntags: [1.10, yes, 007]\n");
+        assert_eq!(fm.title, "1.10");
+        assert_eq!(fm.slug.as_deref(), Some("0x1F"));
+        assert_eq!(fm.description, "no");
+        assert_eq!(fm.facets["tag"], vec!["1.10", "yes", "007"]);
+        let fm = ok(
+            "title: \"Q&amp;A: writing for action <em>and</em> &ldquo;flexibility&rdquo;\"\ndescription: Tips &amp; tricks<br>\n",
+        );
+        assert_eq!(fm.title, "Q&A: writing for action and “flexibility”");
+        assert_eq!(fm.description, "Tips & tricks");
+    }
+
+    #[test]
+    fn toml_and_json_are_validated_the_same_way() {
+        let toml = "title = \"Zola post\"\ndate = 2021-03-04T09:30:00+01:00\ndescription = \"D\"\n[taxonomies]\ntags = [\"remote\"]\ncategories = [\"offers\"]\n";
+        let (fm, w) = parse("a.md", &RawFrontmatter::Toml(toml), 2, None).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(fm.title, "Zola post");
+        assert_eq!(fm.date.unwrap().to_string(), "2021-03-04");
+        assert_eq!(fm.facets["tag"], vec!["remote"]);
+        assert_eq!(fm.facets["category"], vec!["offers"]);
+        let json = "{\"title\": \"Hugo JSON\", \"date\": \"2019-02-03T10:00:00Z\", \"tags\": [\"a\"], \"draft\": true}";
+        let (fm, w) = parse("a.md", &RawFrontmatter::Json(json), 1, None).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(fm.title, "Hugo JSON");
+        assert_eq!(fm.date.unwrap().to_string(), "2019-02-03");
+        assert!(fm.draft);
     }
 
     #[test]
@@ -640,82 +674,138 @@ tags:
     }
 
     #[test]
-    fn dates() {
-        for good in [
-            "2025-06-03",
-            "2024-02-29",
-            "2014-05-14T11:02:00-04:00",
-            "2015-06-29 11:00:00 -0400",
-            "2020-01-01T00:00:00Z",
-            "2020-01-01T10:00:00.123+02:00",
+    fn dated_url_paths_give_the_date_when_there_is_no_date_key() {
+        let toml = "path = \"2025/06/26/Rust-1.88.0\"\ntitle = \"T\"\n";
+        let (fm, _) = parse("a.md", &RawFrontmatter::Toml(toml), 2, None).unwrap();
+        assert_eq!(fm.date.unwrap().to_string(), "2025-06-26");
+        assert_eq!(
+            ok("title: T\npermalink: /2019/01/05/week/\n")
+                .date
+                .unwrap()
+                .to_string(),
+            "2019-01-05"
+        );
+        assert_eq!(ok("title: T\npermalink: /about/\n").date, None);
+        let toml = "path = \"inside-rust/2019/09/25/Welcome\"\ntitle = \"T\"\n";
+        let (fm, _) = parse("a.md", &RawFrontmatter::Toml(toml), 2, None).unwrap();
+        assert_eq!(fm.date.unwrap().to_string(), "2019-09-25");
+        assert_eq!(
+            ok("title: T\ndate: 2020-02-02\nurl: /2019/01/05/x/\n")
+                .date
+                .unwrap()
+                .to_string(),
+            "2020-02-02"
+        );
+    }
+
+    #[test]
+    fn toml_datetimes_are_dates() {
+        for text in [
+            "1979-05-27T07:32:00Z",
+            "1979-05-27T00:32:00.999999-07:00",
+            "1979-05-27T07:32:00",
+            "1979-05-27",
+            "1979-05-27 07:32:00Z",
         ] {
-            assert!(Date::parse(good).is_some(), "{good}");
-        }
-        for bad in [
-            "2025-6-3",
-            "2023-02-29",
-            "2025-13-01",
-            "yesterday",
-            "2025-06-03x",
-            "2025-06-03T25:00",
-            "",
-            "2025-06-0é",
-        ] {
-            assert!(Date::parse(bad).is_none(), "{bad}");
+            let toml = format!("title = \"T\"\ndate = {text}\n");
+            let (fm, w) = parse("a.md", &RawFrontmatter::Toml(&toml), 2, None).unwrap();
+            assert!(w.is_empty(), "{text}: {w:?}");
+            assert_eq!(fm.date.unwrap().to_string(), "1979-05-27", "{text}");
         }
     }
 
     #[test]
-    fn missing_title_and_bad_values_are_all_reported_with_lines() {
-        let errs = errors("slug: a b\npubDate: June 3rd\ndraft: maybe\ncategory: \"\"\n");
+    fn unparseable_dates_are_warnings_naming_the_key_used() {
+        let (fm, w) = with_warnings("title: T\ndate: soon\n");
+        assert_eq!(fm.date, None);
         assert_eq!(
-            errs,
+            w,
             vec![
-                "a.md:2: error: missing `title`: add a line `title: Your article title`",
-                "a.md:2: error: `slug` `a b` has spaces or URL separators: use letters, digits and hyphens",
-                "a.md:3: error: `pubDate` `June 3rd` is not a date: write it as YYYY-MM-DD (a time and offset may follow)",
-                "a.md:4: error: `draft` must be true or false, not `maybe`",
-                "a.md:5: error: `category` has an empty value: remove it or give it a name",
+                "a.md:3: warning: `date` `soon` is not a date: the article loads undated; write it as YYYY-MM-DD (a time and offset may follow)"
+            ]
+        );
+        let file_date = Date::new(2019, 1, 5);
+        let (fm, w) = parse(
+            "a.md",
+            &RawFrontmatter::Yaml("title: T\npublished: soon\n"),
+            2,
+            file_date,
+        )
+        .unwrap();
+        assert_eq!(fm.date, file_date);
+        assert!(
+            w[0].message.contains(
+                "`published` `soon` is not a date: the date 2019-01-05 is taken from the file name"
+            ),
+            "{w:?}"
+        );
+        // Eleventy's keywords are valid: they name the file's own dates.
+        let (fm, w) = parse(
+            "a.md",
+            &RawFrontmatter::Yaml("title: T\ndate: Last Modified\n"),
+            2,
+            file_date,
+        )
+        .unwrap();
+        assert_eq!((fm.date, w.len()), (file_date, 0));
+    }
+
+    #[test]
+    fn bad_values_are_warnings_with_lines_and_the_rest_loads() {
+        let (fm, w) = with_warnings(
+            "slug: a b\npubDate: June 3rd\ndraft: maybe\ncategory: \"\"\ndescription: Kept\n",
+        );
+        assert_eq!(
+            w,
+            vec![
+                "a.md:2: warning: `slug` `a b` has spaces or URL separators: using `a-b`; use letters, digits and hyphens",
+                "a.md:3: warning: `pubDate` `June 3rd` is not a date: the article loads undated; write it as YYYY-MM-DD (a time and offset may follow)",
+                "a.md:4: warning: `draft` must be true or false, not `maybe`: read as false",
+                "a.md:5: warning: `category` has an empty value: it is left out; remove it or give it a name",
+            ]
+        );
+        assert_eq!(fm.title, "", "the caller finds a title elsewhere");
+        assert_eq!(fm.slug.as_deref(), Some("a-b"));
+        assert_eq!(fm.description, "Kept");
+    }
+
+    #[test]
+    fn empty_tag_values_are_warned_about_not_silently_accepted() {
+        let (fm, w) = with_warnings("title: T\ntags:\n  role:\n    - \n    - x\n");
+        assert_eq!(fm.facets["role"], vec!["x"]);
+        assert_eq!(
+            w,
+            vec![
+                "a.md:4: warning: `role` has an empty value: it is left out; remove it or give it a name"
             ]
         );
     }
 
     #[test]
-    fn empty_tag_values_are_errors_not_silently_accepted() {
-        let errs = errors("title: T\ntags:\n  role:\n    - \n    - x\n");
-        assert_eq!(
-            errs,
-            vec!["a.md:4: error: `role` has an empty value: remove it or give it a name"]
-        );
-    }
-
-    #[test]
-    fn yaml_syntax_errors_point_at_the_line() {
-        let errs = errors("title: T\nslug: a\ndescription: Tips: how to: win\n");
-        assert_eq!(errs.len(), 1);
+    fn yaml_syntax_errors_point_at_the_line_and_cost_only_that_key() {
+        let (fm, w) = with_warnings("title: T\nslug: a\ndescription: Tips: how to: win\n");
+        assert_eq!((fm.title.as_str(), fm.slug.as_deref()), ("T", Some("a")));
+        assert_eq!(w.len(), 1);
         assert!(
-            errs[0].starts_with(
-                "a.md:4: error: invalid YAML in frontmatter: mapping values are not allowed"
+            w[0].starts_with(
+                "a.md:4: warning: invalid YAML in frontmatter: mapping values are not allowed"
             ),
             "{}",
-            errs[0]
+            w[0]
         );
         assert!(
-            errs[0].ends_with("(a value containing `: ` must be quoted)"),
+            w[0].ends_with("(a value containing `: ` must be quoted); this key is left out"),
             "{}",
-            errs[0]
+            w[0]
         );
     }
 
     #[test]
     fn tabs_are_explained() {
-        let errs = errors("title: T\ntags:\n\trole: [a]\n");
-        assert_eq!(
-            errs,
-            vec![
-                "a.md:4: error: this line is indented with a tab: YAML needs spaces for indentation"
-            ]
-        );
+        let (fm, w) = with_warnings("title: T\ntags:\n\trole: [a]\n");
+        assert_eq!(fm.title, "T");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("indented with a tab"), "{w:?}");
     }
 
     #[test]
@@ -726,8 +816,11 @@ tags:
             "]".repeat(65_536)
         );
         let start = std::time::Instant::now();
-        let errs = errors(&src);
-        assert!(errs[0].contains("deeper than 32 levels"), "{}", errs[0]);
+        let err = error(&src);
+        assert!(
+            err.contains("error: YAML nests `[`/`{` deeper than 32 levels"),
+            "{err}"
+        );
         assert!(start.elapsed().as_secs() < 1);
     }
 
@@ -736,7 +829,7 @@ tags:
         let mut src = String::from("title: T\nbig: &a \"xxxxxxxx\"\nl: [");
         src.push_str(&"*a, ".repeat(1000));
         src.push_str("]\n");
-        assert!(errors(&src)[0].contains("more than 64 YAML aliases"));
+        assert!(error(&src).contains("more than 64 YAML aliases"));
     }
 
     #[test]
@@ -752,21 +845,14 @@ tags:
     #[test]
     fn huge_keys_do_not_make_huge_messages() {
         let src = format!("title: T\n{}: [unclosed\n", "k".repeat(100_000));
-        let errs = errors(&src);
-        assert!(errs[0].len() < 400, "{}", errs[0].len());
+        let w = warnings(&src);
+        assert!(w[0].len() < 400, "{}", w[0].len());
     }
 
     #[test]
     fn non_mapping_frontmatter() {
-        let errs = errors("- just\n- a list\n");
-        assert!(
-            errs[0].contains("invalid YAML in frontmatter"),
-            "{}",
-            errs[0]
-        );
-        assert_eq!(
-            errors("  \n"),
-            vec!["a.md:1: error: frontmatter is empty: add at least `title: ...`"]
-        );
+        let w = warnings("- just\n- a list\n");
+        assert!(w[0].contains("not a set of `key: value` lines"), "{w:?}");
+        assert_eq!(with_warnings("  \n"), (Frontmatter::default(), vec![]));
     }
 }

@@ -19,7 +19,7 @@ use super::document::{self, Document, DocumentError};
 use super::frontmatter::Date;
 use super::parse::{self, ParsedFile};
 use super::problem::Problem;
-use super::source::{Entry, Source, SourceError, SourceFile};
+use super::source::{self, Entry, Source, SourceError, SourceFile};
 
 /// Average adult reading speed used for reading-time estimates.
 const WORDS_PER_MINUTE: usize = 230;
@@ -238,6 +238,10 @@ pub struct Library {
     by_slug: HashMap<String, ArticleId>,
     #[serde(skip)]
     by_canonical: HashMap<String, ArticleId>,
+    /// Articles whose `slug:` differs from the one their file name gives, by the latter: a
+    /// Hugo `ref` or Liquid `post_url` names the file, and still reaches the article. Kept
+    /// in the snapshot (usually empty), so an unchanged start does not rebuild it.
+    by_file: HashMap<String, ArticleId>,
     backlinks: Vec<Vec<ArticleId>>,
     /// Every (facet, value) pair, numbered: counting facets over a result set is then array
     /// arithmetic, not string hashing (it runs after every search).
@@ -253,6 +257,8 @@ pub struct Library {
     skipped: usize,
     /// Articles left out because they are drafts or archived.
     hidden: usize,
+    /// Section pages (`_index.md`) left out: they list a folder, they are not articles.
+    sections: usize,
     #[serde(skip)]
     documents: Mutex<Vec<(ArticleId, Arc<Document>)>>,
 }
@@ -308,6 +314,19 @@ impl Library {
         problems: Vec<Problem>,
         options: LoadOptions,
     ) -> Library {
+        let all = entries.len();
+        let articles: Vec<Entry>;
+        let entries = if entries.iter().any(|e| source::is_section_page(&e.path)) {
+            articles = entries
+                .iter()
+                .filter(|e| !source::is_section_page(&e.path))
+                .cloned()
+                .collect();
+            &articles[..]
+        } else {
+            entries
+        };
+        let sections = all - entries.len();
         let mut cache = match source {
             Source::Dir(root) => IndexCache::open(root),
             _ => IndexCache::default(),
@@ -347,7 +366,9 @@ impl Library {
             let _ = cache.save_chunks(&rows);
         }
         drop(rows);
-        Self::assemble(source.clone(), parsed, problems, options)
+        let mut lib = Self::assemble(source.clone(), parsed, problems, options);
+        lib.sections = sections;
+        lib
     }
 
     fn parse_entry(source: &Source, entry: &Entry) -> ParsedFile {
@@ -410,6 +431,7 @@ impl Library {
                 .all(|&v| (v as usize) < pairs)
             && self.postings.len() == pairs
             && self.postings.iter().flatten().all(ok)
+            && self.by_file.values().all(ok)
     }
 
     /// Builds a library from files in memory (tests, benches, synthetic libraries), with
@@ -457,6 +479,7 @@ impl Library {
             by_date: Vec::new(),
             by_slug: HashMap::default(),
             by_canonical: HashMap::default(),
+            by_file: HashMap::default(),
             backlinks: Vec::new(),
             postings: Vec::new(),
             facet_pairs: Vec::new(),
@@ -465,6 +488,7 @@ impl Library {
             problems: Vec::new(),
             skipped,
             hidden,
+            sections: 0,
             documents: Mutex::new(Vec::new()),
         };
         lib.link(articles, &mut problems);
@@ -485,21 +509,39 @@ impl Library {
         self.by_slug.reserve(articles.len());
         self.by_canonical.reserve(articles.len());
         let mut outgoing = Vec::with_capacity(articles.len());
+        // Every slug the files ask for, so a disambiguated one never takes a slug that a
+        // later file asks for: `slug-2` stays the same whatever else the folder holds.
+        let wanted: HashSet<String> = articles.iter().map(|(a, _)| a.slug.clone()).collect();
         for ((mut article, links), canonical) in articles.into_iter().zip(canonicals) {
             if let Some(&first) = self.by_slug.get(&article.slug) {
-                problems.push(Problem::error(
+                // Both articles stay: the first in path order keeps the slug (links to it
+                // resolve there), this one gets the first free `slug-N`.
+                let taken = article.slug.clone();
+                let free = (2..)
+                    .map(|n| format!("{taken}-{n}"))
+                    .find(|s| !wanted.contains(s) && !self.by_slug.contains_key(s))
+                    .unwrap_or_default();
+                problems.push(Problem::warning(
                     &article.path,
                     1,
                     format!(
-                        "duplicate slug `{}`: {} already uses it; give one of them a different `slug`",
-                        article.slug, self.articles[first.idx()].path
+                        "duplicate slug `{taken}`: {} already uses it, so this article is `{free}`; give one of them a different `slug`",
+                        self.articles[first.idx()].path
                     ),
                 ));
-                self.skipped += 1;
-                continue;
+                article.slug = free;
             }
             article.id = ArticleId(self.articles.len() as u32);
             self.by_slug.insert(article.slug.clone(), article.id);
+            // Most files are named after their slug: only the others need a second name.
+            let name = article.path.rsplit('/').next().unwrap_or_default();
+            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+            if stem != article.slug {
+                let from_file = parse::file_slug(&article.path);
+                if from_file != article.slug {
+                    self.by_file.entry(from_file).or_insert(article.id);
+                }
+            }
             if let Some(c) = canonical {
                 self.by_canonical.insert(c, article.id);
             }
@@ -634,6 +676,11 @@ impl Library {
         self.skipped
     }
 
+    /// Section pages (`_index.md`) left out: they are not articles.
+    pub fn sections(&self) -> usize {
+        self.sections
+    }
+
     /// Drafts and archived articles left out by the load options.
     pub fn hidden(&self) -> usize {
         self.hidden
@@ -657,7 +704,10 @@ impl Library {
         }
         let last = buf.rsplit('/').next().unwrap_or_default();
         let last = last.strip_suffix(".html").unwrap_or(last);
-        self.by_slug.get(last).copied()
+        self.by_slug
+            .get(last)
+            .or_else(|| self.by_file.get(last))
+            .copied()
     }
 
     /// Articles that link to `id`.

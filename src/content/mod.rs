@@ -21,6 +21,7 @@ pub mod source;
 pub mod split;
 pub mod synth;
 pub mod taxonomy;
+pub mod templates;
 
 pub use library::{Article, ArticleId, Library, LoadOptions};
 pub use problem::{Problem, Severity};

@@ -57,6 +57,68 @@ impl Problem {
         }
     }
 
+    /// The kind of a problem, for `check`'s summary, from its message: what is wrong,
+    /// without the values it quotes (frontmatter key names stay) or numbers:
+    /// "`date` … is not a date".
+    pub fn kind(&self) -> String {
+        let message = self.message.as_str();
+        const KEYS: &[&str] = &[
+            "title",
+            "slug",
+            "description",
+            "summary",
+            "excerpt",
+            "pubDate",
+            "date",
+            "published",
+            "pub_date",
+            "publishDate",
+            "updatedDate",
+            "lastmod",
+            "updated",
+            "modified",
+            "category",
+            "categories",
+            "tags",
+            "topics",
+            "canonical",
+            "draft",
+            "archived",
+        ];
+        // Up to the first `:` or `;` outside backquotes: what is wrong, not what to do.
+        let mut quoted = false;
+        let end = message
+            .char_indices()
+            .find(|&(_, c)| {
+                quoted ^= c == '`';
+                !quoted && (c == ':' || c == ';')
+            })
+            .map_or(message.len(), |(i, _)| i);
+        let what = &message[..end];
+        let mut out = String::new();
+        for (i, piece) in what.split('`').enumerate() {
+            if i % 2 == 0 {
+                let mut digits = false;
+                for c in piece.chars() {
+                    if c.is_ascii_digit() {
+                        if !digits {
+                            out.push('N');
+                        }
+                        digits = true;
+                    } else {
+                        digits = false;
+                        out.push(c);
+                    }
+                }
+            } else if KEYS.contains(&piece) {
+                out.push_str(&format!("`{piece}`"));
+            } else {
+                out.push('…');
+            }
+        }
+        out.trim().to_owned()
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -70,5 +132,27 @@ impl fmt::Display for Problem {
             "{}:{}: {}: {}",
             self.path, self.line, self.severity, self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_leave_out_the_values_but_keep_key_names() {
+        let kind = |m: &str| Problem::warning("a.md", 1, m).kind();
+        assert_eq!(
+            kind("`date` `2020-09-09 9:00` is not a date: the article loads undated; write it"),
+            "`date` … is not a date"
+        );
+        assert_eq!(
+            kind("repaired 97 mis-decoded characters (mojibake): re-export"),
+            "repaired N mis-decoded characters (mojibake)"
+        );
+        assert_eq!(
+            kind("duplicate slug `a`: b.md already uses it"),
+            "duplicate slug …"
+        );
     }
 }

@@ -50,10 +50,11 @@ pub struct Query {
 }
 
 impl Query {
-    /// Splits a query into filter terms (`name:value`) and words.
+    /// Splits a query into filter terms (`name:value`) and words. A filter value with spaces
+    /// is written in double quotes, `tag:"how we work"`, as facet values may hold spaces.
     pub fn parse(input: &str) -> Query {
         let mut q = Query::default();
-        for token in input.split_whitespace() {
+        for token in tokens(input) {
             match token.split_once(':') {
                 Some((name, value))
                     if !name.is_empty()
@@ -63,7 +64,12 @@ impl Query {
                             .chars()
                             .all(|c| c.is_alphanumeric() || c == '-' || c == '_') =>
                 {
-                    q.filters.push((name.to_lowercase(), value.to_owned()))
+                    let value = unquote(value);
+                    if value.trim().is_empty() {
+                        continue; // `tag:""` filters on nothing
+                    }
+                    q.filters
+                        .push((name.to_lowercase(), value.trim().to_owned()))
                 }
                 _ => q.words.push(token.to_owned()),
             }
@@ -87,6 +93,39 @@ impl Query {
                 .any(|(n, v)| article.has_facet(n, v))
         })
     }
+}
+
+/// Whitespace-separated tokens, where a `name:"..."` token runs to its closing quote (or the
+/// end of the input), spaces included.
+fn tokens(input: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = input.trim_start();
+    while !rest.is_empty() {
+        let mut end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        if let Some(open) = rest[..end].find(":\"") {
+            // The quote may close in this token or a later one.
+            let after = open + 2;
+            end = match rest[after..].find('"') {
+                Some(close) => {
+                    let close = after + close + 1;
+                    close
+                        + rest[close..]
+                            .find(char::is_whitespace)
+                            .unwrap_or(rest.len() - close)
+                }
+                None => rest.len(),
+            };
+        }
+        out.push(&rest[..end]);
+        rest = rest[end..].trim_start();
+    }
+    out
+}
+
+/// A filter value without its surrounding double quotes.
+fn unquote(value: &str) -> &str {
+    let inner = value.strip_prefix('"').unwrap_or(value);
+    inner.strip_suffix('"').unwrap_or(inner)
 }
 
 /// One search result.
@@ -437,6 +476,29 @@ fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::content::library::tests::library_of;
+
+    #[test]
+    fn quoted_facet_values_hold_spaces() {
+        let q = Query::parse(r#"tag:"how we work" remote  role:"data analyst" intent:"open"#);
+        assert_eq!(
+            q.filters,
+            vec![
+                ("tag".into(), "how we work".into()),
+                ("role".into(), "data analyst".into()),
+                ("intent".into(), "open".into()),
+            ]
+        );
+        assert_eq!(q.words, vec!["remote"]);
+        let files = vec![crate::content::source::SourceFile {
+            path: "a.md".into(),
+            bytes: b"---\ntitle: A\ntags: [how we work, remote]\n---\nx\n".to_vec(),
+        }];
+        let lib = Library::from_files(files, Vec::new(), Default::default());
+        let hits =
+            Searcher::default().search(&lib, &Query::parse(r#"tag:"How We Work""#), lib.by_date());
+        assert_eq!(hits.len(), 1);
+        assert!(Query::parse(r#"tag:"""#).filters.is_empty());
+    }
 
     #[test]
     fn query_syntax() {

@@ -14,7 +14,7 @@ static EMBEDDED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded
 /// A place to load articles from.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// Every `*.md` file under this folder, recursively.
+    /// Every Markdown file (`*.md`, `*.markdown`, `*.mdx`) under this folder, recursively.
     Dir(PathBuf),
     /// The library compiled into the binary.
     Embedded,
@@ -121,10 +121,10 @@ fn list_dir(root: &Path) -> Result<(Vec<Entry>, Vec<Problem>), SourceError> {
     Ok(find_markdown(root))
 }
 
-/// Walks `root` for `*.md` files. Directories are listed one by one (cheap: no `stat` for
+/// Walks `root` for Markdown files. Directories are listed one by one (cheap: no `stat` for
 /// plain entries), then the files are stat-ed on every core. Symbolic links are followed, but
 /// each directory is read once, by its canonical path, so a link loop cannot hang the walk.
-/// Hidden files and folders such as `.git` are skipped.
+/// Hidden files and folders such as `.git`, and `node_modules`, are skipped.
 fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut files = Vec::new();
@@ -154,7 +154,9 @@ fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
         };
         for entry in entries.flatten() {
             let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
+            // Hidden folders (`.git`) and installed packages (`node_modules`, beside an
+            // Eleventy or Astro site's content) hold no articles of the library.
+            if name.to_string_lossy().starts_with('.') || name == "node_modules" {
                 continue;
             }
             let path = entry.path();
@@ -170,11 +172,7 @@ fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
             }
             if kind.is_dir() {
                 stack.push(path);
-            } else if kind.is_file()
-                && path
-                    .extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("md"))
-            {
+            } else if kind.is_file() && path.extension().is_some_and(is_markdown_extension) {
                 // A plain file is stat-ed through its directory entry (no path lookup); a
                 // link through its path, to follow it.
                 files.push((path, (!linked).then_some(entry)));
@@ -207,6 +205,21 @@ fn find_markdown(root: &Path) -> (Vec<Entry>, Vec<Problem>) {
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     (entries, problems)
+}
+
+/// `md`, `markdown`, Jekyll's other Markdown extensions, and `mdx` (read as Markdown with
+/// its JSX lines dropped), any case.
+fn is_markdown_extension(ext: &std::ffi::OsStr) -> bool {
+    ["md", "markdown", "mdx", "mkd", "mkdn", "mdown", "mkdown"]
+        .iter()
+        .any(|m| ext.eq_ignore_ascii_case(m))
+}
+
+/// Whether a listed path is a Hugo or Zola section page (`_index.md`): the list page of a
+/// folder, not an article.
+pub fn is_section_page(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split('.').next() == Some("_index")
 }
 
 fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
@@ -258,14 +271,21 @@ mod tests {
         std::fs::create_dir_all(root.join(".git")).unwrap();
         std::fs::write(root.join("top.md"), "x").unwrap();
         std::fs::write(root.join("a/b/deep.MD"), "x").unwrap();
+        std::fs::write(root.join("a/post.markdown"), "x").unwrap();
+        std::fs::write(root.join("a/page.mdx"), "x").unwrap();
         std::fs::write(root.join("a/notes.txt"), "x").unwrap();
         std::fs::write(root.join(".git/hidden.md"), "x").unwrap();
+        std::fs::create_dir_all(root.join("node_modules/pkg")).unwrap();
+        std::fs::write(root.join("node_modules/pkg/README.md"), "x").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(root, root.join("a/b/loop")).unwrap();
         let (files, problems) = Source::Dir(root.to_path_buf()).list().unwrap();
         let mut names: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
         names.sort();
-        assert_eq!(names, vec!["a/b/deep.MD", "top.md"]);
+        assert_eq!(
+            names,
+            vec!["a/b/deep.MD", "a/page.mdx", "a/post.markdown", "top.md"]
+        );
         #[cfg(unix)]
         assert!(
             problems.iter().any(|p| p.message.contains("loops back")),

@@ -10,21 +10,49 @@ pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
 /// Largest frontmatter accepted. serde_yaml can spend seconds on large alias-heavy input.
 pub const MAX_FRONTMATTER_BYTES: usize = 64 * 1024;
 
+/// The frontmatter text of a file, by format; the text excludes the fences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawFrontmatter<'a> {
+    /// Between `---` lines (`...` may close it).
+    Yaml(&'a str),
+    /// Between `+++` lines (Hugo, Zola).
+    Toml(&'a str),
+    /// One JSON object at the top of the file, braces included (Hugo).
+    Json(&'a str),
+    /// A JavaScript object literal: Eleventy's `---js`, an MDX `export const meta = {…}`.
+    Js(&'a str),
+}
+
+impl RawFrontmatter<'_> {
+    /// The frontmatter text.
+    pub fn text(&self) -> &str {
+        match self {
+            RawFrontmatter::Yaml(s)
+            | RawFrontmatter::Toml(s)
+            | RawFrontmatter::Json(s)
+            | RawFrontmatter::Js(s) => s,
+        }
+    }
+}
+
 /// A file cut into its two parts. Line numbers are 1-based lines of the whole file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {
-    /// The YAML between the `---` fences.
-    pub frontmatter: &'a str,
+    /// The frontmatter, when the file has one (plain Markdown notes have none).
+    pub frontmatter: Option<RawFrontmatter<'a>>,
     /// File line of the first frontmatter line.
     pub frontmatter_line: usize,
-    /// Everything after the closing fence.
+    /// Everything after the closing fence (the whole text without frontmatter).
     pub body: &'a str,
     /// File line of the first body line.
     pub body_line: usize,
 }
 
-/// Decodes file bytes: size cap, UTF-8 check, BOM removal, CRLF to LF.
-pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Problem> {
+/// Decodes file bytes: size cap, encoding, BOM removal, CRLF to LF. UTF-8 is expected; a
+/// UTF-16 file with a BOM is decoded as such, and bytes that are not UTF-8 are read as
+/// Windows-1252 (a superset of Latin-1, what older editors wrote) with a warning. Only a file
+/// over the size cap is refused.
+pub fn decode(path: &str, bytes: &[u8]) -> Result<(String, Option<Problem>), Problem> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Problem::error(
             path,
@@ -36,93 +64,198 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Problem> {
             ),
         ));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    let mut warning = None;
+    let text: std::borrow::Cow<str> = if let Some((encoding, bom)) =
+        encoding_rs::Encoding::for_bom(bytes).filter(|(e, _)| *e != encoding_rs::UTF_8)
+    {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        text
+    } else {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => text.into(),
+            Err(e) => {
+                let at = e.valid_up_to();
+                let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count();
+                warning = Some(Problem::warning(
+                    path,
+                    line,
+                    format!(
+                        "not valid UTF-8 (byte {at}): read as Windows-1252; save the file as UTF-8 to silence this"
+                    ),
+                ));
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(bytes)
+                    .0
+            }
+        }
+    };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.into_owned()
+    };
+    Ok((text, warning))
+}
+
+/// Splits decoded text into frontmatter and body. Blank lines before the opening fence are
+/// allowed. A file that does not open with `---`, `+++` or `{` has no frontmatter: all of it
+/// is body. Frontmatter that is never closed is a warning, and the file is read as body.
+/// Only frontmatter over [`MAX_FRONTMATTER_BYTES`] is an error.
+pub fn split<'a>(path: &str, text: &'a str) -> Result<(Split<'a>, Option<Problem>), Problem> {
+    let no_frontmatter = |warning| {
+        Ok((
+            Split {
+                frontmatter: None,
+                frontmatter_line: 1,
+                body: text,
+                body_line: 1,
+            },
+            warning,
+        ))
+    };
+    let too_big = |line| {
         Problem::error(
             path,
             line,
-            format!("not valid UTF-8 (byte {at}): save the file as UTF-8"),
-        )
-    })?;
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_owned()
-    })
-}
-
-/// Splits decoded text at its `---` fences. Blank lines before the opening fence are allowed.
-pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Problem> {
-    let mut offset = 0;
-    let mut line_no = 1;
-    let mut lines = text.split_inclusive('\n');
-    // Find the opening fence, skipping blank lines.
-    loop {
-        let Some(line) = lines.next() else {
-            return Err(Problem::error(
-                path,
-                1,
-                "no frontmatter: start the file with a line `---`, then `title: ...`, then `---`",
-            ));
-        };
-        offset += line.len();
-        if line.trim().is_empty() {
-            line_no += 1;
-            continue;
-        }
-        if line.trim_end() == "---" {
-            break;
-        }
-        return Err(Problem::error(
-            path,
-            line_no,
-            "no frontmatter: the first line must be `---` followed by YAML keys and a closing `---`",
-        ));
-    }
-    let open_line = line_no;
-    let fm_start = offset;
-    for (fm_line, line) in (open_line + 1..).zip(lines) {
-        let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
-            let frontmatter = &text[fm_start..offset];
-            if frontmatter.len() > MAX_FRONTMATTER_BYTES {
-                break;
-            }
-            return Ok(Split {
-                frontmatter,
-                frontmatter_line: open_line + 1,
-                body: &text[offset + line.len()..],
-                body_line: fm_line + 1,
-            });
-        }
-        offset += line.len();
-        if offset - fm_start > MAX_FRONTMATTER_BYTES {
-            return Err(Problem::error(
-                path,
-                open_line,
-                format!(
-                    "frontmatter is over {} KiB: keep only metadata between the `---` lines",
-                    MAX_FRONTMATTER_BYTES / 1024
-                ),
-            ));
-        }
-    }
-    if offset - fm_start > MAX_FRONTMATTER_BYTES {
-        return Err(Problem::error(
-            path,
-            open_line,
             format!(
                 "frontmatter is over {} KiB: keep only metadata between the `---` lines",
                 MAX_FRONTMATTER_BYTES / 1024
             ),
-        ));
+        )
+    };
+    let mut offset = 0;
+    let mut line_no = 1;
+    let mut lines = text.split_inclusive('\n');
+    // Find the opening fence, skipping blank lines.
+    let (fence, fence_len) = loop {
+        let Some(line) = lines.next() else {
+            return no_frontmatter(None);
+        };
+        if line.trim().is_empty() {
+            offset += line.len();
+            line_no += 1;
+            continue;
+        }
+        match line.trim_end() {
+            "---" | "---yaml" => break ("---", line.len()),
+            "+++" => break ("+++", line.len()),
+            // Eleventy names the language after the fence: `---json`, `---js`.
+            "---json" => break ("---json", line.len()),
+            "---js" | "---javascript" => break ("---js", line.len()),
+            // `{` then a key or nothing: a JSON object, not a `{{< shortcode >}}` line.
+            l if l.starts_with('{')
+                && l[1..]
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == '"' || c == '}') =>
+            {
+                return split_json(path, text, offset, line_no);
+            }
+            _ => return no_frontmatter(None),
+        }
+    };
+    let open_line = line_no;
+    offset += fence_len;
+    let fm_start = offset;
+    for (fm_line, line) in (open_line + 1..).zip(lines) {
+        let trimmed = line.trim_end();
+        let closing = if fence == "+++" { "+++" } else { "---" };
+        if trimmed == closing || (fence == "---" && trimmed == "...") {
+            let frontmatter = &text[fm_start..offset];
+            if frontmatter.len() > MAX_FRONTMATTER_BYTES {
+                return Err(too_big(open_line));
+            }
+            let (frontmatter, warning) = match fence {
+                "+++" => (Some(RawFrontmatter::Toml(frontmatter)), None),
+                "---json" => (Some(RawFrontmatter::Json(frontmatter.trim())), None),
+                "---js" => (Some(RawFrontmatter::Js(frontmatter)), None),
+                _ => (Some(RawFrontmatter::Yaml(frontmatter)), None),
+            };
+            return Ok((
+                Split {
+                    frontmatter,
+                    frontmatter_line: open_line + 1,
+                    body: &text[offset + line.len()..],
+                    body_line: fm_line + 1,
+                },
+                warning,
+            ));
+        }
+        offset += line.len();
+        if offset - fm_start > MAX_FRONTMATTER_BYTES {
+            return Err(too_big(open_line));
+        }
     }
-    Err(Problem::error(
+    no_frontmatter(Some(Problem::warning(
         path,
         open_line,
-        "frontmatter opened here is never closed: add a line `---` after the last key",
+        format!(
+            "frontmatter opened here is never closed: the file is read as Markdown; add a line `{fence}` after the last key"
+        ),
+    )))
+}
+
+/// A JSON object from `start` (the `{` line): its end is the brace that closes it, found by
+/// counting braces outside strings.
+fn split_json<'a>(
+    path: &str,
+    text: &'a str,
+    start: usize,
+    line: usize,
+) -> Result<(Split<'a>, Option<Problem>), Problem> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes[start..].iter().enumerate() {
+        if i > MAX_FRONTMATTER_BYTES {
+            return Err(Problem::error(
+                path,
+                line,
+                format!(
+                    "frontmatter is over {} KiB: keep only metadata in the JSON object",
+                    MAX_FRONTMATTER_BYTES / 1024
+                ),
+            ));
+        }
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'{' if !in_string => depth += 1,
+            b'}' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    let end = start + i + 1;
+                    // The body starts on the line after the closing brace.
+                    let body_start = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+                    let body_line = 1 + memchr::memchr_iter(b'\n', &bytes[..body_start]).count();
+                    return Ok((
+                        Split {
+                            frontmatter: Some(RawFrontmatter::Json(&text[start..end])),
+                            frontmatter_line: line,
+                            body: &text[body_start..],
+                            body_line,
+                        },
+                        None,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((
+        Split {
+            frontmatter: None,
+            frontmatter_line: 1,
+            body: text,
+            body_line: 1,
+        },
+        Some(Problem::warning(
+            path,
+            line,
+            "a JSON frontmatter object opens here and is never closed: the file is read as Markdown",
+        )),
     ))
 }
 
@@ -205,17 +338,22 @@ mod tests {
     use super::*;
 
     fn ok(text: &str) -> Split<'_> {
-        split("a.md", text).expect("split")
+        let (split, warning) = split("a.md", text).expect("split");
+        assert_eq!(warning, None);
+        split
     }
 
-    fn err(text: &str) -> Problem {
-        split("a.md", text).expect_err("should fail")
+    fn yaml<'a>(s: &Split<'a>) -> &'a str {
+        match s.frontmatter {
+            Some(RawFrontmatter::Yaml(y)) => y,
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
     fn splits_frontmatter_and_body_with_lines() {
         let s = ok("---\ntitle: A\nslug: a\n---\n<p>x</p>\n");
-        assert_eq!(s.frontmatter, "title: A\nslug: a\n");
+        assert_eq!(yaml(&s), "title: A\nslug: a\n");
         assert_eq!(s.frontmatter_line, 2);
         assert_eq!(s.body, "<p>x</p>\n");
         assert_eq!(s.body_line, 5);
@@ -224,9 +362,33 @@ mod tests {
     #[test]
     fn blank_lines_before_fence_are_allowed() {
         let s = ok("\n  \n---\ntitle: A\n---\nbody");
-        assert_eq!(s.frontmatter, "title: A\n");
+        assert_eq!(yaml(&s), "title: A\n");
         assert_eq!(s.frontmatter_line, 4);
         assert_eq!(s.body_line, 6);
+    }
+
+    #[test]
+    fn toml_and_json_frontmatter() {
+        let s = ok("+++\ntitle = \"A\"\n+++\nbody\n");
+        assert_eq!(s.frontmatter, Some(RawFrontmatter::Toml("title = \"A\"\n")));
+        assert_eq!((s.frontmatter_line, s.body, s.body_line), (2, "body\n", 4));
+        let s = ok("{\n  \"title\": \"A {b}\",\n  \"x\": \"\\\"}\"\n}\nbody\n");
+        assert_eq!(
+            s.frontmatter,
+            Some(RawFrontmatter::Json(
+                "{\n  \"title\": \"A {b}\",\n  \"x\": \"\\\"}\"\n}"
+            ))
+        );
+        assert_eq!((s.frontmatter_line, s.body, s.body_line), (1, "body\n", 5));
+        let s = ok("---json\n{\"title\": \"A\"}\n---\nbody\n");
+        assert_eq!(
+            s.frontmatter,
+            Some(RawFrontmatter::Json("{\"title\": \"A\"}"))
+        );
+        assert_eq!(s.body, "body\n");
+        // A body that opens with a shortcode is not JSON.
+        let s = ok("{{< youtube x >}}\ntext\n");
+        assert_eq!(s.frontmatter, None);
     }
 
     #[test]
@@ -236,19 +398,22 @@ mod tests {
     }
 
     #[test]
-    fn missing_frontmatter_is_an_error_on_its_line() {
-        let p = err("\n# Just markdown\n");
-        assert_eq!(p.line, 2);
-        assert!(p.message.contains("no frontmatter"), "{}", p.message);
-        assert!(err("").message.contains("no frontmatter"));
+    fn a_file_without_frontmatter_is_all_body() {
+        let s = ok("\n# Just markdown\n");
+        assert_eq!(
+            (s.frontmatter, s.body, s.body_line),
+            (None, "\n# Just markdown\n", 1)
+        );
+        assert_eq!(ok("").frontmatter, None);
     }
 
     #[test]
-    fn unclosed_frontmatter_is_an_error_not_a_reparse() {
-        let p = err("---\ntitle: A\n<p>body</p>\n");
+    fn unclosed_frontmatter_is_a_warning_and_the_file_is_body() {
+        let (s, warning) = split("a.md", "---\ntitle: A\n<p>body</p>\n").unwrap();
+        assert_eq!(s.frontmatter, None);
         assert_eq!(
-            p.to_string(),
-            "a.md:1: error: frontmatter opened here is never closed: add a line `---` after the last key"
+            warning.unwrap().to_string(),
+            "a.md:1: warning: frontmatter opened here is never closed: the file is read as Markdown; add a line `---` after the last key"
         );
     }
 
@@ -258,6 +423,7 @@ mod tests {
             "---\ntitle: A\nx: \"{}\"\n---\nbody",
             "y".repeat(MAX_FRONTMATTER_BYTES)
         );
+        let err = |t: &str| split("a.md", t).expect_err("too big");
         assert!(err(&big).message.contains("frontmatter is over 64 KiB"));
         let unclosed = format!("---\n{}", "k: v\n".repeat(MAX_FRONTMATTER_BYTES));
         assert!(err(&unclosed).message.contains("over 64 KiB"));
@@ -265,15 +431,30 @@ mod tests {
 
     #[test]
     fn decode_strips_bom_and_crlf() {
-        let t = decode("a.md", b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\nx\r\n").unwrap();
+        let (t, w) = decode("a.md", b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\nx\r\n").unwrap();
         assert_eq!(t, "---\ntitle: A\n---\nx\n");
+        assert_eq!(w, None);
     }
 
     #[test]
-    fn decode_rejects_invalid_utf8_with_line() {
-        let p = decode("a.md", b"---\ntitle: caf\xE9\n---\n").unwrap_err();
-        assert_eq!(p.line, 2);
-        assert!(p.message.contains("not valid UTF-8"));
+    fn invalid_utf8_is_read_as_windows_1252_with_a_warning() {
+        let (t, w) = decode("a.md", b"---\ntitle: caf\xE9 \x93quoted\x94\n---\n").unwrap();
+        assert_eq!(t, "---\ntitle: café “quoted”\n---\n");
+        let w = w.unwrap();
+        assert_eq!(w.line, 2);
+        assert!(w.message.contains("read as Windows-1252"), "{}", w.message);
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_decoded() {
+        let text = "---\ntitle: Zürich\n---\nbody\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        for bytes in [le, be] {
+            assert_eq!(decode("a.md", &bytes).unwrap(), (text.to_owned(), None));
+        }
     }
 
     #[test]

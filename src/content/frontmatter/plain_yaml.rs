@@ -278,8 +278,11 @@ mod tests {
                 .map(|f| (f.path, f.bytes)),
         );
         for (path, bytes) in &files {
-            let text = split::decode(path, bytes).unwrap();
-            let fm = split::split(path, &text).unwrap().frontmatter;
+            let (text, _) = split::decode(path, bytes).unwrap();
+            let fm = split::split(path, &text).unwrap().0.frontmatter.unwrap();
+            let split::RawFrontmatter::Yaml(fm) = fm else {
+                panic!("{path}: not YAML")
+            };
             let ours = parse(fm).unwrap_or_else(|| panic!("{path}: not in the subset"));
             assert_eq!(Some(ours), yaml(fm), "{path}");
         }

@@ -58,7 +58,7 @@ fn file(path: &str, text: &str) -> SourceFile {
 }
 
 #[test]
-fn broken_files_never_stop_the_others() {
+fn every_readable_file_loads_and_only_a_capped_one_is_skipped() {
     let files = vec![
         article_file(
             "good",
@@ -71,48 +71,82 @@ fn broken_files_never_stop_the_others() {
         ),
         file("no-fm.md", "<p>no frontmatter</p>"),
         file("bad-yaml.md", "---\ntitle: [unclosed\n---\nbody"),
-        file("no-title.md", "---\nslug: x\n---\nbody"),
+        file("no-title.md", "---\nslug: x\n---\n# A heading\nbody"),
         file("binary.md", "---\ntitle: \u{0}\n---\n"),
         SourceFile {
             path: "latin1.md".into(),
             bytes: b"---\ntitle: caf\xe9\n---\n".to_vec(),
         },
+        file(
+            "huge.md",
+            &format!("---\ntitle: T\nx: {}\n---\n", "y".repeat(70_000)),
+        ),
     ];
     let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
-    assert_eq!(lib.len(), 1);
-    assert_eq!(lib.skipped(), 5);
-    let paths: Vec<&str> = lib
+    assert_eq!(lib.len(), 6);
+    assert_eq!(lib.skipped(), 1);
+    let errors: Vec<String> = lib
         .problems()
         .iter()
         .filter(|p| p.is_error())
-        .map(|p| p.path.as_str())
+        .map(|p| p.to_string())
         .collect();
     assert_eq!(
-        paths,
+        errors,
         vec![
-            "bad-yaml.md",
-            "binary.md",
-            "latin1.md",
-            "no-fm.md",
-            "no-title.md"
+            "huge.md:1: error: frontmatter is over 64 KiB: keep only metadata between the `---` lines"
         ]
     );
+    let title = |slug: &str| lib.by_slug(slug).unwrap().title.clone();
+    assert_eq!(title("no-fm"), "no fm");
+    assert_eq!(title("bad-yaml"), "bad yaml");
+    assert_eq!(title("x"), "A heading");
+    assert_eq!(title("binary"), "binary");
+    assert_eq!(title("latin1"), "café");
+    let warned: Vec<&str> = lib.problems().iter().map(|p| p.path.as_str()).collect();
+    for path in [
+        "no-fm.md",
+        "bad-yaml.md",
+        "no-title.md",
+        "binary.md",
+        "latin1.md",
+    ] {
+        assert!(warned.contains(&path), "{path}: {:?}", lib.problems());
+    }
     assert_eq!(lib.by_slug("good").unwrap().title, "Good");
 }
 
 #[test]
-fn slug_defaults_to_file_stem_and_duplicates_are_reported() {
+fn duplicate_slugs_keep_both_articles_with_a_stable_second_slug() {
     let files = vec![
         file("a/first-post.md", "---\ntitle: One\n---\n"),
         file("b/other.md", "---\ntitle: Two\nslug: first-post\n---\n"),
+        // Asks for the slug the second would otherwise take: it keeps it.
+        file("c/first-post-2.md", "---\ntitle: Three\n---\n"),
+        file("d/third.md", "---\ntitle: Four\nslug: first-post\n---\n"),
+        file(
+            "e/links.md",
+            "---\ntitle: Links\n---\n<a href=\"/blog/first-post\">x</a>\n",
+        ),
     ];
     let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
-    assert_eq!(lib.len(), 1);
+    assert_eq!(lib.len(), 5, "both articles stay");
     assert_eq!(lib.by_slug("first-post").unwrap().title, "One");
+    assert_eq!(lib.by_slug("first-post-2").unwrap().title, "Three");
+    assert_eq!(lib.by_slug("first-post-3").unwrap().title, "Two");
+    assert_eq!(lib.by_slug("first-post-4").unwrap().title, "Four");
+    let problems: Vec<String> = lib.problems().iter().map(|p| p.to_string()).collect();
     assert_eq!(
-        lib.problems()[0].to_string(),
-        "b/other.md:1: error: duplicate slug `first-post`: a/first-post.md already uses it; give one of them a different `slug`"
+        problems,
+        vec![
+            "b/other.md:1: warning: duplicate slug `first-post`: a/first-post.md already uses it, so this article is `first-post-3`; give one of them a different `slug`",
+            "d/third.md:1: warning: duplicate slug `first-post`: a/first-post.md already uses it, so this article is `first-post-4`; give one of them a different `slug`",
+        ]
     );
+    assert_eq!(lib.skipped(), 0);
+    // Links to the slug go to the first article.
+    let links = lib.by_slug("links").unwrap();
+    assert_eq!(links.links_to, vec![lib.by_slug("first-post").unwrap().id]);
 }
 
 #[test]
@@ -447,4 +481,23 @@ fn a_canonical_on_an_odd_host_is_flagged_when_one_host_dominates() {
     // Two articles on one host and one on another: too few to call it a typo.
     let even = Library::from_files(files[1..].to_vec(), Vec::new(), LoadOptions::default());
     assert!(even.canonical_outliers().is_empty());
+}
+
+#[test]
+fn refs_to_a_file_reach_its_article_whatever_its_slug() {
+    let files = vec![
+        file(
+            "posts/2019-01-05-first-week.md",
+            "---\ntitle: First\nslug: custom-slug\n---\nx\n",
+        ),
+        file(
+            "posts/linker.md",
+            "---\ntitle: Linker\n---\nSee [it]({{< ref \"posts/2019-01-05-first-week.md\" >}}) and [this]({% post_url 2019-01-05-first-week %}).\n",
+        ),
+    ];
+    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let target = lib.by_slug("custom-slug").unwrap().id;
+    assert_eq!(lib.by_slug("linker").unwrap().links_to, vec![target]);
+    assert_eq!(lib.resolve_url("/first-week"), Some(target));
+    assert_eq!(lib.backlinks(target).len(), 1);
 }
