@@ -161,9 +161,12 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
                 last_resize = Some(Instant::now());
                 let (w, h) = *size.borrow_and_update();
                 backend::resize(&mut terminal, w, h);
-                session.apply(Action::Resize(w, h));
+                off_runtime(|| session.apply(Action::Resize(w, h)));
             }
-            Some(action) = results.recv() => out.extend(session.apply(action).concat().into_bytes()),
+            // A worker answer may be a whole article to lay out: off the runtime's threads.
+            Some(action) = results.recv() => {
+                out.extend(off_runtime(|| session.apply(action)).concat().into_bytes());
+            }
             end = stop(&mut stops, idle_deadline, max_deadline) => break end,
         }
         // A burst is handled in slices with a yield between them, so one client pouring keys
@@ -174,7 +177,11 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
             }
             out.extend(session.input(input).concat().into_bytes());
         }
-        session.settle();
+        // Rescanning an article for find is proportional to its size: off the runtime's
+        // threads, and only when a find edit is pending.
+        if session.app.reader.as_ref().is_some_and(|r| r.find.stale) {
+            off_runtime(|| session.settle());
+        }
     };
     if !matches!(
         end,
@@ -183,6 +190,17 @@ pub async fn run(app: App, store: Store, io: Wiring, timers: Timers) -> End {
         goodbye(&writer, end).await;
     }
     end
+}
+
+/// Runs work proportional to an article's size without holding a runtime thread: on the
+/// multi-threaded runtime the thread becomes a blocking one for the call and another worker
+/// carries on with the other sessions. (A current-thread runtime, as in tests, runs it inline.)
+fn off_runtime<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
 }
 
 /// Everything that ends a session other than the user.
