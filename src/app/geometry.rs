@@ -21,9 +21,16 @@ use crate::content::sanitize;
 
 /// Share of the width (after the facet panel) the list takes beside the preview.
 const LIST_PERCENT: u16 = 45;
-/// Widest list overlay (table of contents, related, bookmarks, history), in columns inside
-/// its border.
+/// Width of a list overlay (table of contents, related, bookmarks, history) on an ordinary
+/// terminal, in columns inside its border; see [`overlay_list_width`].
 pub const OVERLAY_LIST_WIDTH: usize = 72;
+
+/// Content width of a list overlay in `area`: [`OVERLAY_LIST_WIDTH`] on an ordinary terminal,
+/// growing with a wide one (to 70% of it, at most 140 columns) so long titles are not cut
+/// while the room is there.
+pub fn overlay_list_width(area: Rect) -> usize {
+    (usize::from(area.width) * 7 / 10).clamp(OVERLAY_LIST_WIDTH, 140)
+}
 
 /// The whole screen: everything above the status line, and the status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,7 +313,7 @@ pub struct OverlayList {
 /// entries it shows: from `top` when a click chose it and the selection is still in view,
 /// else with the selection centred.
 pub fn overlay_list(area: Rect, len: usize, selected: usize, top: Option<usize>) -> OverlayList {
-    let rect = overlay_box(area, (OVERLAY_LIST_WIDTH, len.max(1)));
+    let rect = overlay_box(area, (overlay_list_width(area), len.max(1)));
     let inner = overlay_inner(rect);
     let rows = usize::from(inner.height);
     let first = match top {
