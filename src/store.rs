@@ -89,7 +89,12 @@ impl Store {
             SAVES.fetch_add(1, Ordering::Relaxed)
         ));
         let result = (|| {
-            let mut file = fs::File::create(&tmp)?;
+            // Reading history is personal: only the owner may read it (as ~/.ssh is kept).
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&tmp)?;
             serde_json::to_writer(&mut file, saved)?;
             file.write_all(b"\n")?;
             file.sync_all()?;
@@ -176,5 +181,23 @@ mod tests {
         let (saved, msg) = store.load();
         assert!(msg.is_none(), "{msg:?}");
         assert_eq!(saved.bookmarks.len(), 200);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod permission_tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn saved_state_is_readable_by_its_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("users").join("abc.json"));
+        store.save(&Saved::default()).unwrap();
+        let mode = fs::metadata(dir.path().join("users/abc.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

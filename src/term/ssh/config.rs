@@ -16,15 +16,17 @@ pub struct ServeArgs {
     /// Default: `ssh_host_ed25519_key` in the data dir.
     #[arg(long, value_name = "PATH")]
     pub host_key: Option<PathBuf>,
-    /// Only admit the keys in this OpenSSH `authorized_keys` file, and keep bookmarks,
-    /// positions and history per key. Without it the server is open and state is per session.
+    /// Only admit the keys in this OpenSSH `authorized_keys` file. Without it the server is
+    /// open: any key gets in (and keeps its state), clients without keys too (state for the
+    /// session). Key options (`from=`, `command=`, …) are refused: careerhub cannot honour them.
     #[arg(long, value_name = "FILE")]
     pub authorized_keys: Option<PathBuf>,
-    /// Where per-key state is kept with `--authorized-keys`. Default: `users/` in the data dir.
+    /// Where each key's bookmarks, places and history are kept. Default: `users/` in the data
+    /// dir.
     #[arg(long, value_name = "DIR")]
     pub users_dir: Option<PathBuf>,
     /// Time from TCP accept to a running reader; slower clients are disconnected.
-    #[arg(long, default_value = "20s", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "20s", value_parser = parse_positive_duration, value_name = "DURATION")]
     pub login_grace: Duration,
     /// Disconnect after this long without a keystroke (`off` never does).
     #[arg(long, default_value = "15m", value_parser = parse_optional_duration, value_name = "DURATION")]
@@ -33,19 +35,19 @@ pub struct ServeArgs {
     #[arg(long, default_value = "4h", value_parser = parse_optional_duration, value_name = "DURATION")]
     pub max_session: OptionalDuration,
     /// Send an SSH keepalive after this long without hearing from the client.
-    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "30s", value_parser = parse_positive_duration, value_name = "DURATION")]
     pub keepalive: Duration,
     /// Disconnect after this many unanswered keepalives.
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub keepalive_max: usize,
     /// Connections open at once, in total.
-    #[arg(long, default_value_t = 256, value_name = "N")]
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = at_least_one)]
     pub max_connections: usize,
     /// Connections open at once from one IP address.
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = at_least_one)]
     pub max_per_ip: usize,
     /// Connections open at once that have not authenticated yet.
-    #[arg(long, default_value_t = 32, value_name = "N")]
+    #[arg(long, default_value_t = 32, value_name = "N", value_parser = at_least_one)]
     pub max_unauthenticated: usize,
     /// Per-source penalties, as OpenSSH's `PerSourcePenalties`: time added to an address for
     /// each connection that ends before logging in (`noauth`), with failed logins
@@ -148,6 +150,24 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(total)
 }
 
+/// A duration that must not be zero (a zero timer would refuse everyone).
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let d = parse_duration(text)?;
+    if d.is_zero() {
+        return Err("must be more than zero: write e.g. 20s".into());
+    }
+    Ok(d)
+}
+
+/// A cap that must admit at least one connection.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("0 would refuse every connection: give at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a number")),
+    }
+}
+
 /// Like [`parse_duration`], but `off`, `none` and `0` mean no limit.
 pub fn parse_optional_duration(text: &str) -> Result<OptionalDuration, String> {
     match text.trim() {
@@ -176,6 +196,23 @@ mod tests {
             parse_optional_duration("2m"),
             Ok(OptionalDuration(Some(Duration::from_secs(120))))
         );
+    }
+
+    #[test]
+    fn settings_that_would_refuse_everyone_are_errors() {
+        for flags in [
+            ["--keepalive", "0s"],
+            ["--login-grace", "0"],
+            ["--max-per-ip", "0"],
+            ["--max-connections", "0"],
+            ["--max-unauthenticated", "0"],
+        ] {
+            let e = ServeArgs::from_flags(flags).unwrap_err().to_string();
+            assert!(
+                e.contains("zero") || e.contains("at least 1"),
+                "{flags:?}: {e}"
+            );
+        }
     }
 
     #[test]

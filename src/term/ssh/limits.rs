@@ -31,6 +31,8 @@ pub enum Refused {
     PerSource,
     /// `--max-unauthenticated` reached.
     Unauthenticated,
+    /// This source holds its share of the connections still logging in.
+    UnauthenticatedPerSource,
     /// The address is serving a penalty (`--penalties`).
     Penalized,
 }
@@ -42,6 +44,9 @@ impl Refused {
             Refused::Total => "too many connections",
             Refused::PerSource => "too many connections from this address",
             Refused::Unauthenticated => "too many unauthenticated connections",
+            Refused::UnauthenticatedPerSource => {
+                "too many unauthenticated connections from this address"
+            }
             Refused::Penalized => "address penalized",
         }
     }
@@ -128,6 +133,23 @@ pub fn parse_penalties(text: &str) -> Result<Option<Penalties>, String> {
     Ok(Some(p))
 }
 
+/// The source a connection counts against: an IPv4 address (IPv4-mapped IPv6 included), or
+/// the /64 an IPv6 address is in — one host usually holds a whole /64, so counting single
+/// IPv6 addresses would let it walk past every per-source cap and penalty (OpenSSH's
+/// `PerSourceNetBlockSize` makes the same choice).
+pub fn source_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(std::net::Ipv6Addr::from(prefix))
+            }
+        },
+    }
+}
+
 /// Limits of the tracker, taken from the flags.
 #[derive(Debug, Clone, Copy)]
 pub struct Caps {
@@ -152,8 +174,21 @@ struct Counts {
     total: usize,
     unauthenticated: usize,
     per_ip: HashMap<IpAddr, usize>,
+    /// Connections not yet logged in, per source.
+    unauth_per_ip: HashMap<IpAddr, usize>,
     /// Until when each penalized address's penalty runs.
     penalty_until: HashMap<IpAddr, Instant>,
+}
+
+impl Counts {
+    fn release_unauthenticated(&mut self, ip: IpAddr) {
+        if let Some(n) = self.unauth_per_ip.get_mut(&ip) {
+            *n -= 1;
+            if *n == 0 {
+                self.unauth_per_ip.remove(&ip);
+            }
+        }
+    }
 }
 
 /// One admitted connection; dropping it frees its place.
@@ -183,6 +218,7 @@ impl Tracker {
     }
 
     fn admit_at(self: &Arc<Self>, ip: IpAddr, now: Instant) -> Result<Arc<Permit>, Refused> {
+        let ip = source_of(ip);
         let mut c = self.counts();
         if let (Some(p), Some(until)) = (self.caps.penalties, c.penalty_until.get(&ip).copied())
             && until > now + p.min
@@ -199,14 +235,26 @@ impl Tracker {
         if c.unauthenticated >= self.caps.max_unauthenticated {
             return Err(Refused::Unauthenticated);
         }
+        let unauth_from_ip = c.unauth_per_ip.get(&ip).copied().unwrap_or(0);
+        if unauth_from_ip >= self.unauthenticated_per_source() {
+            return Err(Refused::UnauthenticatedPerSource);
+        }
         c.total += 1;
         c.unauthenticated += 1;
         c.per_ip.insert(ip, from_ip + 1);
+        c.unauth_per_ip.insert(ip, unauth_from_ip + 1);
         Ok(Arc::new(Permit {
             tracker: self.clone(),
             ip,
             authenticated: AtomicBool::new(false),
         }))
+    }
+
+    /// Connections one source may have logging in at once: an eighth of
+    /// `--max-unauthenticated` (4 of 32), so a few addresses holding silent sockets cannot
+    /// take every place a new reader needs.
+    fn unauthenticated_per_source(&self) -> usize {
+        (self.caps.max_unauthenticated / 8).max(1)
     }
 
     /// Adds the penalty a connection from `ip` earned by ending this way.
@@ -215,6 +263,7 @@ impl Tracker {
     }
 
     fn penalize_at(&self, ip: IpAddr, reason: CloseReason, now: Instant) {
+        let ip = source_of(ip);
         let Some(p) = self.caps.penalties else { return };
         let add = p.for_reason(reason);
         if add.is_zero() {
@@ -245,6 +294,7 @@ impl Permit {
         if !self.authenticated.swap(true, Ordering::SeqCst) {
             let mut c = self.tracker.counts();
             c.unauthenticated = c.unauthenticated.saturating_sub(1);
+            c.release_unauthenticated(self.ip);
         }
     }
 }
@@ -255,6 +305,7 @@ impl Drop for Permit {
         c.total = c.total.saturating_sub(1);
         if !*self.authenticated.get_mut() {
             c.unauthenticated = c.unauthenticated.saturating_sub(1);
+            c.release_unauthenticated(self.ip);
         }
         if let Some(n) = c.per_ip.get_mut(&self.ip) {
             *n -= 1;
@@ -271,7 +322,12 @@ pub struct RefusalLog {
     interval: Duration,
     last_line: Option<Instant>,
     counts: BTreeMap<Refused, u64>,
+    /// Refusals per source this interval, so the summary can name who is knocking.
+    sources: HashMap<IpAddr, u64>,
 }
+
+/// Sources remembered per interval for the summary; a flood from more is still counted.
+const SOURCES_TRACKED: usize = 4096;
 
 impl RefusalLog {
     /// Time between two refusal lines.
@@ -282,6 +338,7 @@ impl RefusalLog {
             interval,
             last_line: None,
             counts: BTreeMap::new(),
+            sources: HashMap::new(),
         }
     }
 
@@ -293,6 +350,10 @@ impl RefusalLog {
             self.last_line = Some(now);
         } else {
             *self.counts.entry(why).or_default() += 1;
+            let source = source_of(peer.ip());
+            if self.sources.len() < SOURCES_TRACKED || self.sources.contains_key(&source) {
+                *self.sources.entry(source).or_default() += 1;
+            }
         }
     }
 
@@ -309,10 +370,19 @@ impl RefusalLog {
             .map(|(why, n)| format!("{why}: {n}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let mut sources: Vec<(IpAddr, u64)> = self.sources.drain().collect();
+        sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let top = sources
+            .iter()
+            .take(3)
+            .map(|(ip, n)| format!("{ip}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         tracing::info!(
             refused = total,
             seconds = self.interval.as_secs(),
             by_reason = %by_reason,
+            top_sources = %top,
             "connections refused"
         );
         self.counts.clear();
@@ -369,6 +439,29 @@ mod tests {
     }
 
     #[test]
+    fn a_source_holds_only_its_share_of_the_logins_in_progress() {
+        let t = Arc::new(Tracker::new(Caps {
+            max_total: 100,
+            max_per_source: 100,
+            max_unauthenticated: 32,
+            penalties: None,
+        }));
+        let attacker: IpAddr = "203.0.113.66".parse().unwrap();
+        let held: Vec<_> = (0..4).map(|_| t.admit(attacker).unwrap()).collect();
+        assert_eq!(
+            t.admit(attacker).unwrap_err(),
+            Refused::UnauthenticatedPerSource
+        );
+        assert!(
+            t.admit("198.51.100.1".parse().unwrap()).is_ok(),
+            "others get in"
+        );
+        // Logged in, a connection no longer counts against the share.
+        held[0].authenticated();
+        assert!(t.admit(attacker).is_ok());
+    }
+
+    #[test]
     fn tracker_caps_per_ip_and_frees_on_drop() {
         let t = Arc::new(Tracker::new(caps(None)));
         let a: IpAddr = "10.0.0.1".parse().unwrap();
@@ -418,6 +511,26 @@ mod tests {
         }
         let until = t.counts().penalty_until[&ip];
         assert_eq!(until, now + Duration::from_secs(600));
+    }
+
+    #[test]
+    fn an_ipv6_slash_64_is_one_source_and_mapped_ipv4_is_ipv4() {
+        let t = Arc::new(Tracker::new(caps(None)));
+        let held = t.admit("2001:db8::1".parse().unwrap()).unwrap();
+        assert_eq!(
+            t.admit("2001:db8::2".parse().unwrap()).unwrap_err(),
+            Refused::PerSource,
+            "same /64"
+        );
+        assert!(
+            t.admit("2001:db8:0:1::1".parse().unwrap()).is_ok(),
+            "another /64"
+        );
+        drop(held);
+        assert_eq!(
+            source_of("::ffff:198.51.100.22".parse().unwrap()),
+            "198.51.100.22".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]
@@ -487,6 +600,7 @@ mod tests {
             lines[1].contains("too many connections from this address: 999, address penalized: 1"),
             "{text}"
         );
+        assert!(lines[1].contains("198.51.100.4: 1000"), "{text}");
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Who may connect, and where their state lives.
 //!
-//! With `--authorized-keys` only the listed keys get in, and each key's bookmarks, reading
-//! positions and history are kept in `<users dir>/<fingerprint>.json`. The file name is the
-//! hex SHA-256 of the key (OpenSSH's base64 fingerprint contains `/`). Without the flag the
-//! server is open and each session keeps its state in memory only.
+//! With `--authorized-keys` only the listed keys get in; without it any key does. Each key's
+//! bookmarks, reading positions and history are kept in `<users dir>/<fingerprint>.json`. The
+//! file name is the hex SHA-256 of the key (OpenSSH's base64 fingerprint contains `/`). A
+//! client without a key keeps its state in memory for the session.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -39,6 +39,15 @@ impl Allowlist {
             let entry: russh::keys::ssh_key::authorized_keys::Entry = line
                 .parse()
                 .map_err(|e| format!("line {}: not a public key ({e})", i + 1))?;
+            // An option careerhub cannot honour (from=, command=, no-pty, expiry-time=, …)
+            // would silently widen access: refuse the file instead.
+            if let Some(option) = entry.config_opts().iter().next() {
+                return Err(format!(
+                    "line {}: key option `{option}` is not supported by careerhub; remove the \
+                     option (or the key) from the file",
+                    i + 1
+                ));
+            }
             digests.insert(digest(entry.public_key()));
         }
         if digests.is_empty() {
@@ -83,11 +92,25 @@ pub fn store_for(dir: &Path, key: &PublicKey) -> Store {
 mod tests {
     use super::*;
 
+    #[test]
+    fn key_options_are_refused_not_ignored() {
+        for option in [
+            "from=\"10.9.9.9\"",
+            "command=\"/bin/false\",no-pty",
+            "no-pty",
+        ] {
+            let text = format!("# ok\n{option} {KEY}\n");
+            let e = Allowlist::parse(&text).unwrap_err();
+            assert!(e.starts_with("line 2: key option `"), "{e}");
+            assert!(e.contains("not supported"), "{e}");
+        }
+    }
+
     const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@example";
 
     #[test]
-    fn parses_keys_with_options_and_comments() {
-        let text = format!("# team\n\n{KEY}\nno-pty,command=\"x\" {KEY}\n");
+    fn parses_keys_with_comments() {
+        let text = format!("# team\n\n{KEY}\n{KEY}\n");
         let list = Allowlist::parse(&text).unwrap();
         assert_eq!(list.len(), 1);
         let key: PublicKey = KEY.parse().unwrap();
