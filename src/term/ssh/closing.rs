@@ -48,6 +48,8 @@ pub enum CloseReason {
     ClientGoneBeforeReader,
     /// The client went away while the reader ran (a killed `ssh`, a dropped network).
     ClientGone,
+    /// The client stopped answering keepalives.
+    KeepaliveTimeout,
     /// The connection asked only for something the server refuses.
     Refused(Refusal),
     /// The handshake and login did not finish within the login grace.
@@ -73,6 +75,7 @@ impl CloseReason {
             CloseReason::AuthFailed => "auth failed",
             CloseReason::ClientGoneBeforeReader => "client disconnected before the reader started",
             CloseReason::ClientGone => "client disconnected",
+            CloseReason::KeepaliveTimeout => "keepalive timeout",
             CloseReason::Refused(r) => r.describe(),
             CloseReason::LoginTimeout => "login grace expired",
             CloseReason::Shutdown => "server shutdown",
@@ -129,6 +132,8 @@ pub struct Closing {
     started: Instant,
     info: Info,
     reason: Option<CloseReason>,
+    /// Refused before admission: the refusal log speaks for it instead.
+    silent: bool,
 }
 
 impl Closing {
@@ -140,7 +145,25 @@ impl Closing {
             started: Instant::now(),
             info: Info::default(),
             reason: None,
+            silent: false,
         }
+    }
+
+    /// The client a PROXY header named: the line speaks of it from now on (the clock keeps
+    /// running from the balancer's connect).
+    pub fn set_peer(&mut self, peer: SocketAddr) {
+        self.peer = peer;
+    }
+
+    /// The connection was refused by a cap or a penalty before any SSH: it is counted in the
+    /// refusal summary, not given a closing line.
+    pub fn refused(mut self) {
+        self.silent = true;
+    }
+
+    /// Who the line speaks of.
+    pub fn peer(&self) -> SocketAddr {
+        self.peer
     }
 
     /// The info the handler fills in.
@@ -156,6 +179,9 @@ impl Closing {
 
 impl Drop for Closing {
     fn drop(&mut self) {
+        if self.silent {
+            return;
+        }
         // No reason set: the task unwound from a panic, or was cancelled.
         let reason = self.reason.unwrap_or(if std::thread::panicking() {
             CloseReason::InternalError

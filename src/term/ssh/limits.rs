@@ -359,8 +359,15 @@ impl RefusalLog {
 
     /// Writes the summary line if the interval is over and there is anything to say.
     pub fn tick(&mut self) {
+        if self.quiet_since(Instant::now()) {
+            self.flush();
+        }
+    }
+
+    /// Writes the summary line now if there is anything to say (at shutdown).
+    pub fn flush(&mut self) {
         let now = Instant::now();
-        if self.counts.is_empty() || !self.quiet_since(now) {
+        if self.counts.is_empty() {
             return;
         }
         let total: u64 = self.counts.values().sum();

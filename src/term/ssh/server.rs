@@ -159,7 +159,9 @@ impl Server {
     pub async fn run(self) {
         let mut tasks = JoinSet::new();
         let mut shutdown = self.shared.shutdown.clone();
-        let mut summary = tokio::time::interval(RefusalLog::INTERVAL);
+        // Checked every second, so a summary follows the previous refusal line by the
+        // interval and not by up to twice it.
+        let mut summary = tokio::time::interval(Duration::from_secs(1));
         summary.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
@@ -177,7 +179,7 @@ impl Server {
             }
         }
         drop(self.listener);
-        self.shared.refusal_log().tick();
+        self.shared.refusal_log().flush();
         let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
             while tasks.join_next().await.is_some() {}
         });
@@ -202,7 +204,8 @@ impl Server {
         }
         match self.shared.tracker.admit(peer.ip()) {
             Ok(permit) => {
-                tasks.spawn(connection(self.shared.clone(), socket, peer, permit));
+                let closing = Closing::new(peer);
+                tasks.spawn(connection(self.shared.clone(), socket, permit, closing));
             }
             Err(why) => {
                 self.shared.refusal_log().refused(peer, why);
@@ -221,6 +224,7 @@ impl Shared {
 /// A connection from a `--proxy-from` balancer: the PROXY header first, then the caps for
 /// the client it names, then SSH as from that client.
 async fn proxied(shared: Arc<Shared>, mut socket: TcpStream, balancer: SocketAddr) {
+    let mut closing = Closing::new(balancer);
     let header = tokio::time::timeout(shared.login_grace, proxy::read_header(&mut socket)).await;
     let client = match header {
         Ok(Ok(Some(client))) => client,
@@ -228,19 +232,19 @@ async fn proxied(shared: Arc<Shared>, mut socket: TcpStream, balancer: SocketAdd
         Ok(Ok(None)) => balancer,
         Ok(Err(e)) => {
             tracing::debug!(peer = %balancer, error = %e, "PROXY header");
-            let mut closing = Closing::new(balancer);
             closing.set(CloseReason::ProxyHeader);
             return;
         }
         Err(_) => {
-            let mut closing = Closing::new(balancer);
             closing.set(CloseReason::LoginTimeout);
             return;
         }
     };
+    closing.set_peer(client);
     match shared.tracker.admit(client.ip()) {
-        Ok(permit) => connection(shared, socket, client, permit).await,
+        Ok(permit) => connection(shared, socket, permit, closing).await,
         Err(why) => {
+            closing.refused();
             shared.refusal_log().refused(client, why);
             tell_refused(&shared, socket, why);
         }
@@ -362,8 +366,13 @@ impl Killer {
 
 /// One connection from accept to close. Its [`Closing`] guard writes the closing line on
 /// every path, panics and cancellation included.
-async fn connection(shared: Arc<Shared>, socket: TcpStream, peer: SocketAddr, permit: Arc<Permit>) {
-    let mut closing = Closing::new(peer);
+async fn connection(
+    shared: Arc<Shared>,
+    socket: TcpStream,
+    permit: Arc<Permit>,
+    mut closing: Closing,
+) {
+    let peer = closing.peer();
     let reason = serve_connection(&shared, socket, peer, permit, closing.info()).await;
     // A balancer's own connections (health checks) earn it no penalty.
     if !shared
@@ -454,7 +463,11 @@ async fn serve_connection(
                     End::Disconnected => CloseReason::ClientGone,
                     end => CloseReason::Session(end),
                 },
-                _ = conn.wait() => CloseReason::ClientGone,
+                r = conn.wait() => match r {
+                    // Keepalives went unanswered: the client is gone, and this says how.
+                    Err(russh::Error::KeepaliveTimeout) => CloseReason::KeepaliveTimeout,
+                    _ => CloseReason::ClientGone,
+                },
             }
         }
         Ok(Ok(Start::Refused)) => CloseReason::Refused(Refusal::ShellWithoutPty),
