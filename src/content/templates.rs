@@ -11,14 +11,32 @@ use std::borrow::Cow;
 use super::frontmatter::Date;
 
 /// `body` with template syntax replaced; borrowed when it has none (the usual case).
+///
+/// Code is left as written: inside fenced and indented code blocks, code spans and HTML
+/// `<pre>`/`<code>`, template syntax is what the article shows (documentation about templates
+/// is full of it), so nothing there is dropped; only Hugo's escaped shortcodes
+/// (`{{</* name */>}}`) are unescaped, as Hugo itself shows them.
 pub fn neutralize(body: &str) -> Cow<'_, str> {
     // One pass over the body for the usual case, which has no `{` at all.
     if find_open(body).is_none() {
         return Cow::Borrowed(body);
     }
+    let code = code_ranges(body);
+    let mut code = code.iter().peekable();
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     while let Some(open) = find_open(rest) {
+        let at = body.len() - rest.len() + open;
+        while code.peek().is_some_and(|r| r.end <= at) {
+            code.next();
+        }
+        if let Some(range) = code.peek().filter(|r| r.start <= at) {
+            // Inside code: copy the code through to its end as written.
+            let end = range.end - (body.len() - rest.len());
+            out.push_str(&unescape_shortcodes(&rest[..end]));
+            rest = &rest[end..];
+            continue;
+        }
         out.push_str(&rest[..open]);
         let from = &rest[open..];
         let Some((tag, len)) = Tag::read(from) else {
@@ -29,6 +47,7 @@ pub fn neutralize(body: &str) -> Cow<'_, str> {
         rest = &from[len..];
         match tag.kind {
             TagKind::Comment => {}
+            TagKind::Escaped => out.push_str(&unescape_shortcodes(&from[..len])),
             TagKind::Liquid if tag.name == "raw" => {
                 // Everything up to `{% endraw %}` is shown as written.
                 let (inner, after) = until_end(rest, "endraw");
@@ -52,6 +71,160 @@ pub fn neutralize(body: &str) -> Cow<'_, str> {
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// Hugo's escaped shortcodes `{{</* x */>}}` and `{{%/* x */%}}` as Hugo shows them.
+fn unescape_shortcodes(text: &str) -> Cow<'_, str> {
+    if !text.contains("/*") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_owned();
+    for (escaped, plain) in [
+        ("{{</*", "{{<"),
+        ("*/>}}", ">}}"),
+        ("{{%/*", "{{%"),
+        ("*/%}}", "%}}"),
+    ] {
+        out = out.replace(escaped, plain);
+    }
+    Cow::Owned(out)
+}
+
+/// Byte ranges of code in a Markdown (or HTML) body, in order: fenced code blocks (to the
+/// closing fence, or the end), indented code blocks (after a blank line, outside lists),
+/// code spans on one line, and HTML `<pre>`/`<code>` elements.
+fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut fence: Option<(u8, usize, usize)> = None; // (char, run length, start)
+    let mut previous_blank = true;
+    let mut in_list = false;
+    let mut indented: Option<usize> = None;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let text = line.trim_end_matches(['\n', '\r']);
+        let stripped = text.trim_start_matches(' ');
+        let indent = text.len() - stripped.len();
+        if let Some((ch, run, from)) = fence {
+            let closing = indent < 4
+                && stripped.bytes().take_while(|&b| b == ch).count() >= run
+                && stripped.trim_start_matches(ch as char).trim().is_empty();
+            if closing {
+                ranges.push(from..offset);
+                fence = None;
+            }
+            continue;
+        }
+        let blank = text.trim().is_empty();
+        if let Some(from) = indented {
+            if blank || indent >= 4 || text.starts_with('\t') {
+                previous_blank = blank;
+                continue;
+            }
+            ranges.push(from..start);
+            indented = None;
+        }
+        let marker = stripped.as_bytes().first().copied();
+        if indent < 4 && matches!(marker, Some(b'`' | b'~')) {
+            let ch = marker.unwrap_or(b'`');
+            let run = stripped.bytes().take_while(|&b| b == ch).count();
+            if run >= 3 && !(ch == b'`' && stripped[run..].contains('`')) {
+                fence = Some((ch, run, start));
+                previous_blank = false;
+                continue;
+            }
+        }
+        if !blank && (indent >= 4 || text.starts_with('\t')) && previous_blank && !in_list {
+            indented = Some(start);
+            previous_blank = false;
+            continue;
+        }
+        if !blank && indent < 4 {
+            in_list = is_list_item(stripped) || (in_list && indent > 0);
+        }
+        code_spans(text, start, &mut ranges);
+        previous_blank = blank;
+    }
+    if let Some((_, _, from)) = fence {
+        ranges.push(from..body.len());
+    }
+    if let Some(from) = indented {
+        ranges.push(from..body.len());
+    }
+    html_code(body, &mut ranges);
+    ranges.sort_by_key(|r| r.start);
+    // Keep the outermost of overlapping ranges.
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// Whether a line starts a list item (`-`, `*`, `+`, `1.`, `1)`).
+fn is_list_item(line: &str) -> bool {
+    let b = line.as_bytes();
+    match b.first() {
+        Some(b'-' | b'*' | b'+') => b.get(1).is_none_or(|c| c.is_ascii_whitespace()),
+        Some(c) if c.is_ascii_digit() => {
+            let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            matches!(b.get(digits), Some(b'.' | b')'))
+        }
+        _ => false,
+    }
+}
+
+/// Code spans on one line: a run of backticks up to the next run of the same length.
+fn code_spans(line: &str, start: usize, ranges: &mut Vec<std::ops::Range<usize>>) {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while let Some(j) = memchr::memchr(b'`', &b[i..]) {
+        let open = i + j;
+        let run = b[open..].iter().take_while(|&&c| c == b'`').count();
+        let mut k = open + run;
+        let mut closed = None;
+        while let Some(m) = memchr::memchr(b'`', &b[k..]) {
+            let at = k + m;
+            let len = b[at..].iter().take_while(|&&c| c == b'`').count();
+            if len == run {
+                closed = Some(at + len);
+                break;
+            }
+            k = at + len;
+        }
+        match closed {
+            Some(end) => {
+                ranges.push(start + open..start + end);
+                i = end;
+            }
+            None => i = open + run,
+        }
+    }
+}
+
+/// HTML `<pre>…</pre>` and `<code>…</code>` elements (names in any case).
+fn html_code(body: &str, ranges: &mut Vec<std::ops::Range<usize>>) {
+    let lower = body.to_ascii_lowercase();
+    for (open, close) in [("<pre", "</pre>"), ("<code", "</code>")] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(open) {
+            let at = from + i;
+            let after = lower.as_bytes().get(at + open.len()).copied();
+            if !matches!(after, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')) {
+                from = at + open.len();
+                continue;
+            }
+            let end = lower[at..]
+                .find(close)
+                .map_or(body.len(), |j| at + j + close.len());
+            ranges.push(at..end);
+            from = end;
+        }
+    }
 }
 
 /// The next `{{`, `{%` or `{#`.
@@ -78,6 +251,8 @@ enum TagKind {
     Expression,
     /// `{# … #}` or `{{/* … */}}`.
     Comment,
+    /// Hugo's escaped shortcode `{{</* x */>}}`: shown as the shortcode it documents.
+    Escaped,
 }
 
 #[derive(Debug)]
@@ -111,9 +286,13 @@ impl Tag {
         let end = s[open.len()..].find(close)? + open.len();
         let inner = s[open.len()..end].trim_matches(['-', '~']).trim();
         let len = end + close.len();
-        // Hugo's escaped shortcode `{{</* x */>}}` documents a shortcode: not for readers.
+        // `{{</* x */>}}` is Hugo's way to show a shortcode as text; `{{/* x */}}` a comment.
         let kind = if inner.starts_with("/*") && inner.ends_with("*/") {
-            TagKind::Comment
+            if kind == TagKind::Shortcode {
+                TagKind::Escaped
+            } else {
+                TagKind::Comment
+            }
         } else {
             kind
         };
@@ -394,6 +573,43 @@ mod tests {
         assert!(!out.contains("gone") && !out.contains("{%"), "{out}");
         let alt = neutralize("{% image src=\"a.png\" alt=\"Chart of offers\" %}");
         assert!(alt.contains("![Chart of offers](a.png)"), "{alt}");
+    }
+
+    #[test]
+    fn code_keeps_its_template_syntax_word_for_word() {
+        let body = "Use `{{ user.name }}` in the template, or ``{% if offer %}`` blocks.\n\n```jinja\nDear {{ recruiter_name }},\n{% for job in jobs %}\n- {{ job.title }}\n{% endfor %}\n```\n\n    {{ indented.code }}\n\nAfter {{ site.title }}the code.\n<pre>{{ .Title }} → About</pre> and <code>{% raw %}</code>\n";
+        let out = neutralize(body);
+        for kept in [
+            "`{{ user.name }}`",
+            "``{% if offer %}``",
+            "Dear {{ recruiter_name }},\n{% for job in jobs %}\n- {{ job.title }}\n{% endfor %}",
+            "    {{ indented.code }}",
+            "<pre>{{ .Title }} → About</pre>",
+            "<code>{% raw %}</code>",
+        ] {
+            assert!(out.contains(kept), "{kept:?} lost from:\n{out}");
+        }
+        assert!(
+            out.contains("After the code."),
+            "outside code it still goes: {out}"
+        );
+    }
+
+    #[test]
+    fn escaped_shortcodes_show_as_the_shortcode_they_document() {
+        let out = neutralize(
+            "Embed with {{</* youtube abc */>}}.\n\n```\n{{</* figure src=\"a.png\" */>}}\n```\n",
+        );
+        assert!(out.contains("Embed with {{< youtube abc >}}."), "{out}");
+        assert!(out.contains("{{< figure src=\"a.png\" >}}"), "{out}");
+    }
+
+    #[test]
+    fn list_continuations_are_not_code_and_unclosed_fences_run_to_the_end() {
+        let out = neutralize("- item\n\n    more {{ site.title }}text\n");
+        assert_eq!(out, "- item\n\n    more text\n");
+        let out = neutralize("```\n{{ a }}\n");
+        assert_eq!(out, "```\n{{ a }}\n");
     }
 
     #[test]
