@@ -266,9 +266,11 @@ fn starts_an_html_region(line: &str) -> bool {
         Some(b'/') => b.get(2).is_some_and(u8::is_ascii_alphabetic),
         Some(c) if c.is_ascii_alphabetic() => {
             let name = tag_name(b, 1);
+            // `=` too: an export that lost the space in `<img src=…>` wrote `<imgsrc=…>`,
+            // which an HTML5 parser reads as an (unknown) element, never as text.
             matches!(
                 b.get(1 + name.len()),
-                None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+                None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/' | b'=')
             )
         }
         _ => false,
@@ -655,6 +657,10 @@ const RAW_TEXT: &[&str] = &[
 #[derive(Default)]
 struct TagScan {
     depth: usize,
+    /// Names of the open elements counted in `depth`, innermost last: an end tag closes every
+    /// element opened after its own (as an HTML5 parser does), so an unknown `<x … />` or an
+    /// unclosed `<p>` inside a `<div>` ends with the `</div>`.
+    names: Vec<Vec<u8>>,
     /// Open Markdown containers (quotes, lists, emphasis), counted apart from HTML.
     markdown_depth: usize,
     /// Open `<pre>` elements, where a line at column 0 is still text of the element.
@@ -806,6 +812,14 @@ impl TagScan {
                 let action = self.close(&name);
                 end(self, action)
             }
+            // A tag whose name runs into `=` lost a space (`<imgsrc="x.svg" alt />` for
+            // `<img src=…>`): an HTML5 parser makes it an unknown element that shows nothing
+            // and, never closed, would swallow what follows. It is dropped.
+            Some(c)
+                if c.is_ascii_alphabetic() && b.get(i + tag_name(b, i).len()) == Some(&b'=') =>
+            {
+                end(self, TagAction::Drop)
+            }
             Some(c) if c.is_ascii_alphabetic() => {
                 let name = tag_name(b, i).to_ascii_lowercase();
                 let self_closing =
@@ -853,6 +867,7 @@ impl TagScan {
             self.pre += 1;
         }
         self.depth += 1;
+        self.names.push(name.to_vec());
         TagAction::Keep
     }
 
@@ -880,7 +895,12 @@ impl TagScan {
         if is_one_of(name, &["pre", "listing"]) {
             self.pre = self.pre.saturating_sub(1);
         }
-        self.depth = self.depth.saturating_sub(1);
+        // It closes itself and whatever was left open inside it; a stray end tag (nothing of
+        // that name is open) changes nothing, as in HTML.
+        if let Some(at) = self.names.iter().rposition(|n| n.as_slice() == name) {
+            self.names.truncate(at);
+            self.depth = self.names.len();
+        }
         TagAction::Keep
     }
 }
@@ -2620,6 +2640,28 @@ mod tests {
                 Block::Code("<div class=\"q\">A tag shown as code</div>".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_tag_that_lost_its_space_shows_nothing_and_swallows_nothing() {
+        for trailer in [
+            "      <div>\n        <imgsrc=\"x.svg\" alt />\n      </div>\n",
+            "<div>\n<imgsrc=\"x.svg\" alt />\n</div>\n",
+            "<imgsrc=\"x.svg\" alt>\n",
+            "<p>para with <imgsrc=\"x.svg\" alt /> inline</p>\n",
+            "<div>\n<p>left open\n</div>\n",
+        ] {
+            let body = format!(
+                "<p>Body.</p>\n\n---\n\n## Related articles\n\n{trailer}\n- [Another article](https://careerhub.example/blog/code)\n"
+            );
+            let text = all_text(&parse(&body).unwrap());
+            assert!(!text.contains("imgsrc"), "{trailer:?}: {text}");
+            assert!(
+                !text.contains("]("),
+                "the list stays Markdown: {trailer:?}: {text}"
+            );
+            assert!(text.contains("Another article"), "{trailer:?}: {text}");
+        }
     }
 
     #[test]
