@@ -596,32 +596,52 @@ impl Layouter<'_> {
             (header, rows)
         };
         let avail = self.avail(ctx);
-        let labelled = |cell: &TableCell| {
-            labels
-                .iter()
-                .find(|h| h.column <= cell.column && cell.column < h.column + h.colspan)
-                .filter(|h| has_words(&h.tokens))
-        };
+        // Which label each column falls under (the first header cell covering it, if it has
+        // words): one pass, so a table thousands of columns wide stacks in linear time.
+        let width = labels
+            .iter()
+            .chain(rows.iter().flatten())
+            .map(|c| c.column + c.colspan)
+            .max()
+            .unwrap_or(0);
+        let mut owner: Vec<Option<usize>> = vec![None; width];
+        for (i, label) in labels.iter().enumerate() {
+            if !has_words(&label.tokens) {
+                continue;
+            }
+            for slot in &mut owner[label.column..(label.column + label.colspan).min(width)] {
+                slot.get_or_insert(i);
+            }
+        }
         for (r, row) in rows.iter().enumerate() {
             if r > 0 {
                 self.out.separate(&ctx.rest);
             }
             // Every labelled column gets its line in every row, empty or not, so no header is
             // lost to a column of empty cells; unlabelled cells show when they hold something.
-            let mut fields: Vec<(Option<&TableCell>, Option<&TableCell>)> = Vec::new();
-            for label in labels.iter().filter(|h| has_words(&h.tokens)) {
-                let cells = row
-                    .iter()
-                    .filter(|c| labelled(c).is_some_and(|h| std::ptr::eq(h, label)))
-                    .collect::<Vec<_>>();
-                if cells.is_empty() {
-                    fields.push((Some(label), None));
+            // Fields come in column order.
+            let mut under: Vec<Vec<&TableCell>> = vec![Vec::new(); labels.len()];
+            // (column, label or loose cell)
+            let mut order: Vec<(usize, Result<usize, &TableCell>)> = Vec::new();
+            for cell in row {
+                match owner.get(cell.column).copied().flatten() {
+                    Some(i) => under[i].push(cell),
+                    None if has_words(&cell.tokens) => order.push((cell.column, Err(cell))),
+                    None => {}
                 }
-                fields.extend(cells.into_iter().map(|c| (Some(label), Some(c))));
             }
-            for cell in row.iter().filter(|c| labelled(c).is_none()) {
-                if has_words(&cell.tokens) {
-                    fields.push((None, Some(cell)));
+            for (i, label) in labels.iter().enumerate() {
+                if has_words(&label.tokens) {
+                    order.push((label.column, Ok(i)));
+                }
+            }
+            order.sort_by_key(|(column, item)| (*column, item.is_err()));
+            let mut fields: Vec<(Option<&TableCell>, Option<&TableCell>)> = Vec::new();
+            for (_, item) in order {
+                match item {
+                    Ok(i) if under[i].is_empty() => fields.push((Some(&labels[i]), None)),
+                    Ok(i) => fields.extend(under[i].iter().map(|c| (Some(&labels[i]), Some(*c)))),
+                    Err(cell) => fields.push((None, Some(cell))),
                 }
             }
             for (label, cell) in fields {
@@ -1979,6 +1999,27 @@ Timing: Two weeks
             layout(&doc, 20).plain_text(),
             "Referral\nStrongest\n\nApplication\nWeakest\n"
         );
+    }
+
+    #[test]
+    fn stacked_fields_keep_column_order_and_wide_tables_stack_whole() {
+        let doc = doc_of(
+            "<table><tr><th></th><th>Role</th><th>Salary notes</th></tr>\
+             <tr><td>first-cell</td><td>Analyst</td><td>Ask about the bonus</td></tr></table>",
+        );
+        let text = layout(&doc, 20).plain_text();
+        let first = text.find("first-cell").unwrap();
+        assert!(first < text.find("Role:").unwrap(), "{text}");
+        // A thousand columns stack in one pass and lose nothing (beyond 1000, the grid's cap,
+        // cells share the last column but keep their text).
+        let n = 1000;
+        let head: String = (0..n).map(|i| format!("<th>c{i}</th>")).collect();
+        let row: String = (0..n).map(|i| format!("<td>v{i}</td>")).collect();
+        let doc = doc_of(&format!("<table><tr>{head}</tr><tr>{row}</tr></table>"));
+        let text = layout(&doc, 60).plain_text();
+        for i in [0, 500, 999] {
+            assert!(text.contains(&format!("c{i}: v{i}\n")), "column {i}");
+        }
     }
 
     #[test]
