@@ -1784,18 +1784,17 @@ fn collapse_text(text: &str) -> String {
 /// terminal shows none), blank lines at either end removed. Blank lines inside are kept, runs
 /// of them too: code keeps its shape.
 fn clean_code(raw: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for line in raw.replace("\r\n", "\n").split('\n') {
-        let line = expand_tabs(line);
-        let kept: String = clean_chars(&line);
-        let kept = kept.trim_end().to_owned();
-        if kept.is_empty() && lines.is_empty() {
-            continue;
-        }
-        lines.push(kept);
-    }
-    while lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
+    let raw = raw.replace("\r\n", "\n");
+    // The newline that ends the last line is not content (the one right after `<pre>` the
+    // HTML parser already drops); every other blank line, leading or trailing, is the
+    // author's.
+    let raw = raw.strip_suffix('\n').unwrap_or(&raw);
+    let lines: Vec<String> = raw
+        .split('\n')
+        .map(|line| clean_chars(&expand_tabs(line)).trim_end().to_owned())
+        .collect();
+    if lines.iter().all(String::is_empty) {
+        return String::new();
     }
     lines.join("\n")
 }
@@ -2507,6 +2506,15 @@ mod tests {
             ])]
         );
         assert_eq!(doc.links, vec![link("https://e.example/]x")]);
+    }
+
+    #[test]
+    fn blank_lines_at_the_ends_of_code_are_kept() {
+        let doc = parse_ok("Before.\n\n```text\n\n\nfirst\n\n\nlast\n\n\n```\n");
+        assert_eq!(doc.blocks[1], Block::Code("\n\nfirst\n\n\nlast\n\n".into()));
+        // The newline right after <pre> is not content; a block of only blanks is nothing.
+        let doc = parse_ok("<pre>\nx\n</pre><pre>\n\n</pre>");
+        assert_eq!(doc.blocks, vec![Block::Code("x".into())]);
     }
 
     #[test]
