@@ -214,7 +214,17 @@ pub fn run(
             list(&articles, *json, out).map_err(io_error)
         }),
         Command::Search { query, limit, json } => with_library(global, err, |lib, err| {
-            let query = Query::parse(&query_text(query));
+            let mut text = query_text(query);
+            // The reader's cap: matching time grows with the query, and no question needs more.
+            let cap = crate::app::update::MAX_INPUT_CHARS;
+            if let Some((cut, _)) = text.char_indices().nth(cap) {
+                text.truncate(cut);
+                let _ = writeln!(
+                    err,
+                    "careerhub: the query is cut to its first {cap} characters"
+                );
+            }
+            let query = Query::parse(&text);
             let mut hits = Searcher::default().search(lib, &query, lib.by_date());
             hits.truncate(limit.unwrap_or(usize::MAX));
             for hit in &mut hits {

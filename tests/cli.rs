@@ -617,3 +617,16 @@ fn every_flag_and_argument_has_help_and_global_flags_have_their_own_heading() {
     let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(help.contains("--json                Print JSON"), "{help}");
 }
+
+#[test]
+fn a_huge_query_is_cut_with_a_note() {
+    let long = "interview ".repeat(2000);
+    careerhub()
+        .args(["search", &long])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "the query is cut to its first 200 characters",
+        ));
+}
