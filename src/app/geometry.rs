@@ -19,8 +19,32 @@ use super::update::{overlay_len, scroll_into_view};
 use crate::content::layout::LayoutLine;
 use crate::content::sanitize;
 
-/// Share of the width (after the facet panel) the list takes beside the preview.
-const LIST_PERCENT: u16 = 45;
+/// Share of the width (after the facet panel) the list takes beside the preview, at least and
+/// at most: between them it takes what its titles and columns need.
+const LIST_PERCENT: (u16, u16) = (45, 65);
+/// Columns a list row needs beside its title: border and padding (4), star (2), date (12),
+/// reading time (8), progress (4 and its gap).
+const LIST_ROW_EXTRA: usize = 4 + 2 + 12 + 8 + 6;
+/// The preview keeps at least this many columns.
+const PREVIEW_MIN: u16 = 40;
+
+/// The list's width beside the preview: what the longest title on screen needs with the
+/// date and reading time, between 45% and 65% of `rest`, leaving the preview its minimum.
+fn list_width(app: &App, rest: Rect) -> u16 {
+    let lo = rest.width * LIST_PERCENT.0 / 100;
+    let hi = (rest.width * LIST_PERCENT.1 / 100).min(rest.width.saturating_sub(PREVIEW_MIN));
+    let rows = usize::from(rest.height);
+    let first = app.list.offset.min(app.list.visible.len());
+    let longest = app.list.visible[first..]
+        .iter()
+        .take(rows)
+        .filter_map(|&i| app.list.results.get(i))
+        .map(|hit| unicode_width::UnicodeWidthStr::width(app.library.get(hit.id).title.as_str()))
+        .max()
+        .unwrap_or(0);
+    let wanted = u16::try_from(longest + LIST_ROW_EXTRA).unwrap_or(u16::MAX);
+    wanted.clamp(lo, hi.max(lo))
+}
 /// Width of a list overlay (table of contents, related, bookmarks, history) on an ordinary
 /// terminal, in columns inside its border; see [`overlay_list_width`].
 pub const OVERLAY_LIST_WIDTH: usize = 72;
@@ -89,8 +113,11 @@ pub fn library(app: &App, body: Rect) -> LibraryAreas {
     } else {
         (None, middle)
     };
-    let [list, preview] =
-        Layout::horizontal([Constraint::Percentage(LIST_PERCENT), Constraint::Fill(1)]).areas(rest);
+    let [list, preview] = Layout::horizontal([
+        Constraint::Length(list_width(app, rest)),
+        Constraint::Fill(1),
+    ])
+    .areas(rest);
     LibraryAreas {
         search,
         facets,

@@ -29,7 +29,7 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
         facets::render(view, frame, rect);
     }
     if let Some(rect) = panes.list {
-        list(view, frame, rect, panes.preview.is_some());
+        list(view, frame, rect);
     }
     if let Some(rect) = panes.preview {
         preview::render(view, frame, rect);
@@ -122,27 +122,13 @@ struct Columns {
 }
 
 impl Columns {
-    /// The same row without category and reading time, their room given to the title.
-    fn date_only(self) -> Columns {
-        let freed = if self.minutes { 8 } else { 0 }
-            + if self.category > 0 {
-                self.category + 2
-            } else {
-                0
-            };
-        Columns {
-            title: self.title + freed,
-            category: 0,
-            minutes: false,
-            ..self
-        }
-    }
-
-    /// Adds columns (date, category, reading time) while the title keeps at least 45% of
-    /// the row, so titles stay readable in the narrow list beside the preview.
-    fn fit(row: usize, category: usize) -> Columns {
+    /// Adds columns as the width allows, title first: the date while the title keeps 45% of
+    /// the row (at least 24 columns); the reading time while it keeps what the longest title
+    /// shown needs (`title_need`, up to 60% of the row); the category only beside whole titles.
+    fn fit(row: usize, category: usize, title_need: usize) -> Columns {
         let fixed = 2 + PROGRESS_WIDTH;
-        let min_title = (row * 9 / 20).max(24);
+        let min_title = (row * 9 / 20).max(24.min(row));
+        let keep_for_minutes = title_need.min(row * 3 / 5).max(min_title);
         let mut cols = Columns {
             title: row.saturating_sub(fixed),
             category: 0,
@@ -153,21 +139,21 @@ impl Columns {
             cols.date = true;
             cols.title -= 12;
         }
-        if category > 0 && cols.title >= min_title + category + 2 {
-            cols.category = category;
-            cols.title -= category + 2;
-        }
-        if cols.title >= min_title + 8 {
+        if cols.title >= keep_for_minutes + 8 {
             cols.minutes = true;
             cols.title -= 8;
+        }
+        if category > 0 && cols.title >= title_need.max(min_title) + category + 2 {
+            cols.category = category;
+            cols.title -= category + 2;
         }
         cols
     }
 }
 
-/// The article list in a bordered box, or a helpful message when nothing matches. Beside the
-/// preview, which shows the other metadata, rows keep only the date so titles have room.
-fn list(view: &View, frame: &mut Frame, area: Rect, beside_preview: bool) {
+/// The article list in a bordered box, or a helpful message when nothing matches. Columns
+/// appear as the width allows, the title first (see [`Columns::fit`]).
+fn list(view: &View, frame: &mut Frame, area: Rect) {
     let s = &view.styles;
     let app = view.app;
     let focused = app.focus == Focus::List;
@@ -192,10 +178,12 @@ fn list(view: &View, frame: &mut Frame, area: Rect, beside_preview: bool) {
         .max()
         .unwrap_or(0)
         .min(CATEGORY_MAX);
-    let mut cols = Columns::fit(usize::from(padded.width), category);
-    if beside_preview {
-        cols = Columns::fit(usize::from(padded.width), 0).date_only();
-    }
+    let title_need = shown
+        .iter()
+        .map(|h| width(&clean(&app.library.get(h.id).title)))
+        .max()
+        .unwrap_or(0);
+    let cols = Columns::fit(usize::from(padded.width), category, title_need);
     let selected_style = if focused {
         s.selected
     } else {
@@ -314,14 +302,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn columns_keep_room_for_titles() {
-        let wide = Columns::fit(76, 14);
-        assert!(wide.minutes && wide.date && wide.category == 14);
-        assert!(wide.title >= 30);
-        let beside_preview = Columns::fit(47, 14);
-        assert!(beside_preview.date && !beside_preview.minutes);
-        let narrow = Columns::fit(38, 14);
-        assert!(narrow.title >= 24);
-        assert!(!narrow.date);
+    fn columns_appear_as_the_width_allows_title_first() {
+        // Room for everything: date, reading time, then category, the title whole.
+        let wide = Columns::fit(100, 14, 40);
+        assert!(wide.date && wide.minutes && wide.category == 14);
+        assert!(wide.title >= 40);
+        // Less room: the category goes first, then reading time; the date stays longest.
+        let middle = Columns::fit(70, 14, 40);
+        assert!(middle.date && middle.minutes && middle.category == 0);
+        let tighter = Columns::fit(56, 14, 40);
+        assert!(tighter.date && !tighter.minutes);
+        // Narrow: the title keeps at least 24 columns before any other column.
+        let narrow = Columns::fit(38, 14, 60);
+        assert!(narrow.title >= 24 && !narrow.date);
     }
 }
