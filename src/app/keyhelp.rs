@@ -93,6 +93,11 @@ pub const KEYS: &[KeyHelp] = {
 pub const PREVIEW_HINTS: &[(&str, &str)] =
     &[("Enter", "read"), ("r", "related"), ("m", "bookmark")];
 
+/// Status-line hints over the table of contents (its footer says the same).
+pub const TOC_HINTS: &[(&str, &str)] = &[("↑↓", "move"), ("Enter", "jump"), ("Esc", "close")];
+/// Status-line hints over the help.
+pub const HELP_HINTS: &[(&str, &str)] = &[("↑↓", "scroll"), ("? Esc", "close")];
+
 /// Short key hints for the status line in a mode, most useful first.
 pub fn hints(mode: Mode, finding: bool) -> &'static [(&'static str, &'static str)] {
     match mode {

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::View;
 use super::help;
 use super::text::{clean, fit, fit_tail, width};
-use crate::app::state::{FindState, Mode, Screen};
+use crate::app::state::{FindState, Mode, Overlay, Screen};
 
 /// Draws the status line into a one-row `area`.
 pub fn render(view: &View, frame: &mut Frame, area: Rect) {
@@ -60,7 +60,13 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
         }
         spans
     } else {
-        hint_spans(view, help::hints(app.mode(), false), left_room)
+        // Over an overlay, the same words as its footer.
+        let hints = match &app.overlay {
+            Some(Overlay::Toc { .. }) => help::TOC_HINTS,
+            Some(Overlay::Help { .. }) => help::HELP_HINTS,
+            _ => help::hints(app.mode(), false),
+        };
+        hint_spans(view, hints, left_room)
     };
     let mut spans = vec![Span::raw(" ")];
     spans.extend(left);
