@@ -468,6 +468,70 @@ pub enum Target {
     /// Link `index` of the open article (an index into `Document::links`, so link `[index +
     /// 1]`): its text or its marker in the reader's text.
     Link { index: usize },
+    /// A filter chip on the search line: the index of its filter in `FacetPane::active`
+    /// (in its order), or `None` for the chip that stands for every active filter.
+    Chip { filter: Option<usize> },
+}
+
+/// One filter chip as drawn on the search line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chip {
+    /// `[role: data-analyst ×]`, or `[3 filters ×]` when the chips do not fit.
+    pub text: String,
+    /// Where it is drawn.
+    pub rect: Rect,
+    /// The filter a click removes (its index in `FacetPane::active`); `None` removes them all.
+    pub filter: Option<usize>,
+}
+
+/// The `x clears` hint drawn after the chips.
+pub const CHIPS_HINT: &str = "  x clears ";
+
+/// The active filters' chips, right-aligned on the search line `line`, in at most half of it:
+/// one chip each when they fit, else one chip counting them.
+pub fn filter_chips(app: &App, line: Rect) -> Vec<Chip> {
+    let active = &app.facets.active;
+    if active.is_empty() {
+        return Vec::new();
+    }
+    let room = usize::from(line.width) / 2;
+    let hint = unicode_width::UnicodeWidthStr::width(CHIPS_HINT);
+    let each: Vec<(String, Option<usize>)> = active
+        .iter()
+        .enumerate()
+        .map(|(i, (facet, value))| {
+            let text = format!("[{}: {} ×]", sanitize::line(facet), sanitize::line(value));
+            (text, Some(i))
+        })
+        .collect();
+    let w = |t: &str| unicode_width::UnicodeWidthStr::width(t);
+    let total = each.iter().map(|(t, _)| w(t)).sum::<usize>() + each.len() - 1 + hint;
+    let chips = if total <= room {
+        each
+    } else {
+        let n = active.len();
+        vec![(
+            format!("[{n} filter{} ×]", if n == 1 { "" } else { "s" }),
+            None,
+        )]
+    };
+    let used = chips.iter().map(|(t, _)| w(t)).sum::<usize>() + chips.len() - 1 + hint;
+    let mut x = usize::from(line.right()).saturating_sub(used);
+    chips
+        .into_iter()
+        .map(|(text, filter)| {
+            let width = w(&text);
+            let rect = Rect::new(
+                u16::try_from(x).unwrap_or(u16::MAX),
+                line.y,
+                u16::try_from(width).unwrap_or(u16::MAX),
+                1,
+            )
+            .intersection(line);
+            x += width + 1;
+            Chip { text, rect, filter }
+        })
+        .collect()
 }
 
 /// What is drawn at (`column`, `row`), 0-based, in `area` (the whole terminal), if it is
@@ -485,6 +549,14 @@ pub fn target_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Target>
         return reader_target(pane, screen.body, at);
     }
     let panes = library(app, screen.body);
+    if let Some(chip) = filter_chips(app, panes.search)
+        .into_iter()
+        .find(|c| c.rect.contains(at))
+    {
+        return Some(Target::Chip {
+            filter: chip.filter,
+        });
+    }
     if let Some(pane) = panes.list {
         let list = article_list(app, pane);
         let rows = Rect {

@@ -510,6 +510,18 @@ fn click(app: &mut App, column: u16, row: u16, fx: &mut Vec<Effect>) {
         // A link is acted on at once, as its number key does: the text shows no selection
         // for a first click to set.
         Target::Link { index } => follow_link(app, index + 1, fx),
+        // A chip's × is the chip: a click removes that filter (the counting chip, all).
+        Target::Chip { filter } => {
+            match filter {
+                Some(i) => {
+                    if let Some(f) = app.facets.active.iter().nth(i).cloned() {
+                        app.facets.active.remove(&f);
+                    }
+                }
+                None => app.facets.active.clear(),
+            }
+            refresh_list(app);
+        }
     }
 }
 

@@ -42,13 +42,17 @@ fn search_line(view: &View, frame: &mut Frame, area: Rect) {
     let app = view.app;
     let typing = app.mode() == Mode::TextInput;
     let room = usize::from(area.width);
-    let chips = chips(view, room / 2);
+    let chips = geometry::filter_chips(app, area);
+    // From the first chip to the right edge: the chips and the `x clears` hint.
+    let chips_width = chips
+        .first()
+        .map_or(0, |c| usize::from(area.right().saturating_sub(c.rect.x)));
     let pending = if app.search.pending {
         "  searching…"
     } else {
         ""
     };
-    let query_room = room.saturating_sub(3 + width(pending) + chips_width(&chips) + 2);
+    let query_room = room.saturating_sub(3 + width(pending) + chips_width + 2);
     let query = fit_tail(&clean(&app.search.input), query_room).into_owned();
     let mut left = vec![Span::styled(" / ", s.key)];
     let query_width = width(&query);
@@ -65,51 +69,27 @@ fn search_line(view: &View, frame: &mut Frame, area: Rect) {
     }
     left.push(Span::styled(pending, s.dim));
     frame.render_widget(Paragraph::new(Line::from(left)), area);
-    frame.render_widget(Paragraph::new(Line::from(chips).right_aligned()), area);
+    // The chips where geometry places them, so a click lands on the one drawn.
+    for chip in &chips {
+        frame.render_widget(
+            Paragraph::new(Span::styled(chip.text.clone(), s.chip)),
+            chip.rect,
+        );
+    }
+    if let Some(last) = chips.last() {
+        let x = last.rect.right();
+        let hint = Rect::new(x, area.y, area.right().saturating_sub(x), 1);
+        let spans = vec![
+            Span::raw("  "),
+            Span::styled("x", s.key),
+            Span::styled(" clears ", s.dim),
+        ];
+        frame.render_widget(Paragraph::new(Line::from(spans)), hint);
+    }
     if typing {
         let x = area.x + u16::try_from(3 + query_width).unwrap_or(u16::MAX);
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     }
-}
-
-/// Active filters as `[role: data-analyst ×]` chips and an `x clears` hint, in `room`
-/// columns; a count of filters when the chips do not fit.
-fn chips(view: &View, room: usize) -> Vec<Span<'static>> {
-    let s = &view.styles;
-    let active = &view.app.facets.active;
-    if active.is_empty() {
-        return Vec::new();
-    }
-    let hint = [
-        Span::raw("  "),
-        Span::styled("x", s.key),
-        Span::styled(" clears ", s.dim),
-    ];
-    let mut full: Vec<Span<'static>> = Vec::new();
-    for (facet, value) in active {
-        if !full.is_empty() {
-            full.push(Span::raw(" "));
-        }
-        full.push(Span::styled(
-            format!("[{}: {} ×]", clean(facet), clean(value)),
-            s.chip,
-        ));
-    }
-    full.extend(hint.clone());
-    if chips_width(&full) <= room {
-        return full;
-    }
-    let n = active.len();
-    let mut short = vec![Span::styled(
-        format!("[{n} filter{} ×]", if n == 1 { "" } else { "s" }),
-        s.chip,
-    )];
-    short.extend(hint);
-    short
-}
-
-fn chips_width(spans: &[Span]) -> usize {
-    spans.iter().map(Span::width).sum()
 }
 
 /// Which metadata columns fit beside the titles, and how wide they are.

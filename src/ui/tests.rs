@@ -651,8 +651,9 @@ fn every_clickable_cell_is_on_the_row_that_shows_its_entry() {
                             other => panic!("{other:?}"),
                         },
                         // Links are checked cell by cell in
-                        // `every_drawn_link_cell_and_only_those_follow_their_link`.
-                        Target::Link { .. } => continue,
+                        // `every_drawn_link_cell_and_only_those_follow_their_link`, chips in
+                        // `clicking_a_filter_chip_removes_that_filter`.
+                        Target::Link { .. } | Target::Chip { .. } => continue,
                     };
                     // Six characters survive the narrowest columns (titles are cut with an ellipsis).
                     let prefix: String = label.chars().take(6).collect();
@@ -1079,4 +1080,48 @@ fn the_list_and_the_reader_show_the_same_progress() {
         list.contains(&percent),
         "reader says {percent}; list:\n{list}"
     );
+}
+
+#[test]
+fn clicking_a_filter_chip_removes_that_filter() {
+    for (w, h) in [(60, 20), (80, 24), (200, 60)] {
+        let mut app = app_after(w, h, false, &[]);
+        app.facets
+            .active
+            .insert(("role".into(), "data-analyst".into()));
+        app.facets
+            .active
+            .insert(("intent".into(), "interview".into()));
+        crate::app::update::refresh_list(&mut app);
+        let narrowed = app.list.visible.len();
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        let search = crate::app::geometry::library(
+            &app,
+            crate::app::geometry::screen(&app, area).unwrap().body,
+        )
+        .search;
+        let chips = crate::app::geometry::filter_chips(&app, search);
+        let drawn = format!("{:?}", draw(&app, w, h).backend());
+        for chip in &chips {
+            assert!(
+                drawn.contains(&chip.text),
+                "{w}x{h}: {} not drawn",
+                chip.text
+            );
+        }
+        // Click the middle of the first chip.
+        let first = &chips[0];
+        update_now(
+            &mut app,
+            Action::Click {
+                column: first.rect.x + first.rect.width / 2,
+                row: first.rect.y,
+            },
+        );
+        match first.filter {
+            Some(_) => assert_eq!(app.facets.active.len(), 1, "{w}x{h}"),
+            None => assert!(app.facets.active.is_empty(), "{w}x{h}"),
+        }
+        assert!(app.list.visible.len() >= narrowed);
+    }
 }
