@@ -243,11 +243,25 @@ fn empty_list(view: &View, frame: &mut Frame, area: Rect) {
     let filters = app.facets.active.len();
     let mut lines = Vec::new();
     if app.library.is_empty() {
-        lines.push(Line::styled("This library has no articles.", s.bold));
-        lines.push(Line::styled(
-            "Run careerhub check to see why files were skipped.",
-            s.dim,
-        ));
+        // Say why: nothing there to read, or files that could not be read.
+        let skipped = app.library.skipped();
+        if skipped == 0 {
+            lines.push(Line::styled("No articles in this folder.", s.bold));
+            lines.push(Line::styled(
+                "careerhub reads .md, .markdown and .mdx files, in subfolders too.",
+                s.dim,
+            ));
+        } else {
+            let files = if skipped == 1 { "file" } else { "files" };
+            lines.push(Line::styled(
+                format!("{skipped} {files} could not be read, so there is nothing to show."),
+                s.bold,
+            ));
+            lines.push(Line::styled(
+                "Run careerhub check to see why they were skipped.",
+                s.dim,
+            ));
+        }
     } else {
         let what = match (query.is_empty(), filters) {
             (false, 0) => format!("No articles match “{query}”."),

@@ -1125,3 +1125,13 @@ fn clicking_a_filter_chip_removes_that_filter() {
         assert!(app.list.visible.len() >= narrowed);
     }
 }
+
+#[test]
+fn an_empty_folder_says_so_and_not_that_files_were_skipped() {
+    let library = Library::from_files(Vec::new(), Vec::new(), LoadOptions::default());
+    let mut app = App::new(Arc::new(library), Saved::default(), options(false));
+    update_now(&mut app, Action::Resize(80, 24));
+    let shown = format!("{:?}", draw(&app, 80, 24).backend());
+    assert!(shown.contains("No articles in this folder."), "{shown}");
+    assert!(!shown.contains("skipped"), "{shown}");
+}
