@@ -16,7 +16,7 @@ use crate::content::library::tests::article_file;
 use crate::content::source::SourceFile;
 use crate::content::{Library, LoadOptions};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (140, 40)];
+const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (140, 40), (200, 60)];
 
 /// An article with headings, a list, a table, a quote, code, and internal and external links.
 fn guide_file() -> SourceFile {
@@ -712,7 +712,7 @@ fn clicking_a_drawn_link_marker_follows_that_link() {
         ("[2]", "data-analyst-interview"),
         ("[12]", "data-analyst-interview"),
     ];
-    for (w, h) in SIZES {
+    for (w, h) in [(80, 24), (140, 40), (200, 60)] {
         for (marker, slug) in internal {
             let (mut app, (x, y)) = scrolled_to(w, h, marker);
             let from = app.reader.as_ref().map(|r| r.scroll);
@@ -744,7 +744,7 @@ fn clicking_a_drawn_link_marker_follows_that_link() {
 
 #[test]
 fn clicking_drawn_link_text_follows_that_link() {
-    for (w, h) in SIZES {
+    for (w, h) in [(80, 24), (140, 40), (200, 60)] {
         let (mut app, cell) = scrolled_to(w, h, "SQL skills every");
         click_fx(&mut app, cell);
         assert_eq!(reading_slug(&app).as_deref(), Some("sql-skills"), "{w}×{h}");
