@@ -95,8 +95,8 @@ pub const PREVIEW_HINTS: &[(&str, &str)] =
 
 /// Status-line hints over the table of contents (its footer says the same).
 pub const TOC_HINTS: &[(&str, &str)] = &[("↑↓", "move"), ("Enter", "jump"), ("Esc", "close")];
-/// Status-line hints over the help.
-pub const HELP_HINTS: &[(&str, &str)] = &[("↑↓", "scroll"), ("? Esc", "close")];
+/// Status-line hints over the help, closing first; scrolling only where it scrolls.
+pub const HELP_HINTS: &[(&str, &str)] = &[("? Esc", "close"), ("↑↓", "scroll")];
 
 /// Short key hints for the status line in a mode, most useful first.
 pub fn hints(mode: Mode, finding: bool) -> &'static [(&'static str, &'static str)] {

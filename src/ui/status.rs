@@ -63,7 +63,10 @@ pub fn render(view: &View, frame: &mut Frame, area: Rect) {
         // Over an overlay, the same words as its footer.
         let hints = match &app.overlay {
             Some(Overlay::Toc { .. }) => help::TOC_HINTS,
-            Some(Overlay::Help { .. }) => help::HELP_HINTS,
+            Some(Overlay::Help { .. }) => {
+                let scrolls = crate::app::geometry::help_box(frame.area()).max_scroll > 0;
+                &help::HELP_HINTS[..if scrolls { 2 } else { 1 }]
+            }
             _ => help::hints(app.mode(), false),
         };
         hint_spans(view, hints, left_room)
