@@ -1148,9 +1148,20 @@ impl Tokenizer<'_> {
             ..SpanStyle::default()
         };
         let mark = span(STRIKE_MARK, style);
+        // Nothing struck on this line (the text ended in a break): a mark of its own.
+        if let Err(mark) = self.attach_to_last_word(mark) {
+            let mut word = Word::default();
+            word.push(mark);
+            self.tokens.push(Token::Word(word));
+        }
+    }
+
+    /// Appends `piece` to the word being built, else to the last word of the current line, so
+    /// a mark never wraps onto a line of its own; gives it back when the line has no word.
+    fn attach_to_last_word(&mut self, piece: LayoutSpan) -> Result<(), LayoutSpan> {
         if !self.word.pieces.is_empty() {
-            self.word.push(mark);
-            return;
+            self.word.push(piece);
+            return Ok(());
         }
         let last_word = self
             .tokens
@@ -1162,13 +1173,11 @@ impl Tokenizer<'_> {
                 _ => None,
             });
         match last_word {
-            Some(word) => word.push(mark),
-            // Nothing struck on this line (the text ended in a break): a mark of its own.
-            None => {
-                let mut word = Word::default();
-                word.push(mark);
-                self.tokens.push(Token::Word(word));
+            Some(word) => {
+                word.push(piece);
+                Ok(())
             }
+            None => Err(piece),
         }
     }
 
@@ -1183,22 +1192,8 @@ impl Tokenizer<'_> {
             ..SpanStyle::default()
         };
         let marker = link_span(format!(" [{}]", i + 1), style, i);
-        if !self.word.pieces.is_empty() {
-            self.word.push(marker);
-            return;
-        }
-        let last_word = self
-            .tokens
-            .iter_mut()
-            .rev()
-            .take_while(|t| !matches!(t, Token::Break))
-            .find_map(|t| match t {
-                Token::Word(w) => Some(w),
-                _ => None,
-            });
-        if let Some(word) = last_word {
-            word.push(marker);
-        }
+        // A link with no text on this line keeps no marker here (the Links list has it).
+        let _ = self.attach_to_last_word(marker);
     }
 }
 

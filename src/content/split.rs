@@ -103,17 +103,7 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<(String, Option<Problem>), Pro
 /// is body. Frontmatter that is never closed is a warning, and the file is read as body.
 /// Only frontmatter over [`MAX_FRONTMATTER_BYTES`] is an error.
 pub fn split<'a>(path: &str, text: &'a str) -> Result<(Split<'a>, Option<Problem>), Problem> {
-    let no_frontmatter = |warning| {
-        Ok((
-            Split {
-                frontmatter: None,
-                frontmatter_line: 1,
-                body: text,
-                body_line: 1,
-            },
-            warning,
-        ))
-    };
+    let no_frontmatter = |warning| Ok((body_only(text), warning));
     let too_big = |line| {
         Problem::error(
             path,
@@ -245,18 +235,23 @@ fn split_json<'a>(
         }
     }
     Ok((
-        Split {
-            frontmatter: None,
-            frontmatter_line: 1,
-            body: text,
-            body_line: 1,
-        },
+        body_only(text),
         Some(Problem::warning(
             path,
             line,
             "a JSON frontmatter object opens here and is never closed: the file is read as Markdown",
         )),
     ))
+}
+
+/// A file read as body only, from its first line.
+fn body_only(text: &str) -> Split<'_> {
+    Split {
+        frontmatter: None,
+        frontmatter_line: 1,
+        body: text,
+        body_line: 1,
+    }
 }
 
 /// A link listed under the body's `## Related articles` heading.

@@ -22,11 +22,6 @@ impl ProxyFrom {
     pub fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|net| net.contains(&ip))
     }
-
-    /// Whether any network is listed.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl FromStr for ProxyFrom {
