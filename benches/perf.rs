@@ -9,20 +9,35 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use careerhub::app::{Action, App, AppOptions, Saved, update_now};
+use careerhub::content::load::parse;
+use careerhub::content::load::source::Source;
+use careerhub::content::render::{document, layout};
 use careerhub::content::search::{Query, Searcher};
-use careerhub::content::source::Source;
-use careerhub::content::{Library, LoadOptions, document, layout, parse, synth};
+use careerhub::content::{Index, LoadOptions, Loader, synth};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const QUERY: &str = "remote job";
 
+/// The bench's own cache folder, away from the user's; child processes get it through
+/// `XDG_CACHE_HOME`.
+fn bench_cache() -> PathBuf {
+    std::env::temp_dir().join("careerhub-bench/cache")
+}
+
+/// Loads a folder as the binary does, with the bench's cache folder.
+fn load_dir(dir: &Path) -> Index {
+    Loader::new(Source::Dir(dir.to_path_buf()), LoadOptions::default())
+        .with_cache_dir(Some(bench_cache()))
+        .load()
+        .unwrap()
+}
+
 fn main() {
     let work = std::env::temp_dir().join("careerhub-bench");
     std::fs::create_dir_all(&work).unwrap();
     // Keep the index cache of the bench away from the user's.
-    let cache = work.join("cache");
-    unsafe { std::env::set_var("XDG_CACHE_HOME", &cache) };
+    let cache = bench_cache();
     println!("| measure | size | figure |\n|---|---|---|");
     // Processes first, while this one is small: spawning from a process holding a big
     // library costs tens of milliseconds of page-table copying that are not careerhub's.
@@ -31,14 +46,11 @@ fn main() {
     for n in [1_000, 10_000] {
         let dir = synthetic_dir(&work, n);
         let _ = std::fs::remove_dir_all(&cache);
-        let cold =
-            time(|| Library::load(&Source::Dir(dir.clone()), LoadOptions::default()).unwrap());
-        let warm = median(7, || {
-            time(|| Library::load(&Source::Dir(dir.clone()), LoadOptions::default()).unwrap())
-        });
+        let cold = time(|| load_dir(&dir));
+        let warm = median(7, || time(|| load_dir(&dir)));
         row("load + index, cold (no cache)", n, ms(cold));
         row("load + index, unchanged (index cache)", n, ms(warm));
-        let lib = Library::load(&Source::Dir(dir.clone()), LoadOptions::default()).unwrap();
+        let lib = load_dir(&dir);
         search_rows(&lib, n);
         if n == 10_000 {
             open_and_draw_rows(&lib);
@@ -49,7 +61,7 @@ fn main() {
     }
     let files = synth::library_with_bodies(100_000, 42, 1..3);
     let t = Instant::now();
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     row(
         "load + index from memory, 1–3 KB bodies",
         100_000,
@@ -63,7 +75,7 @@ fn main() {
 /// once under the bench folder. In process, as `careerhub --content DIR list` loads it.
 fn disk_100k_rows(work: &Path, cache: &Path) {
     let dir = synthetic_dir(work, 100_000);
-    let load = || Library::load(&Source::Dir(dir.clone()), LoadOptions::default()).unwrap();
+    let load = || load_dir(&dir);
     let _ = std::fs::remove_dir_all(cache);
     drop(load()); // a first pass puts the files in the OS page cache, as for the 10k figures
     let _ = std::fs::remove_dir_all(cache);
@@ -83,9 +95,14 @@ fn disk_100k_rows(work: &Path, cache: &Path) {
 
 /// What the UI thread does when search results arrive: the visible list and the facet counts
 /// over every hit (here all 100k, the worst case), with one facet filter active.
-fn refresh_row(lib: Library) {
+fn refresh_row(lib: Index) {
     let lib = Arc::new(lib);
-    let mut app = App::new(lib.clone(), Saved::default(), AppOptions::default());
+    let mut app = App::new(
+        lib.clone(),
+        Source::Embedded,
+        Saved::default(),
+        AppOptions::default(),
+    );
     let (name, value) = lib.facet_pair(0);
     app.facets
         .active
@@ -133,7 +150,7 @@ fn synthetic_dir(work: &Path, n: usize) -> PathBuf {
 }
 
 /// Typing QUERY one character at a time, as the worker sees it: one searcher that narrows.
-fn search_rows(lib: &Library, n: usize) {
+fn search_rows(lib: &Index, n: usize) {
     let mut samples = Vec::new();
     for _ in 0..10 {
         let mut searcher = Searcher::default();
@@ -155,7 +172,7 @@ fn search_rows(lib: &Library, n: usize) {
     );
 }
 
-fn open_and_draw_rows(lib: &Library) {
+fn open_and_draw_rows(lib: &Index) {
     // The largest synthetic article is seed-sized (about 18 KB).
     let article = lib.articles().iter().max_by_key(|a| a.words).unwrap();
     let source = Source::Dir(std::env::temp_dir().join("careerhub-bench/synth-10000"));
@@ -173,9 +190,15 @@ fn open_and_draw_rows(lib: &Library) {
         "1",
         ms(open),
     );
-    let lib = Arc::new(Library::load(&source, LoadOptions::default()).unwrap());
+    let lib = Arc::new(
+        Loader::new(source.clone(), LoadOptions::default())
+            .with_cache_dir(Some(bench_cache()))
+            .load()
+            .unwrap(),
+    );
     let mut app = App::new(
         lib.clone(),
+        source,
         Saved::default(),
         AppOptions {
             color: true,
@@ -255,6 +278,7 @@ fn first_frame(args: &[&str]) -> (Duration, u64) {
     std::fs::create_dir_all(&home).unwrap();
     cmd.cwd(&home);
     cmd.env("HOME", &home);
+    cmd.env("XDG_CACHE_HOME", bench_cache());
     let start = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).unwrap();
     let mut reader = pair.master.try_clone_reader().unwrap();
@@ -319,7 +343,7 @@ fn fzf_rows(work: &Path) {
         .unwrap_or("?")
         .to_owned();
     let dir = synthetic_dir(work, 10_000);
-    let lib = Library::load(&Source::Dir(dir), LoadOptions::default()).unwrap();
+    let lib = load_dir(&dir);
     let lines: String = lib
         .articles()
         .iter()
@@ -344,6 +368,7 @@ fn fzf_rows(work: &Path) {
     let ours_process = median(5, || {
         time(|| {
             std::process::Command::new(env!("CARGO_BIN_EXE_careerhub"))
+                .env("XDG_CACHE_HOME", bench_cache())
                 .arg("--content")
                 .arg(&dir)
                 .args(["search", QUERY])

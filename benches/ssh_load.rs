@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use careerhub::content::source::Source;
-use careerhub::content::{Library, LoadOptions};
+use careerhub::content::load::source::Source;
+use careerhub::content::{LoadOptions, Loader};
 use careerhub::term::ssh::{ServeArgs, Server, hostkey};
 use russh::{ChannelMsg, client};
 
@@ -46,7 +46,11 @@ async fn server() {
     let sessions = env_number("SESSIONS", 200);
     let dir = tempfile::tempdir().expect("tempdir");
     let (key, _) = hostkey::load_or_create(&dir.path().join("host_key")).expect("host key");
-    let library = Arc::new(Library::load(&Source::Embedded, LoadOptions::default()).unwrap());
+    let library = Arc::new(
+        Loader::new(Source::Embedded, LoadOptions::default())
+            .load()
+            .unwrap(),
+    );
     let cap = (sessions * 2).to_string();
     // Every client comes from 127.0.0.1, and one source may hold an eighth of the logins in
     // progress: make room for all of them at once.
@@ -64,7 +68,9 @@ async fn server() {
         "off",
     ])
     .expect("flags");
-    let server = Server::bind(library, &args, key).await.expect("bind");
+    let server = Server::bind(library, Source::Embedded, &args, key)
+        .await
+        .expect("bind");
     let addr = server.local_addr().expect("addr");
     let shutdown = server.shutdown_handle();
     let task = tokio::spawn(server.run());

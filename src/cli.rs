@@ -11,14 +11,14 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::app::Theme;
-use crate::content::cache::SnapshotWriter;
-use crate::content::document::{Block, Document, Inline};
-use crate::content::layout::{self, Layout, SpanStyle};
-use crate::content::library::{Article, Related};
-use crate::content::sanitize;
+use crate::content::load::cache::SnapshotWriter;
+use crate::content::load::source::Source;
+use crate::content::render::document::{Block, Document, Inline};
+use crate::content::render::layout::{self, Layout, SpanStyle};
+use crate::content::render::sanitize;
 use crate::content::search::{Hit, Query, Searcher, title_positions};
-use crate::content::source::Source;
-use crate::content::{Library, LoadOptions, Problem};
+use crate::content::{Article, index::Related};
+use crate::content::{Bodies, Index, LoadOptions, Loader, Problem};
 
 /// Default width of `read` when stdout is not a terminal.
 const DEFAULT_WIDTH: u16 = 80;
@@ -63,6 +63,11 @@ impl GlobalArgs {
             drafts: self.drafts,
             archived: self.archived,
         }
+    }
+
+    /// The loader for these flags with `options`, keeping its caches in the XDG cache folder.
+    pub fn loader(&self, options: LoadOptions) -> Loader {
+        Loader::new(self.source(), options).with_cache_dir(crate::xdg::cache_dir())
     }
 }
 
@@ -158,17 +163,23 @@ impl CliError {
 type CliResult = Result<u8, CliError>;
 
 /// Loads the library named by the global flags.
-pub fn load(global: &GlobalArgs, options: LoadOptions) -> Result<Library, CliError> {
-    Library::load(&global.source(), options).map_err(|e| CliError::usage(e.to_string()))
+pub fn load(global: &GlobalArgs, options: LoadOptions) -> Result<Index, CliError> {
+    global
+        .loader(options)
+        .load()
+        .map_err(|e| CliError::usage(e.to_string()))
 }
 
 /// Like [`load`], leaving the snapshot for the caller to write (see
-/// [`Library::load_deferred`]).
+/// [`Loader::load_deferred`]).
 pub fn load_deferred(
     global: &GlobalArgs,
     options: LoadOptions,
-) -> Result<(Library, Option<SnapshotWriter>), CliError> {
-    Library::load_deferred(&global.source(), options).map_err(|e| CliError::usage(e.to_string()))
+) -> Result<(Index, Option<SnapshotWriter>), CliError> {
+    global
+        .loader(options)
+        .load_deferred()
+        .map_err(|e| CliError::usage(e.to_string()))
 }
 
 /// Runs one non-interactive command, writing to `out` and notes to `err`; returns the exit code.
@@ -191,9 +202,9 @@ pub fn run(
             clap_mangen::Man::new(cmd).render(out).map_err(io_error)?;
             Ok(0)
         }
-        Command::Read { slug, width } => {
-            with_library(global, err, |lib, _| read(lib, slug, *width, out))
-        }
+        Command::Read { slug, width } => with_library(global, err, |lib, _| {
+            read(lib, &mut Bodies::new(global.source()), slug, *width, out)
+        }),
         Command::List {
             role,
             intent,
@@ -258,7 +269,7 @@ pub fn run(
 fn with_library(
     global: &GlobalArgs,
     err: &mut dyn Write,
-    command: impl FnOnce(&Library, &mut dyn Write) -> CliResult,
+    command: impl FnOnce(&Index, &mut dyn Write) -> CliResult,
 ) -> CliResult {
     let lib = load(global, global.load_options())?;
     let result = command(&lib, err);
@@ -273,7 +284,7 @@ fn with_library(
 
 /// Says on stderr that nothing matched (stdout stays empty and the exit code 0, so scripts
 /// are unaffected), and what there is to match.
-fn nothing_matches(lib: &Library, global: &GlobalArgs, what: &str, err: &mut dyn Write) {
+fn nothing_matches(lib: &Index, global: &GlobalArgs, what: &str, err: &mut dyn Write) {
     if lib.is_empty() {
         let place = global.content.as_ref().map_or_else(
             || "the built-in library".to_owned(),
@@ -382,7 +393,7 @@ fn io_error(e: io::Error) -> CliError {
 
 /// Tells on stderr how many files were skipped and how many loaded with warnings, so scripts
 /// see partial results are partial.
-fn skipped_note(lib: &Library, err: &mut dyn Write) {
+fn skipped_note(lib: &Index, err: &mut dyn Write) {
     let files = |n: usize| if n == 1 { "file" } else { "files" };
     let mut parts = Vec::new();
     let n = lib.skipped();
@@ -409,7 +420,7 @@ fn skipped_note(lib: &Library, err: &mut dyn Write) {
     }
 }
 
-fn find<'a>(lib: &'a Library, slug: &str) -> Result<&'a Article, CliError> {
+fn find<'a>(lib: &'a Index, slug: &str) -> Result<&'a Article, CliError> {
     lib.by_slug(slug).ok_or_else(|| {
         let shown = sanitize::line(slug);
         CliError::usage(format!("no article with slug `{shown}`: run `careerhub list` or `careerhub search {shown}` to find one"))
@@ -434,7 +445,7 @@ struct ArticleJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     positions: Option<&'a [usize]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    kind: Option<crate::content::library::RelatedKind>,
+    kind: Option<crate::content::index::RelatedKind>,
 }
 
 impl<'a> ArticleJson<'a> {
@@ -494,7 +505,7 @@ fn list(articles: &[&Article], json: bool, out: &mut dyn Write) -> io::Result<u8
     Ok(0)
 }
 
-fn search(lib: &Library, hits: &[Hit], json: bool, out: &mut dyn Write) -> io::Result<u8> {
+fn search(lib: &Index, hits: &[Hit], json: bool, out: &mut dyn Write) -> io::Result<u8> {
     if json {
         let rows: Vec<ArticleJson> = hits
             .iter()
@@ -512,7 +523,7 @@ fn search(lib: &Library, hits: &[Hit], json: bool, out: &mut dyn Write) -> io::R
     Ok(0)
 }
 
-fn related(lib: &Library, related: &[Related], json: bool, out: &mut dyn Write) -> io::Result<u8> {
+fn related(lib: &Index, related: &[Related], json: bool, out: &mut dyn Write) -> io::Result<u8> {
     if json {
         let rows: Vec<ArticleJson> = related
             .iter()
@@ -529,7 +540,7 @@ fn related(lib: &Library, related: &[Related], json: bool, out: &mut dyn Write) 
     Ok(0)
 }
 
-fn facets(lib: &Library, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+fn facets(lib: &Index, json: bool, out: &mut dyn Write) -> io::Result<u8> {
     let counts = lib.facet_counts(lib.by_date());
     if json {
         let map: serde_json::Map<String, serde_json::Value> = counts
@@ -553,12 +564,20 @@ fn facets(lib: &Library, json: bool, out: &mut dyn Write) -> io::Result<u8> {
     Ok(0)
 }
 
-fn read(lib: &Library, slug: &str, width: Option<u16>, out: &mut dyn Write) -> CliResult {
+fn read(
+    lib: &Index,
+    bodies: &mut Bodies,
+    slug: &str,
+    width: Option<u16>,
+    out: &mut dyn Write,
+) -> CliResult {
     let article = find(lib, slug)?;
-    let doc = lib.document(article.id).map_err(|problem| CliError {
-        code: 1,
-        message: format!("cannot show the article: {problem}; run `careerhub check`"),
-    })?;
+    let doc = bodies
+        .document(lib, article.id)
+        .map_err(|problem| CliError {
+            code: 1,
+            message: format!("cannot show the article: {problem}; run `careerhub check`"),
+        })?;
     let tty = io::stdout().is_terminal();
     let width = width.unwrap_or_else(|| {
         if tty {
@@ -670,7 +689,7 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
         },
     )?;
     let mut problems: Vec<Problem> = lib.problems().to_vec();
-    problems.extend(lib.check_bodies());
+    problems.extend(Bodies::new(global.source()).check(&lib));
     problems.extend(lib.unresolved_related());
     problems.extend(lib.canonical_outliers());
     problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

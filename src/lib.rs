@@ -16,6 +16,7 @@
 pub mod app;
 pub mod cli;
 pub mod content;
+pub mod os;
 pub mod store;
 pub mod term;
 pub mod ui;

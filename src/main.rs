@@ -66,6 +66,8 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
     drop(notice);
     let (library, snapshot) = loaded?;
     let library = Arc::new(library);
+    // Parsing a big folder freed tens of megabytes that glibc would keep for the session.
+    careerhub::os::release_freed_memory();
     // Written beside the reader; waited for when this function returns.
     let _snapshot = snapshot.map(|s| s.spawn(library.clone()));
     let store = Store::default_location();
@@ -75,7 +77,7 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         can_open_browser: true,
     };
-    let mut app = App::new(library, saved, options);
+    let mut app = App::new(library, args.global.source(), saved, options);
     app.message = warning;
     term::local::run(app, store).map_err(|e| cli::CliError {
         code: 1,

@@ -15,3 +15,8 @@ pub fn careerhub_dir(var: &str, fallback: &str) -> Option<PathBuf> {
         })?;
     Some(base.join("careerhub"))
 }
+
+/// The cache folder: `$XDG_CACHE_HOME/careerhub`, else `$HOME/.cache/careerhub`.
+pub fn cache_dir() -> Option<PathBuf> {
+    careerhub_dir("XDG_CACHE_HOME", ".cache")
+}

@@ -2,11 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use careerhub::content::document::Block;
-use careerhub::content::layout;
-use careerhub::content::source::Source;
+use careerhub::content::load::source::Source;
+use careerhub::content::render::document::Block;
+use careerhub::content::render::layout;
 use careerhub::content::taxonomy::{CATEGORIES, INTENTS, ROLES};
-use careerhub::content::{Library, LoadOptions};
+use careerhub::content::{Bodies, Index, LoadOptions, Loader};
 
 /// Related links that knowingly point outside the library, as real exports do.
 const KNOWN_EXTERNAL: &[&str] = &[
@@ -14,14 +14,15 @@ const KNOWN_EXTERNAL: &[&str] = &[
     "personal-branding-for-introverts",
 ];
 
-fn everything() -> Library {
-    Library::load(
-        &Source::Embedded,
+fn everything() -> Index {
+    Loader::new(
+        Source::Embedded,
         LoadOptions {
             drafts: true,
             archived: true,
         },
     )
+    .load()
     .unwrap()
 }
 
@@ -162,10 +163,11 @@ fn exercises_every_shape_of_the_format() {
     assert!(with("&nbsp;") >= 10);
     assert!(with("<p id=\"\">\u{200d}</p>") >= 10);
     assert!(with("📌") >= 10);
+    let mut bodies = Bodies::new(Source::Embedded);
     let images = lib
         .articles()
         .iter()
-        .filter_map(|a| lib.document(a.id).ok())
+        .filter_map(|a| bodies.document(&lib, a.id).ok())
         .flat_map(|d| d.blocks.clone())
         .filter(|b| matches!(b, Block::Image { alt, .. } if !alt.is_empty()))
         .count();
@@ -208,9 +210,10 @@ fn related_links_resolve_or_are_knowingly_external() {
 #[test]
 fn every_article_renders_clean_at_common_widths() {
     let lib = everything();
+    let mut bodies = Bodies::new(Source::Embedded);
     for a in lib.articles() {
-        let doc = lib
-            .document(a.id)
+        let doc = bodies
+            .document(&lib, a.id)
             .unwrap_or_else(|e| panic!("{}: {e}", a.path));
         for width in [60, 80, 120] {
             let text = layout::layout(&doc, width).plain_text();

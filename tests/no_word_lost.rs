@@ -7,10 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use careerhub::content::document::{Block, Document};
-use careerhub::content::layout::{self, Layout};
-use careerhub::content::source::{Source, SourceFile};
-use careerhub::content::{Library, LoadOptions, synth};
+use careerhub::content::load::source::{Source, SourceFile};
+use careerhub::content::render::document::{Block, Document};
+use careerhub::content::render::layout::{self, Layout};
+use careerhub::content::{Bodies, Index, LoadOptions, Loader, load_memory, synth};
 
 const WIDTHS: [u16; 6] = [20, 40, 60, 80, 120, 200];
 
@@ -61,11 +61,19 @@ fn fixtures() -> Vec<SourceFile> {
         .collect()
 }
 
-fn libraries() -> Vec<Library> {
+/// Each library with the bodies to read its articles through.
+fn libraries() -> Vec<(Index, Bodies)> {
+    let memory = |files| {
+        let (index, source) = load_memory(files, Vec::new(), ALL);
+        (index, Bodies::new(source))
+    };
     vec![
-        Library::load(&Source::Embedded, ALL).unwrap(),
-        Library::from_files(synth::library(40, 16), Vec::new(), ALL),
-        Library::from_files(fixtures(), Vec::new(), ALL),
+        (
+            Loader::new(Source::Embedded, ALL).load().unwrap(),
+            Bodies::new(Source::Embedded),
+        ),
+        memory(synth::library(40, 16)),
+        memory(fixtures()),
     ]
 }
 
@@ -153,10 +161,10 @@ fn link_urls(lines: &[String]) -> Vec<String> {
 fn every_word_survives_whole_at_every_width() {
     let mut checked = 0;
     let mut failures = Vec::new();
-    for lib in libraries() {
+    for (lib, mut bodies) in libraries() {
         for article in lib.articles() {
-            let doc = lib
-                .document(article.id)
+            let doc = bodies
+                .document(&lib, article.id)
                 .unwrap_or_else(|e| panic!("{}: {e}", article.path));
             let (wide, wide_links) = body_and_links(&layout::layout(&doc, 1000));
             let reference = words(&wide);

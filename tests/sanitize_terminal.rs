@@ -1,8 +1,8 @@
-//! End to end: hostile text, sanitized by `careerhub::content::sanitize`, drawn by a real
+//! End to end: hostile text, sanitized by `careerhub::content::render::sanitize`, drawn by a real
 //! ratatui terminal into a byte buffer. The bytes are what a terminal emulator would receive,
 //! so this is where an escape sequence or a bidi override would do its damage.
 
-use careerhub::content::sanitize;
+use careerhub::content::render::sanitize;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

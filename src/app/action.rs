@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::content::ArticleId;
-use crate::content::document::Document;
+use crate::content::render::document::Document;
 use crate::content::search::Hit;
 
 /// A change request for [`crate::app::update`]. Keys map to actions in

@@ -16,8 +16,8 @@ use super::state::{
     Screen, WIDE_WIDTH,
 };
 use super::update::{overlay_len, scroll_into_view};
-use crate::content::layout::LayoutLine;
-use crate::content::sanitize;
+use crate::content::render::layout::LayoutLine;
+use crate::content::render::sanitize;
 
 /// Share of the width (after the facet panel) the list takes beside the preview, at least and
 /// at most: between them it takes what its titles and columns need.
@@ -629,8 +629,8 @@ fn overlay_target(app: &App, overlay: &Overlay, area: Rect, at: Position) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::layout::{LayoutSpan, SpanStyle};
-    use crate::content::library::FacetCount;
+    use crate::content::index::FacetCount;
+    use crate::content::render::layout::{LayoutSpan, SpanStyle};
 
     fn pane(sizes: &[usize]) -> FacetPane {
         let counts = sizes

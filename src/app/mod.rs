@@ -19,6 +19,7 @@ pub use action::Action;
 pub use state::{App, AppOptions, Saved, Theme};
 pub use update::{Effect, settle, update};
 
+use crate::content::Bodies;
 use crate::content::search::{Query, Searcher};
 
 /// Applies an action and carries out search and document effects at once, returning the
@@ -26,6 +27,7 @@ use crate::content::search::{Query, Searcher};
 /// For tests and tools that drive the app without a worker thread.
 pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
     let mut searcher = Searcher::default();
+    let mut bodies = Bodies::new(app.source.clone());
     let mut pending = vec![action];
     let mut out = Vec::new();
     while let Some(action) = pending.pop() {
@@ -37,7 +39,7 @@ pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
                     pending.push(Action::SearchDone { generation, hits });
                 }
                 Effect::LoadDocument(id) => {
-                    let result = app.library.document(id).map_err(|p| p.to_string());
+                    let result = bodies.document(&app.library, id).map_err(|p| p.to_string());
                     pending.push(Action::DocumentReady { id, result });
                 }
                 other => out.push(other),

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::document::Document;
-use crate::content::layout::Layout;
-use crate::content::library::{FacetCount, RelatedKind};
+use crate::content::index::{FacetCount, RelatedKind};
+use crate::content::render::document::Document;
+use crate::content::render::layout::Layout;
 use crate::content::search::Hit;
-use crate::content::{ArticleId, Library};
+use crate::content::{ArticleId, Index, Source};
 
 /// Smallest terminal the reader draws in; below it a "terminal too small" message shows.
 pub const MIN_WIDTH: u16 = 40;
@@ -293,7 +293,10 @@ pub struct Saved {
 /// The whole reader.
 #[derive(Debug)]
 pub struct App {
-    pub library: Arc<Library>,
+    pub library: Arc<Index>,
+    /// Where the library's bodies are read from: whatever runs the app builds its
+    /// [`Bodies`](crate::content::Bodies) from it.
+    pub source: Source,
     pub options: AppOptions,
     /// Terminal columns and rows.
     pub size: (u16, u16),
@@ -316,9 +319,9 @@ pub struct App {
 }
 
 impl App {
-    /// A new reader on `library`, with saved state from an earlier session. Shows every
-    /// article until the first search results arrive.
-    pub fn new(library: Arc<Library>, saved: Saved, options: AppOptions) -> App {
+    /// A new reader on `library` (its bodies read from `source`), with saved state from an
+    /// earlier session. Shows every article until the first search results arrive.
+    pub fn new(library: Arc<Index>, source: Source, saved: Saved, options: AppOptions) -> App {
         let results = library
             .by_date()
             .iter()
@@ -330,6 +333,7 @@ impl App {
             .collect();
         let mut app = App {
             library,
+            source,
             options,
             size: (80, 24),
             screen: Screen::Library,

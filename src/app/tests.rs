@@ -8,9 +8,9 @@ use super::geometry;
 use super::keymap::{Input, Key, KeyCode, action_for};
 use super::state::{Focus, Mode, Overlay, RelatedLabel, Screen};
 use super::*;
-use crate::content::library::tests::article_file;
-use crate::content::source::SourceFile;
-use crate::content::{Library, LoadOptions};
+use crate::content::index::tests::article_file;
+use crate::content::load::source::SourceFile;
+use crate::content::{LoadOptions, load_memory};
 
 /// An article with several sections, long enough to scroll.
 fn long_article(slug: &str, related: &[&str]) -> SourceFile {
@@ -63,13 +63,11 @@ fn app() -> App {
             &[],
         ),
     ];
-    let lib = Arc::new(Library::from_files(
-        files,
-        Vec::new(),
-        LoadOptions::default(),
-    ));
+    let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
+    let lib = Arc::new(lib);
     let mut app = App::new(
         lib,
+        source,
         Saved::default(),
         AppOptions {
             color: true,
@@ -292,11 +290,11 @@ fn related_panel_lists_kinds_and_links_then_opens() {
         labels[0],
         (
             "resume".to_string(),
-            RelatedLabel::Kind(crate::content::library::RelatedKind::Explicit)
+            RelatedLabel::Kind(crate::content::index::RelatedKind::Explicit)
         )
     );
     assert!(labels.iter().any(|(s, l)| s == "salary"
-        && *l == RelatedLabel::Kind(crate::content::library::RelatedKind::Backlink)));
+        && *l == RelatedLabel::Kind(crate::content::index::RelatedKind::Backlink)));
     run(&mut app, [Action::Down, Action::Up, Action::Open]);
     assert_eq!(open_slug(&app).as_deref(), Some("resume"));
     assert!(app.overlay.is_none());
@@ -459,12 +457,9 @@ fn many(n: usize, w: u16, h: u16) -> App {
             )
         })
         .collect();
-    let lib = Arc::new(Library::from_files(
-        files,
-        Vec::new(),
-        LoadOptions::default(),
-    ));
-    let mut app = App::new(lib, Saved::default(), AppOptions::default());
+    let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
+    let lib = Arc::new(lib);
+    let mut app = App::new(lib, source, Saved::default(), AppOptions::default());
     update_now(&mut app, Action::Resize(w, h));
     app
 }
@@ -790,12 +785,9 @@ fn clicking_a_facet_value_keeps_the_panel_still() {
             )
         })
         .collect();
-    let lib = Arc::new(Library::from_files(
-        files,
-        Vec::new(),
-        LoadOptions::default(),
-    ));
-    let mut app = App::new(lib, Saved::default(), AppOptions::default());
+    let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
+    let lib = Arc::new(lib);
+    let mut app = App::new(lib, source, Saved::default(), AppOptions::default());
     run(
         &mut app,
         [
@@ -963,14 +955,12 @@ fn many_links_app() -> App {
             &[],
         ),
     ];
-    let lib = Arc::new(Library::from_files(
-        files,
-        Vec::new(),
-        LoadOptions::default(),
-    ));
+    let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
+    let lib = Arc::new(lib);
     let id = lib.by_slug("many-links").unwrap().id;
     let mut app = App::new(
         lib,
+        source,
         Saved::default(),
         AppOptions {
             can_open_browser: true,
@@ -1132,15 +1122,16 @@ fn many_links(n: usize) -> App {
     let text = format!(
         "---\ntitle: Many Links\nslug: many\npubDate: 2025-09-01\ncategory: interviewing\n---\n{body}\n"
     );
-    let lib = Arc::new(Library::from_files(
+    let (lib, source) = load_memory(
         vec![SourceFile {
             path: "many.md".into(),
             bytes: text.into_bytes(),
         }],
         Vec::new(),
         LoadOptions::default(),
-    ));
-    let mut app = App::new(lib, Saved::default(), AppOptions::default());
+    );
+    let lib = Arc::new(lib);
+    let mut app = App::new(lib, source, Saved::default(), AppOptions::default());
     update_now(&mut app, Action::Resize(100, 30));
     run(&mut app, [Action::Open]);
     assert_eq!(app.reader.as_ref().unwrap().doc.links.len(), n);

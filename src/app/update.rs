@@ -16,11 +16,12 @@ use super::state::{
     App, Focus, Mode, Overlay, PendingOpen, Place, Position, RECENT_LIMIT, ReaderPane, RelatedItem,
     RelatedLabel, Screen, progress_permille,
 };
-use crate::content::document::Document;
-use crate::content::layout;
-use crate::content::library::{FacetCount, FacetTally};
+use crate::content::ArticleId;
+use crate::content::index::{FacetCount, FacetTally};
+use crate::content::render::document::Document;
+use crate::content::render::layout;
+use crate::content::render::sanitize;
 use crate::content::search::{Query, title_positions};
-use crate::content::{ArticleId, sanitize};
 
 /// Something for the runtime to do after an update.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -343,7 +344,7 @@ struct FacetFilter {
 }
 
 impl FacetFilter {
-    fn new(lib: &crate::content::Library, active: &BTreeSet<(String, String)>) -> FacetFilter {
+    fn new(lib: &crate::content::Index, active: &BTreeSet<(String, String)>) -> FacetFilter {
         // One bit per filtered facet, at most 64 (a library has a handful of facets).
         let mut facets: Vec<&str> = active.iter().map(|(f, _)| f.as_str()).collect();
         facets.dedup();
@@ -531,7 +532,7 @@ fn max_scroll(r: &ReaderPane, rows: usize) -> usize {
 
 /// Number of rows of an overlay's list.
 pub fn overlay_len(
-    lib: &crate::content::Library,
+    lib: &crate::content::Index,
     saved: &super::state::Saved,
     reader: Option<&ReaderPane>,
     overlay: &Overlay,

@@ -1,27 +1,30 @@
 //! The content engine: everything about articles, nothing about terminals.
 //!
-//! Loading runs in phases, as in zola's content library: [`source`] finds the files,
-//! [`split`] cuts each into frontmatter and body, [`frontmatter`] parses and validates the
-//! YAML, [`repair`] fixes mis-decoded text, and [`library`] links the articles into one store
-//! (facets, slugs, related articles, backlinks). Bodies are rendered on demand by
-//! [`document`] and wrapped by [`layout`]. Every problem found on the way is a [`Problem`]
-//! that names the file and line.
+//! Three layers, each below the next, as in zola's content library:
+//! - [`load`] lists and reads a folder, decodes, splits, parses and repairs each file and
+//!   keeps the caches; its [`Loader`] returns an [`Index`].
+//! - [`index`] links the articles into one immutable store (slugs, related articles,
+//!   backlinks, facets) and runs the lint pass of `check`; it does no I/O.
+//! - [`render`] turns a body into a document and wraps it; [`bodies`] reads and renders
+//!   bodies on demand for a worker.
+//!
+//! [`article`] is the model they share; [`search`] matches queries over an index. Every
+//! problem found on the way is a [`Problem`] that names the file and line.
 
-pub mod cache;
-pub mod document;
-pub mod frontmatter;
-pub mod layout;
-pub mod library;
-pub mod parse;
+pub mod article;
+pub mod bodies;
+pub mod date;
+pub mod index;
+pub mod load;
 pub mod problem;
-pub mod repair;
-pub mod sanitize;
+pub mod render;
 pub mod search;
-pub mod source;
-pub mod split;
 pub mod synth;
 pub mod taxonomy;
-pub mod templates;
 
-pub use library::{Article, ArticleId, Library, LoadOptions};
+pub use article::{Article, ArticleId, RelatedLink};
+pub use bodies::Bodies;
+pub use index::Index;
+pub use load::source::{Source, SourceFile};
+pub use load::{LoadOptions, Loader, load_memory};
 pub use problem::{Problem, Severity};

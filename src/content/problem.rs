@@ -48,9 +48,12 @@ impl Problem {
     fn new(path: &str, line: usize, severity: Severity, message: String) -> Self {
         // Messages may quote content (a YAML error quotes the offending key), so they are cut
         // and cleaned here, once, rather than at every place that prints them.
-        let message = super::sanitize::line(&super::sanitize::clip(&message, 300)).into_owned();
+        let message = crate::content::render::sanitize::line(
+            &crate::content::render::sanitize::clip(&message, 300),
+        )
+        .into_owned();
         Problem {
-            path: super::sanitize::line(path).into_owned(),
+            path: crate::content::render::sanitize::line(path).into_owned(),
             line: line.max(1),
             severity,
             message,

@@ -15,7 +15,8 @@ use std::sync::LazyLock;
 
 use rayon::prelude::*;
 
-use super::library::{Article, ArticleId, Library};
+use super::article::{Article, ArticleId};
+use super::index::Index;
 
 /// Field weights: a hit in the title counts most.
 const TITLE_WEIGHT: i64 = 3;
@@ -176,13 +177,8 @@ impl Searcher {
     /// Ranks the articles among `candidates` that pass the query, best first. Ties keep
     /// candidate order, so date-ordered candidates give newest first. Title positions are
     /// left empty: fill them with [`title_positions`] for the rows that are shown.
-    pub fn search(
-        &mut self,
-        library: &Library,
-        query: &Query,
-        candidates: &[ArticleId],
-    ) -> Vec<Hit> {
-        let key = (library as *const Library as usize, candidates.len());
+    pub fn search(&mut self, library: &Index, query: &Query, candidates: &[ArticleId]) -> Vec<Hit> {
+        let key = (library as *const Index as usize, candidates.len());
         let words: Vec<Word> = query.words.iter().map(|w| Word::new(w)).collect();
         let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
         let narrowed = self
@@ -227,7 +223,7 @@ impl Searcher {
     /// Scores `ids` on every core when there are many.
     fn score_all(
         &self,
-        library: &Library,
+        library: &Index,
         ids: &[ArticleId],
         words: &[Word],
         typos: bool,
@@ -475,7 +471,7 @@ fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::library::tests::library_of;
+    use crate::content::index::tests::library_of;
 
     #[test]
     fn quoted_facet_values_hold_spaces() {
@@ -489,11 +485,11 @@ mod tests {
             ]
         );
         assert_eq!(q.words, vec!["remote"]);
-        let files = vec![crate::content::source::SourceFile {
+        let files = vec![crate::content::load::source::SourceFile {
             path: "a.md".into(),
             bytes: b"---\ntitle: A\ntags: [how we work, remote]\n---\nx\n".to_vec(),
         }];
-        let lib = Library::from_files(files, Vec::new(), Default::default());
+        let lib = Index::from_files(files, Vec::new(), Default::default());
         let hits =
             Searcher::default().search(&lib, &Query::parse(r#"tag:"How We Work""#), lib.by_date());
         assert_eq!(hits.len(), 1);
@@ -515,7 +511,7 @@ mod tests {
         assert_eq!(Query::parse("a: :b").words, vec!["a:", ":b"]);
     }
 
-    fn lib() -> Library {
+    fn lib() -> Index {
         library_of(&[
             (
                 "a",
@@ -552,7 +548,7 @@ mod tests {
         ])
     }
 
-    fn slugs(lib: &Library, q: &str) -> Vec<String> {
+    fn slugs(lib: &Index, q: &str) -> Vec<String> {
         Searcher::default()
             .search(lib, &Query::parse(q), lib.by_date())
             .iter()

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::source::SourceFile;
+use super::load::source::SourceFile;
 use super::taxonomy::{CATEGORIES, INTENTS, ROLES};
 
 const OPENERS: &[&str] = &[
@@ -279,7 +279,7 @@ fn body(rng: &mut Rng, out: &mut String, slugs: &[String], kb: &std::ops::Range<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Library, LoadOptions};
+    use crate::content::LoadOptions;
 
     #[test]
     fn is_deterministic_and_loads_cleanly() {
@@ -295,7 +295,7 @@ mod tests {
             sizes.iter().all(|&s| (6 * 1024..24 * 1024).contains(&s)),
             "{sizes:?}"
         );
-        let lib = Library::from_files(
+        let (lib, source) = crate::content::load_memory(
             a,
             Vec::new(),
             LoadOptions {
@@ -307,7 +307,11 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(lib.len(), 60);
         let first = lib.get(lib.by_date()[0]);
-        assert!(lib.document(first.id).is_ok());
+        assert!(
+            crate::content::Bodies::new(source)
+                .document(&lib, first.id)
+                .is_ok()
+        );
         assert!(first.related_links.iter().all(|l| l.target.is_some()));
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::app::keymap::{self, Input};
 use crate::app::{Action, App, Effect, update};
+use crate::content::Bodies;
 use crate::store::Store;
 
 use super::worker::Worker;
@@ -20,7 +21,8 @@ impl Session {
     /// A session whose worker answers come back through `reply` (which should feed them to
     /// [`Session::apply`] on the session's own thread); `store` is written by the worker.
     pub fn new(app: App, store: Store, reply: impl Fn(Action) -> bool + Send + 'static) -> Session {
-        let worker = Worker::spawn(app.library.clone(), store, reply);
+        let bodies = Bodies::new(app.source.clone());
+        let worker = Worker::spawn(app.library.clone(), bodies, store, reply);
         Session { app, worker }
     }
 

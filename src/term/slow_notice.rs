@@ -16,7 +16,7 @@ pub const DELAY: Duration = Duration::from_millis(400);
 /// The notice for loading `dir` on a terminal `columns` wide: one line, terminal-safe, cut to
 /// fit (a wrapped line could not be erased with the one line it ends on).
 pub fn loading_message(dir: &std::path::Path, columns: u16) -> String {
-    let shown = crate::content::sanitize::line(&dir.display().to_string()).into_owned();
+    let shown = crate::content::render::sanitize::line(&dir.display().to_string()).into_owned();
     let message = format!("careerhub: reading the articles in {shown}…");
     let room = usize::from(columns).saturating_sub(1).max(1);
     crate::ui::text::fit(&message, room).into_owned()

@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 
 use crate::app::{Action, Saved};
 use crate::content::search::{Query, Searcher};
-use crate::content::{ArticleId, Library};
+use crate::content::{ArticleId, Bodies, Index};
 use crate::store::Store;
 
 /// Work for the worker.
@@ -30,18 +30,19 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts a worker over `library` that answers through `reply` with
+    /// Starts a worker over `library`, reading bodies through `bodies`, that answers through `reply` with
     /// [`Action::SearchDone`] and [`Action::DocumentReady`]. The thread ends when the handle
     /// is dropped or `reply` fails.
     pub fn spawn(
-        library: Arc<Library>,
+        library: Arc<Index>,
+        bodies: Bodies,
         store: Store,
         reply: impl Fn(Action) -> bool + Send + 'static,
     ) -> Worker {
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("careerhub-worker".into())
-            .spawn(move || serve(&library, &store, &rx, reply))
+            .spawn(move || serve(&library, bodies, &store, &rx, reply))
             .expect("spawn worker thread");
         Worker {
             requests: Some(tx),
@@ -82,7 +83,13 @@ impl Drop for Worker {
     }
 }
 
-fn serve(library: &Library, store: &Store, rx: &Receiver<Request>, reply: impl Fn(Action) -> bool) {
+fn serve(
+    library: &Index,
+    mut bodies: Bodies,
+    store: &Store,
+    rx: &Receiver<Request>,
+    reply: impl Fn(Action) -> bool,
+) {
     let mut searcher = Searcher::default();
     while let Ok(first) = rx.recv() {
         // Take everything queued: documents in order, only the newest search and save.
@@ -104,7 +111,7 @@ fn serve(library: &Library, store: &Store, rx: &Receiver<Request>, reply: impl F
             return;
         }
         for id in documents {
-            let result = library.document(id).map_err(|p| p.to_string());
+            let result = bodies.document(library, id).map_err(|p| p.to_string());
             if !reply(Action::DocumentReady { id, result }) {
                 return;
             }
@@ -121,8 +128,8 @@ fn serve(library: &Library, store: &Store, rx: &Receiver<Request>, reply: impl F
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::LoadOptions;
-    use crate::content::library::tests::article_file;
+    use crate::content::index::tests::article_file;
+    use crate::content::{LoadOptions, load_memory};
     use std::time::Duration;
 
     #[test]
@@ -147,13 +154,15 @@ mod tests {
                 &[],
             ),
         ];
-        let lib = Arc::new(Library::from_files(
-            files,
-            Vec::new(),
-            LoadOptions::default(),
-        ));
+        let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
+        let lib = Arc::new(lib);
         let (tx, rx) = mpsc::channel();
-        let worker = Worker::spawn(lib.clone(), Store::memory(), move |a| tx.send(a).is_ok());
+        let worker = Worker::spawn(
+            lib.clone(),
+            Bodies::new(source),
+            Store::memory(),
+            move |a| tx.send(a).is_ok(),
+        );
         worker.search(1, "salary".into());
         let Action::SearchDone { generation, hits } =
             rx.recv_timeout(Duration::from_secs(5)).unwrap()
@@ -177,14 +186,10 @@ mod tests {
 
     #[test]
     fn a_save_queued_before_the_worker_is_dropped_is_written() {
-        let lib = Arc::new(Library::from_files(
-            Vec::new(),
-            Vec::new(),
-            LoadOptions::default(),
-        ));
+        let (lib, source) = load_memory(Vec::new(), Vec::new(), LoadOptions::default());
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path().join("state.json"));
-        let worker = Worker::spawn(lib, store.clone(), |_| true);
+        let worker = Worker::spawn(Arc::new(lib), Bodies::new(source), store.clone(), |_| true);
         let mut saved = Saved::default();
         saved.bookmarks.push("kept".into());
         worker.save(saved.clone());

@@ -14,8 +14,8 @@ use super::text::{clean, fit, fit_spans, pad, width};
 use crate::app::geometry;
 use crate::app::state::{Overlay, RelatedItem, RelatedLabel};
 use crate::content::ArticleId;
-use crate::content::layout::TocEntry;
-use crate::content::library::RelatedKind;
+use crate::content::index::RelatedKind;
+use crate::content::render::layout::TocEntry;
 
 /// Width of the label column of the related panel ("links here").
 const LABEL_WIDTH: usize = 10;

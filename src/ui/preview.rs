@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::text::{clean, width};
 use super::{View, help, status};
-use crate::content::library::facet_rank;
+use crate::content::index::facet_rank;
 use crate::content::{Article, ArticleId};
 
 /// Widest facet-name column.

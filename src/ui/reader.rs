@@ -1,6 +1,6 @@
 //! The reader screen: a title bar, a progress rule, and the visible slice of the article.
 //!
-//! The article was wrapped once to the text width by [`crate::content::layout`]; this view
+//! The article was wrapped once to the text width by [`crate::content::render::layout`]; this view
 //! draws only `lines[scroll .. scroll + rows]` and never wraps again, so scrolling a long
 //! article costs the same as scrolling a short one.
 
@@ -13,7 +13,7 @@ use super::View;
 use super::text::{Mark, clean, fit, marked, width};
 use crate::app::geometry;
 use crate::app::state::ReaderPane;
-use crate::content::layout::LayoutLine;
+use crate::content::render::layout::LayoutLine;
 
 /// Draws the reader into `area` (everything above the status line).
 pub fn render(view: &View, reader: &ReaderPane, frame: &mut Frame, area: Rect) {

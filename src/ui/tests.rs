@@ -12,9 +12,9 @@ use ratatui::style::{Color, Modifier};
 use crate::app::keymap::{Input, action_for};
 use crate::app::state::{Overlay, Position, Screen};
 use crate::app::{Action, App, AppOptions, Saved, update_now};
-use crate::content::library::tests::article_file;
-use crate::content::source::SourceFile;
-use crate::content::{Library, LoadOptions};
+use crate::content::index::tests::article_file;
+use crate::content::load::source::SourceFile;
+use crate::content::{Index, LoadOptions, load_memory};
 
 const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (140, 40), (200, 60)];
 
@@ -139,8 +139,8 @@ fn options(color: bool) -> AppOptions {
 
 /// A fresh app on the fixture library, sized `w`×`h`, after `actions`.
 fn app_after(w: u16, h: u16, color: bool, actions: &[Action]) -> App {
-    let library = Library::from_files(library_files(), Vec::new(), LoadOptions::default());
-    let mut app = App::new(Arc::new(library), saved(), options(color));
+    let (library, source) = load_memory(library_files(), Vec::new(), LoadOptions::default());
+    let mut app = App::new(Arc::new(library), source, saved(), options(color));
     update_now(&mut app, Action::Resize(w, h));
     for action in actions {
         update_now(&mut app, action.clone());
@@ -155,7 +155,7 @@ fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
 }
 
 fn id_of(slug: &str) -> crate::content::ArticleId {
-    let library = Library::from_files(library_files(), Vec::new(), LoadOptions::default());
+    let library = Index::from_files(library_files(), Vec::new(), LoadOptions::default());
     library.by_slug(slug).unwrap().id
 }
 
@@ -317,10 +317,10 @@ fn hostile_titles_are_cleaned() {
         "2025-01-01",
         &[],
     )];
-    let library = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let (library, source) = load_memory(files, Vec::new(), LoadOptions::default());
     let title = library.articles()[0].title.clone();
     let id = library.articles()[0].id;
-    let mut app = App::new(Arc::new(library), Saved::default(), options(true));
+    let mut app = App::new(Arc::new(library), source, Saved::default(), options(true));
     update_now(&mut app, Action::Resize(100, 20));
     let mut screens = vec![draw(&app, 100, 20)];
     update_now(&mut app, Action::OpenArticle(id));
@@ -795,13 +795,10 @@ fn wide_app(w: u16, h: u16) -> App {
             &[],
         ),
     ];
-    let library = Arc::new(Library::from_files(
-        files,
-        Vec::new(),
-        LoadOptions::default(),
-    ));
+    let (library, source) = load_memory(files, Vec::new(), LoadOptions::default());
+    let library = Arc::new(library);
     let id = library.by_slug("wide").unwrap().id;
-    let mut app = App::new(library, Saved::default(), options(true));
+    let mut app = App::new(library, source, Saved::default(), options(true));
     update_now(&mut app, Action::Resize(w, h));
     update_now(&mut app, Action::OpenArticle(id));
     app
@@ -1128,8 +1125,8 @@ fn clicking_a_filter_chip_removes_that_filter() {
 
 #[test]
 fn an_empty_folder_says_so_and_not_that_files_were_skipped() {
-    let library = Library::from_files(Vec::new(), Vec::new(), LoadOptions::default());
-    let mut app = App::new(Arc::new(library), Saved::default(), options(false));
+    let (library, source) = load_memory(Vec::new(), Vec::new(), LoadOptions::default());
+    let mut app = App::new(Arc::new(library), source, Saved::default(), options(false));
     update_now(&mut app, Action::Resize(80, 24));
     let shown = format!("{:?}", draw(&app, 80, 24).backend());
     assert!(shown.contains("No articles in this folder."), "{shown}");

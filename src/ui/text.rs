@@ -11,7 +11,7 @@ use ratatui::text::Span;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use crate::content::sanitize;
+use crate::content::render::sanitize;
 
 /// Makes text from content safe for a terminal (see [`sanitize::line`]).
 pub fn clean(s: &str) -> Cow<'_, str> {

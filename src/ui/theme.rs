@@ -7,7 +7,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::app::{AppOptions, Theme};
-use crate::content::layout::SpanStyle;
+use crate::content::render::layout::SpanStyle;
 
 /// The 16-colour choices of one theme.
 #[derive(Debug, Clone, Copy)]

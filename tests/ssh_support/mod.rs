@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use careerhub::content::source::Source;
-use careerhub::content::{Library, LoadOptions};
+use careerhub::content::load::source::Source;
+use careerhub::content::{Index, LoadOptions, Loader};
 use careerhub::term::ssh::{ServeArgs, Server, ShutdownHandle, hostkey};
 use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
 use russh::{ChannelMsg, client};
@@ -15,8 +15,12 @@ use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout};
 
 /// The embedded library, loaded once for the whole file (as the server does).
-pub static LIBRARY: LazyLock<Arc<Library>> = LazyLock::new(|| {
-    Arc::new(Library::load(&Source::Embedded, LoadOptions::default()).expect("embedded library"))
+pub static LIBRARY: LazyLock<Arc<Index>> = LazyLock::new(|| {
+    Arc::new(
+        Loader::new(Source::Embedded, LoadOptions::default())
+            .load()
+            .expect("embedded library"),
+    )
 });
 
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -43,7 +47,9 @@ pub async fn start(flags: &[&str]) -> TestServer {
     }
     words.extend_from_slice(flags);
     let args = ServeArgs::from_flags(words).unwrap();
-    let server = Server::bind(LIBRARY.clone(), &args, key).await.unwrap();
+    let server = Server::bind(LIBRARY.clone(), Source::Embedded, &args, key)
+        .await
+        .unwrap();
     let addr = server.local_addr().unwrap();
     let shutdown = server.shutdown_handle();
     let task = tokio::spawn(server.run());

@@ -18,7 +18,7 @@ use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use crate::content::sanitize;
+use crate::content::render::sanitize;
 
 /// Escape sequences that put the client's terminal into reader mode: alternate screen,
 /// hidden cursor, bracketed paste, wheel reports in SGR form, cleared screen.

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use super::shell::End;
-use crate::content::sanitize;
+use crate::content::render::sanitize;
 
 /// A channel request or channel type the server refuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

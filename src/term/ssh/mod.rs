@@ -9,7 +9,7 @@
 //!
 //! The library is loaded once and shared (`Arc`); each session has its own app, size and
 //! state. Everything a client sees is either rendered by ratatui from sanitized text or one of
-//! our own messages passed through [`crate::content::sanitize::line`].
+//! our own messages passed through [`crate::content::render::sanitize::line`].
 
 pub mod backend;
 pub mod closing;
@@ -53,7 +53,7 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
     );
     let library = Arc::new(crate::cli::load(global, global.load_options())?);
     // The server runs for days: give back what loading freed.
-    crate::content::cache::release_freed_memory();
+    crate::os::release_freed_memory();
     tracing::info!(articles = library.len(), "library loaded");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -63,7 +63,9 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
             message: format!("cannot start the async runtime: {e}"),
         })?;
     runtime.block_on(async {
-        let server = Server::bind(library, args, key).await.map_err(fail)?;
+        let server = Server::bind(library, global.source(), args, key)
+            .await
+            .map_err(fail)?;
         let addr = server.local_addr().map_err(|e| fail(e.to_string()))?;
         match &args.authorized_keys {
             Some(file) => {
@@ -127,7 +129,7 @@ fn panic_message(panic: &std::panic::PanicHookInfo<'_>) -> String {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(no message)");
-    crate::content::sanitize::line(text).into_owned()
+    crate::content::render::sanitize::line(text).into_owned()
 }
 
 /// SIGTERM or Ctrl-C start the graceful shutdown.

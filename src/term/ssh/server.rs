@@ -26,7 +26,8 @@ use super::proxy::{self, ProxyFrom};
 use super::shell::{self, Chunk, End, Stops, Timers, Wiring};
 use super::users::{self, Allowlist};
 use crate::app::{App, AppOptions};
-use crate::content::{Library, sanitize};
+use crate::content::render::sanitize;
+use crate::content::{Index, Source};
 use crate::store::Store;
 
 /// Printed to a client that asked for a shell without a terminal.
@@ -52,7 +53,9 @@ const HANGUP_GRACE: Duration = Duration::from_secs(2);
 
 /// What every connection shares: the library (loaded once), settings, caps.
 struct Shared {
-    library: Arc<Library>,
+    library: Arc<Index>,
+    /// Where article bodies are read from.
+    source: Source,
     config: Arc<russh::server::Config>,
     login_grace: Duration,
     timers: Timers,
@@ -89,9 +92,12 @@ impl ShutdownHandle {
 }
 
 impl Server {
-    /// Binds the listening socket with this host key. The library is shared by all sessions.
+    /// Binds the listening socket with this host key. The library is shared by all sessions;
+    /// each session reads bodies from `source` through a [`Bodies`](crate::content::Bodies) of
+    /// its own.
     pub async fn bind(
-        library: Arc<Library>,
+        library: Arc<Index>,
+        source: Source,
         args: &ServeArgs,
         host_key: PrivateKey,
     ) -> Result<Server, String> {
@@ -108,6 +114,7 @@ impl Server {
         let (tx, rx) = watch::channel(false);
         let shared = Shared {
             library,
+            source,
             config: Arc::new(russh_config(args, host_key, allowlist.is_some())),
             login_grace: args.login_grace,
             timers: Timers {
@@ -539,11 +546,16 @@ async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End
         _ => Store::memory(),
     };
     let (saved, warning) = store.load();
-    let mut app = App::new(shared.library.clone(), saved, shared.app_options);
+    let mut app = App::new(
+        shared.library.clone(),
+        shared.source.clone(),
+        saved,
+        shared.app_options,
+    );
     app.message = Some(identity_message(key.is_some(), shared.users_dir.is_some()).into());
     // The details name the server's files: they go to the log, the reader gets the gist.
     if let Some(detail) = warning {
-        tracing::warn!(detail = %crate::content::sanitize::line(&detail), "saved reader state");
+        tracing::warn!(detail = %crate::content::render::sanitize::line(&detail), "saved reader state");
         app.message = Some("Your saved bookmarks could not be read; starting afresh".into());
     }
     shell::run(app, store, wiring, shared.timers).await

@@ -16,7 +16,7 @@ use super::backend::{self, ByteBackend};
 use super::keys::Decoder;
 use crate::app::keymap::Input;
 use crate::app::{Action, App};
-use crate::content::sanitize;
+use crate::content::render::sanitize;
 use crate::store::Store;
 use crate::term::Session;
 use crate::ui;

@@ -1,34 +1,38 @@
 //! The on-disk caches: a library folder that has not changed starts without reparsing.
 //!
-//! Two files per content folder in the XDG cache dir (`$XDG_CACHE_HOME/careerhub/`, by
-//! default under `~/.cache`):
+//! Two files per content folder in the cache folder the [`Loader`](super::Loader) is given
+//! (`$XDG_CACHE_HOME/careerhub/` for the binary):
 //! - the index cache (`index-<hash>.bin`) holds each file's parse result keyed by path, size
 //!   and modification time, so after an edit only the changed files are parsed again;
-//! - the snapshot (`library-<hash>-<options>.bin`) holds the linked library, valid only for
+//! - the snapshot (`library-<hash>-<options>.bin`) holds the linked index, valid only for
 //!   exactly the files it was made from, so an unchanged folder neither parses nor links.
 //!
 //! Both are keyed by the format, the program version and the running executable (its size
-//! and modification time), so a rebuilt careerhub never trusts a cache an older build wrote,
-//! and both are split into chunks that are encoded and decoded on every core. A cache that is
-//! missing, stale, corrupt or unreadable is ignored and rebuilt, never trusted.
+//! and modification time), so a rebuilt careerhub never trusts a cache an older build wrote.
+//! Both are sequences of frames (a little-endian `u64` length, then that many bytes of
+//! postcard), split into chunks that are encoded and decoded on every core. A cache that is
+//! missing, stale, corrupt or unreadable is ignored and rebuilt, never trusted. File names and
+//! digests use xxh3, which is the same on every build (std's `DefaultHasher` is not).
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bincode::Options;
 use rayon::prelude::*;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::library::{Article, Library, LoadOptions};
+use super::options::LoadOptions;
 use super::parse::ParsedFile;
 use super::source::Entry;
+use crate::content::article::Article;
+use crate::content::index::{Index, Links, LoadReport};
+use crate::os::{WriteMode, write_atomically};
 
-/// Bumped whenever the cached types change shape.
-const FORMAT: u32 = 5;
+/// Bumped whenever the cached types or the file layout change shape. 6: postcard frames.
+const FORMAT: u32 = 6;
 /// Files (or articles) per independently decodable chunk, so a big cache is written and
 /// decoded on every core; also the unit of parallel parsing.
 pub const CHUNK_ROWS: usize = 128;
@@ -50,6 +54,45 @@ struct CachedEntry {
     parsed: ParsedFile,
 }
 
+/// Encodes `value` as one frame onto `out`.
+fn put_frame(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    let bytes = postcard::to_allocvec(value).map_err(std::io::Error::other)?;
+    put_bytes(out, &bytes)
+}
+
+/// Writes already-encoded bytes as one frame.
+fn put_bytes(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    out.write_all(bytes)
+}
+
+/// Reads one frame's bytes, or `None` when the length is damaged (more than `max`) or the
+/// input ends early.
+fn get_bytes(input: &mut impl Read, max: u64) -> Option<Vec<u8>> {
+    let mut len = [0; 8];
+    input.read_exact(&mut len).ok()?;
+    let len = u64::from_le_bytes(len);
+    if len > max {
+        return None;
+    }
+    let mut bytes = vec![0; usize::try_from(len).ok()?];
+    input.read_exact(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// Reads and decodes one frame; the whole frame must be the value.
+fn get_frame<T: DeserializeOwned>(input: &mut impl Read, max: u64) -> Option<T> {
+    decode(&get_bytes(input, max)?)
+}
+
+/// Decodes a whole frame, or `None` when it is not exactly one `T`.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((value, [])) => Some(value),
+        _ => None,
+    }
+}
+
 /// Parse results from the last run over one folder.
 #[derive(Default)]
 pub struct IndexCache {
@@ -59,14 +102,9 @@ pub struct IndexCache {
 }
 
 impl IndexCache {
-    /// The cache for the folder `root`, loaded if it is valid; empty otherwise (and with no
-    /// file at all when there is no cache dir).
-    pub fn open(root: &Path) -> IndexCache {
-        Self::open_in(cache_dir(), root)
-    }
-
-    /// Like [`IndexCache::open`] with an explicit cache folder (`None`: no cache file).
-    pub fn open_in(dir: Option<PathBuf>, root: &Path) -> IndexCache {
+    /// The cache for the folder `root` kept in `dir`, loaded if it is valid; empty otherwise
+    /// (and with no file at all when `dir` is `None`).
+    pub fn open(dir: Option<&Path>, root: &Path) -> IndexCache {
         let root = folder_key(root);
         let Some(dir) = dir else {
             return IndexCache {
@@ -128,58 +166,31 @@ impl IndexCache {
             build: build_id(),
             root: self.root.clone(),
         };
-        let opts = options_with_limit(u64::MAX);
-        write_atomically(file, "index", |out| {
-            opts.serialize_into(&mut *out, &header)
-                .map_err(std::io::Error::other)?;
-            opts.serialize_into(&mut *out, &(chunks.len() as u64))
-                .map_err(std::io::Error::other)?;
+        write_atomically(file, "index", WriteMode::default(), |out| {
+            put_frame(out, &header)?;
+            put_frame(out, &(chunks.len() as u64))?;
             for chunk in chunks {
-                opts.serialize_into(&mut *out, &(chunk.len() as u64))
-                    .map_err(std::io::Error::other)?;
-                out.write_all(chunk)?;
+                put_bytes(out, chunk)?;
             }
             Ok(())
         })
     }
 }
 
+/// One row of the index cache: path, size, modification time, parse result.
+type Row = (String, u64, u128, ParsedFile);
+
 /// Encodes one chunk of the index cache: the rows of files that have a modification time
 /// (others could change unseen). Loading calls this on the files of each parallel task as it
 /// parses them, so the cache costs no pass of its own.
 pub fn encode_chunk<'a>(
-    rows: impl Iterator<Item = (&'a Entry, &'a ParsedFile)> + Clone,
+    rows: impl Iterator<Item = (&'a Entry, &'a ParsedFile)>,
 ) -> std::io::Result<Vec<u8>> {
-    let opts = options_with_limit(u64::MAX);
-    let rows = rows.filter(|(e, _)| e.mtime_ns != 0);
-    // The same bytes as serializing a Vec of the rows: its length, then each row.
-    let mut out = opts
-        .serialize(&(rows.clone().count() as u64))
-        .map_err(std::io::Error::other)?;
-    for (e, p) in rows {
-        opts.serialize_into(&mut out, &(&e.path, e.size, e.mtime_ns, p))
-            .map_err(std::io::Error::other)?;
-    }
-    Ok(out)
-}
-
-fn options_with_limit(limit: u64) -> impl Options + Copy {
-    bincode::DefaultOptions::new().with_limit(limit)
-}
-
-/// Splits length-prefixed chunks off `reader` (a count, then each chunk's length and bytes),
-/// or `None` if a length does not fit what is left.
-fn split_chunks<'a>(opts: impl Options + Copy, reader: &mut &'a [u8]) -> Option<Vec<&'a [u8]>> {
-    let count: u64 = opts.deserialize_from(&mut *reader).ok()?;
-    let mut chunks = Vec::new();
-    for _ in 0..count {
-        let len: u64 = opts.deserialize_from(&mut *reader).ok()?;
-        let len = usize::try_from(len).ok().filter(|&l| l <= reader.len())?;
-        let (chunk, rest) = reader.split_at(len);
-        chunks.push(chunk);
-        *reader = rest;
-    }
-    Some(chunks)
+    let rows: Vec<(&String, u64, u128, &ParsedFile)> = rows
+        .filter(|(e, _)| e.mtime_ns != 0)
+        .map(|(e, p)| (&e.path, e.size, e.mtime_ns, p))
+        .collect();
+    postcard::to_allocvec(&rows).map_err(std::io::Error::other)
 }
 
 /// Reads a cache file, or `None` when it is missing, from another build or folder, or corrupt.
@@ -189,20 +200,21 @@ fn read(file: &Path, root: &str) -> Option<HashMap<String, CachedEntry>> {
         return None;
     }
     let bytes = std::fs::read(file).ok()?;
-    // The limit stops a corrupt length prefix from asking for more memory than the file holds.
-    let opts = options_with_limit(len * 4 + 1024);
     let mut reader = bytes.as_slice();
-    let header: Header = opts.deserialize_from(&mut reader).ok()?;
+    let header: Header = get_frame(&mut reader, len)?;
     if header.format != FORMAT || header.build != build_id() || header.root != root {
         return None;
     }
     // Split the chunks out sequentially, then decode them in parallel; any bad length or bad
     // chunk drops the whole cache.
-    let chunks = split_chunks(opts, &mut reader)?;
-    type Row = (String, u64, u128, ParsedFile);
+    let count: u64 = get_frame(&mut reader, len)?;
+    let mut chunks = Vec::new();
+    for _ in 0..count {
+        chunks.push(split_frame(&mut reader)?);
+    }
     let decoded: Vec<Vec<Row>> = chunks
         .par_iter()
-        .map(|c| opts.deserialize(c).ok())
+        .map(|c| decode(c))
         .collect::<Option<_>>()?;
     let mut entries = HashMap::with_capacity(decoded.iter().map(Vec::len).sum());
     for (path, size, mtime_ns, parsed) in decoded.into_iter().flatten() {
@@ -218,6 +230,18 @@ fn read(file: &Path, root: &str) -> Option<HashMap<String, CachedEntry>> {
     Some(entries)
 }
 
+/// Splits one frame off a byte slice without copying it.
+fn split_frame<'a>(reader: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let (len, rest) = reader.split_first_chunk::<8>()?;
+    let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+    if len > rest.len() {
+        return None;
+    }
+    let (frame, rest) = rest.split_at(len);
+    *reader = rest;
+    Some(frame)
+}
+
 /// What a library snapshot is valid for: this build, folder and load options, and exactly
 /// the files it was built from. The files are compared by count and a 128-bit digest of every
 /// path, size and modification time, so checking a snapshot decodes no file list.
@@ -229,7 +253,7 @@ struct SnapshotKey {
     drafts: bool,
     archived: bool,
     files: u64,
-    digest: [u64; 2],
+    digest: u128,
 }
 
 fn snapshot_key(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<SnapshotKey> {
@@ -255,26 +279,25 @@ fn folder_key(root: &Path) -> String {
     root.display().to_string()
 }
 
-/// A short name for a folder's cache files.
+/// A short name for a folder's cache files, the same on every build and platform.
 fn folder_hash(key: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish()
+    xxh3_64(key.as_bytes())
 }
 
-/// Two independent 64-bit hashes of the listing (SipHash, the second one salted).
-fn listing_digest(entries: &[Entry]) -> [u64; 2] {
-    let mut hashers = [DefaultHasher::new(), DefaultHasher::new()];
-    "careerhub listing".hash(&mut hashers[1]);
-    for hasher in &mut hashers {
-        for e in entries {
-            (&e.path, e.size, e.mtime_ns).hash(hasher);
-        }
+/// A 128-bit xxh3 digest of the listing: every path, size and modification time.
+fn listing_digest(entries: &[Entry]) -> u128 {
+    let mut hasher = Xxh3::new();
+    for e in entries {
+        // The path's length first, so no two listings run together into the same bytes.
+        hasher.update(&(e.path.len() as u64).to_le_bytes());
+        hasher.update(e.path.as_bytes());
+        hasher.update(&e.size.to_le_bytes());
+        hasher.update(&e.mtime_ns.to_le_bytes());
     }
-    hashers.map(|h| h.finish())
+    hasher.digest128()
 }
 
-fn snapshot_file(dir: Option<PathBuf>, root: &Path, options: LoadOptions) -> Option<PathBuf> {
+fn snapshot_file(dir: Option<&Path>, root: &Path, options: LoadOptions) -> Option<PathBuf> {
     let name = format!(
         "library-{:016x}-{}{}.bin",
         folder_hash(&folder_key(root)),
@@ -288,67 +311,55 @@ fn snapshot_file(dir: Option<PathBuf>, root: &Path, options: LoadOptions) -> Opt
 /// not need the folder's listing, so the two run side by side.
 pub struct Snapshot {
     key: SnapshotKey,
-    library: Library,
+    index: Index,
 }
 
 impl Snapshot {
-    /// The snapshot of `root` loaded with `options`, decoded, if there is one and it is
-    /// whole; `None` when there is none, it is from another build, or it is damaged.
-    pub fn read(root: &Path, options: LoadOptions) -> Option<Snapshot> {
-        Self::read_in(cache_dir(), root, options)
-    }
-
-    /// Like [`Snapshot::read`] from an explicit cache folder.
-    pub fn read_in(dir: Option<PathBuf>, root: &Path, options: LoadOptions) -> Option<Snapshot> {
+    /// The snapshot of `root` loaded with `options` from the cache folder `dir`, decoded, if
+    /// there is one and it is whole; `None` when there is none, it is from another build, or
+    /// it is damaged.
+    pub fn read(dir: Option<&Path>, root: &Path, options: LoadOptions) -> Option<Snapshot> {
         let file = snapshot_file(dir, root, options)?;
         let len = std::fs::metadata(&file).ok()?.len();
         if len > MAX_CACHE_BYTES {
             return None;
         }
-        let opts = options_with_limit(len * 4 + 1024);
         let mut reader = std::io::BufReader::new(std::fs::File::open(&file).ok()?);
-        let key: SnapshotKey = opts.deserialize_from(&mut reader).ok()?;
+        let key: SnapshotKey = get_frame(&mut reader, len)?;
         if key.format != FORMAT || key.build != build_id() {
             return None;
         }
-        let mut library: Library = opts.deserialize_from(&mut reader).ok()?;
-        let count: u64 = opts.deserialize_from(&mut reader).ok()?;
+        let (links, report): (Links, LoadReport) = get_frame(&mut reader, len)?;
+        let count: u64 = get_frame(&mut reader, len)?;
         // Articles are most of a snapshot and decoding them is allocation-bound: one chunk
         // per task, on every core. Chunks are read a batch at a time, so the file is never
-        // in memory whole beside the library it decodes to (167 MB at 100,000 articles).
+        // in memory whole beside the index it decodes to (167 MB at 100,000 articles).
         let mut articles = Vec::new();
         let mut left = count;
         while left > 0 {
             let batch = left.min(DECODE_BATCH);
             left -= batch;
-            let mut chunks = Vec::new();
-            for _ in 0..batch {
-                let chunk_len: u64 = opts.deserialize_from(&mut reader).ok()?;
-                if chunk_len > len {
-                    return None; // a damaged length: more than the whole file
-                }
-                let mut chunk = vec![0; usize::try_from(chunk_len).ok()?];
-                reader.read_exact(&mut chunk).ok()?;
-                chunks.push(chunk);
-            }
+            let chunks: Vec<Vec<u8>> = (0..batch)
+                .map(|_| get_bytes(&mut reader, len))
+                .collect::<Option<_>>()?;
             let decoded: Vec<Vec<Article>> = chunks
                 .par_iter()
-                .map(|c| opts.deserialize(c).ok())
+                .map(|c| decode(c))
                 .collect::<Option<_>>()?;
             articles.extend(decoded.into_iter().flatten());
         }
-        library.set_articles(articles);
-        library.is_consistent().then_some(Snapshot { key, library })
+        let index = Index::from_parts(articles, links, report)?;
+        Some(Snapshot { key, index })
     }
 
-    /// The library, if the snapshot was made from exactly these files of `root` with these
+    /// The index, if the snapshot was made from exactly these files of `root` with these
     /// options.
-    pub fn check(self, root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<Library> {
-        (Some(&self.key) == snapshot_key(root, options, entries).as_ref()).then_some(self.library)
+    pub fn check(self, root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<Index> {
+        (Some(&self.key) == snapshot_key(root, options, entries).as_ref()).then_some(self.index)
     }
 }
 
-/// Writes a library's snapshot for the next start. Made while loading, used once the library
+/// Writes an index's snapshot for the next start. Made while loading, used once the index
 /// is built, possibly on another thread (see [`SnapshotWriter::spawn`]).
 #[derive(Debug)]
 pub struct SnapshotWriter {
@@ -357,15 +368,10 @@ pub struct SnapshotWriter {
 }
 
 impl SnapshotWriter {
-    /// A writer for the snapshot of `root` as listed in `entries`; `None` when there is no
-    /// cache dir or a file has no modification time.
-    pub fn new(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<SnapshotWriter> {
-        Self::new_in(cache_dir(), root, options, entries)
-    }
-
-    /// Like [`SnapshotWriter::new`] into an explicit cache folder.
-    pub fn new_in(
-        dir: Option<PathBuf>,
+    /// A writer for the snapshot of `root` as listed in `entries`, into the cache folder
+    /// `dir`; `None` when there is no cache folder or a file has no modification time.
+    pub fn new(
+        dir: Option<&Path>,
         root: &Path,
         options: LoadOptions,
         entries: &[Entry],
@@ -377,26 +383,16 @@ impl SnapshotWriter {
     }
 
     /// Writes the snapshot atomically; errors are the caller's to ignore, as for the index
-    /// cache. Articles are written a chunk at a time through one buffer, so writing holds
-    /// no second copy of the library.
-    pub fn write(&self, library: &Library) -> std::io::Result<()> {
-        write_atomically(&self.file, "library", |out| {
-            let opts = options_with_limit(u64::MAX);
-            let articles = library.articles().chunks(CHUNK_ROWS);
-            opts.serialize_into(&mut *out, &self.key)
-                .map_err(std::io::Error::other)?;
-            opts.serialize_into(&mut *out, library)
-                .map_err(std::io::Error::other)?;
-            opts.serialize_into(&mut *out, &(articles.len() as u64))
-                .map_err(std::io::Error::other)?;
-            let mut buf = Vec::new();
+    /// cache. Articles are written a chunk at a time, so writing holds no second copy of the
+    /// index.
+    pub fn write(&self, index: &Index) -> std::io::Result<()> {
+        write_atomically(&self.file, "library", WriteMode::default(), |out| {
+            let articles = index.articles().chunks(CHUNK_ROWS);
+            put_frame(out, &self.key)?;
+            put_frame(out, &index.parts())?;
+            put_frame(out, &(articles.len() as u64))?;
             for chunk in articles {
-                buf.clear();
-                opts.serialize_into(&mut buf, chunk)
-                    .map_err(std::io::Error::other)?;
-                opts.serialize_into(&mut *out, &(buf.len() as u64))
-                    .map_err(std::io::Error::other)?;
-                out.write_all(&buf)?;
+                put_frame(out, &chunk)?;
             }
             Ok(())
         })
@@ -405,26 +401,14 @@ impl SnapshotWriter {
     /// Writes the snapshot on a thread of its own, so the first frame does not wait for it.
     /// The returned handle waits for the write when dropped: a process that quits early
     /// still leaves a whole snapshot (or none), never a stray temporary file.
-    pub fn spawn(self, library: Arc<Library>) -> PendingWrite {
+    pub fn spawn(self, index: Arc<Index>) -> PendingWrite {
         let handle = std::thread::Builder::new()
             .name("careerhub-snapshot".into())
             .spawn(move || {
-                let _ = self.write(&library);
-                release_freed_memory();
+                let _ = self.write(&index);
             })
             .ok();
         PendingWrite(handle)
-    }
-}
-
-/// Hands memory freed after a load back to the OS. Parsing a big folder frees tens of
-/// megabytes of file buffers and parse results on every thread; glibc keeps them in its
-/// arenas, which would show as resident memory for the whole session.
-pub fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages to the OS; it is safe at any time.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
@@ -451,57 +435,6 @@ impl Drop for PendingWrite {
     }
 }
 
-/// Writes `file` through a temporary file beside it (`.{kind}.PID.THREAD.tmp`), renamed into
-/// place once whole, so a reader never sees half a cache; the temporary is removed on failure.
-fn write_atomically(
-    file: &Path,
-    kind: &str,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    sweep_stale_temporaries(dir);
-    let tmp = dir.join(format!(
-        ".{kind}.{}.{:?}.tmp",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    let result = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        write(&mut out)?;
-        out.flush()?;
-        std::fs::rename(&tmp, file)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Removes temporary files that a killed careerhub left in the cache dir. Only old ones: a
-/// recent one may be another careerhub's write in progress.
-fn sweep_stale_temporaries(dir: &Path) {
-    const STALE: std::time::Duration = std::time::Duration::from_secs(3600);
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let ours = (name.starts_with(".index.") || name.starts_with(".library."))
-            && name.ends_with(".tmp");
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > STALE);
-        if ours && old {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
 /// Identifies this build: version plus the executable's size and modification time.
 fn build_id() -> String {
     let exe = std::env::current_exe().and_then(std::fs::metadata);
@@ -515,16 +448,11 @@ fn build_id() -> String {
     format!("{}-{size}-{mtime}", env!("CARGO_PKG_VERSION"))
 }
 
-/// `$XDG_CACHE_HOME/careerhub`, else `$HOME/.cache/careerhub`.
-pub fn cache_dir() -> Option<PathBuf> {
-    crate::xdg::careerhub_dir("XDG_CACHE_HOME", ".cache")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::parse::parse_file;
-    use crate::content::source::Source;
+    use crate::content::load::parse::parse_file;
+    use crate::content::load::source::Source;
 
     fn parse_all(source: &Source, entries: &[Entry]) -> Vec<ParsedFile> {
         entries
@@ -541,11 +469,11 @@ mod tests {
         std::fs::write(content.path().join("b.md"), "---\ntitle: B\n---\nbody").unwrap();
         let source = Source::Dir(content.path().to_path_buf());
         let (entries, _) = source.list().unwrap();
-        let mut cache = IndexCache::open_in(Some(cache_dir.path().into()), content.path());
+        let mut cache = IndexCache::open(Some(cache_dir.path()), content.path());
         assert!(cache.take(&entries[0]).is_none(), "empty at first");
         cache.save(&entries, &parse_all(&source, &entries)).unwrap();
 
-        let mut cache = IndexCache::open_in(Some(cache_dir.path().into()), content.path());
+        let mut cache = IndexCache::open(Some(cache_dir.path()), content.path());
         let hit = cache.take(&entries[0]).expect("cached").unwrap();
         assert_eq!(hit.article.title, "A");
         // Rewrite b.md with a different size: its cached parse must not be used.
@@ -559,7 +487,7 @@ mod tests {
     }
 
     /// A folder of two linked articles, its listing and its library.
-    fn linked_folder() -> (tempfile::TempDir, Vec<Entry>, Library) {
+    fn linked_folder() -> (tempfile::TempDir, Vec<Entry>, Index) {
         let content = tempfile::tempdir().unwrap();
         std::fs::write(
             content.path().join("a.md"),
@@ -569,10 +497,10 @@ mod tests {
         std::fs::write(content.path().join("b.md"), "---\ntitle: B\n---\nbody").unwrap();
         let source = Source::Dir(content.path().to_path_buf());
         let (entries, _) = source.list().unwrap();
-        let library = Library::from_files(
+        let library = Index::from_files(
             entries
                 .iter()
-                .map(|e| crate::content::source::SourceFile {
+                .map(|e| crate::content::load::source::SourceFile {
                     path: e.path.clone(),
                     bytes: source.read(&e.path).unwrap().into_owned(),
                 })
@@ -587,13 +515,13 @@ mod tests {
     fn a_snapshot_is_used_only_for_the_files_it_was_made_from() {
         let (content, entries, library) = linked_folder();
         let cache_dir = tempfile::tempdir().unwrap();
-        let dir = || Some(cache_dir.path().to_path_buf());
+        let dir = || Some(cache_dir.path());
         let options = LoadOptions::default();
-        SnapshotWriter::new_in(dir(), content.path(), options, &entries)
+        SnapshotWriter::new(dir(), content.path(), options, &entries)
             .unwrap()
             .write(&library)
             .unwrap();
-        let read = || Snapshot::read_in(dir(), content.path(), options).expect("decodes");
+        let read = || Snapshot::read(dir(), content.path(), options).expect("decodes");
         let back = read()
             .check(content.path(), options, &entries)
             .expect("valid");
@@ -619,7 +547,7 @@ mod tests {
             drafts: true,
             ..options
         };
-        assert!(Snapshot::read_in(dir(), content.path(), drafts).is_none());
+        assert!(Snapshot::read(dir(), content.path(), drafts).is_none());
     }
 
     #[test]
@@ -641,8 +569,8 @@ mod tests {
                 .set_modified(two_hours_ago)
                 .unwrap();
         }
-        SnapshotWriter::new_in(
-            Some(cache_dir.path().into()),
+        SnapshotWriter::new(
+            Some(cache_dir.path()),
             content.path(),
             LoadOptions::default(),
             &entries,
@@ -656,33 +584,18 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_write_leaves_no_temporary_behind() {
-        let cache_dir = tempfile::tempdir().unwrap();
-        // A folder where the file should go: the final rename fails.
-        let target = cache_dir.path().join("library-x.bin");
-        std::fs::create_dir(&target).unwrap();
-        let result = write_atomically(&target, "library", |out| out.write_all(b"whole"));
-        assert!(result.is_err());
-        let names: Vec<String> = std::fs::read_dir(cache_dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, vec!["library-x.bin"]);
-    }
-
-    #[test]
     fn damaged_snapshots_are_ignored() {
         let (content, entries, library) = linked_folder();
         let cache_dir = tempfile::tempdir().unwrap();
-        let dir = || Some(cache_dir.path().to_path_buf());
+        let dir = || Some(cache_dir.path());
         let options = LoadOptions::default();
-        let writer = SnapshotWriter::new_in(dir(), content.path(), options, &entries).unwrap();
+        let writer = SnapshotWriter::new(dir(), content.path(), options, &entries).unwrap();
         writer.write(&library).unwrap();
         let bytes = std::fs::read(&writer.file).unwrap();
         for cut in [0, 1, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
             std::fs::write(&writer.file, &bytes[..cut]).unwrap();
             assert!(
-                Snapshot::read_in(dir(), content.path(), options).is_none(),
+                Snapshot::read(dir(), content.path(), options).is_none(),
                 "cut at {cut}"
             );
         }
@@ -692,8 +605,8 @@ mod tests {
             let mut flipped = bytes.clone();
             flipped[at] ^= 0x5a;
             std::fs::write(&writer.file, &flipped).unwrap();
-            if let Some(s) = Snapshot::read_in(dir(), content.path(), options) {
-                let lib = s.library;
+            if let Some(s) = Snapshot::read(dir(), content.path(), options) {
+                let lib = s.index;
                 assert!(lib.is_consistent());
                 for a in lib.articles() {
                     let _ = lib.related(a.id);
@@ -706,12 +619,11 @@ mod tests {
     fn a_snapshot_written_on_its_own_thread_is_whole_once_the_handle_drops() {
         let (content, entries, library) = linked_folder();
         let cache_dir = tempfile::tempdir().unwrap();
-        let dir = || Some(cache_dir.path().to_path_buf());
+        let dir = || Some(cache_dir.path());
         let writer =
-            SnapshotWriter::new_in(dir(), content.path(), LoadOptions::default(), &entries)
-                .unwrap();
+            SnapshotWriter::new(dir(), content.path(), LoadOptions::default(), &entries).unwrap();
         drop(writer.spawn(Arc::new(library)));
-        let snapshot = Snapshot::read_in(dir(), content.path(), LoadOptions::default());
+        let snapshot = Snapshot::read(dir(), content.path(), LoadOptions::default());
         assert!(snapshot.is_some());
         let leftovers: Vec<_> = std::fs::read_dir(cache_dir.path())
             .unwrap()
@@ -728,7 +640,7 @@ mod tests {
         std::fs::write(content.path().join("a.md"), "---\ntitle: A\n---\n").unwrap();
         let source = Source::Dir(content.path().to_path_buf());
         let (entries, _) = source.list().unwrap();
-        let cache = IndexCache::open_in(Some(cache_dir.path().into()), content.path());
+        let cache = IndexCache::open(Some(cache_dir.path()), content.path());
         cache.save(&entries, &parse_all(&source, &entries)).unwrap();
         let file = std::fs::read_dir(cache_dir.path())
             .unwrap()
@@ -741,14 +653,14 @@ mod tests {
         let mid = bytes.len() / 2;
         bytes.truncate(mid);
         std::fs::write(&file, &bytes).unwrap();
-        let mut cache = IndexCache::open_in(Some(cache_dir.path().into()), content.path());
+        let mut cache = IndexCache::open(Some(cache_dir.path()), content.path());
         assert!(cache.take(&entries[0]).is_none());
         std::fs::write(&file, vec![0xff; 4096]).unwrap();
-        let mut cache = IndexCache::open_in(Some(cache_dir.path().into()), content.path());
+        let mut cache = IndexCache::open(Some(cache_dir.path()), content.path());
         assert!(cache.take(&entries[0]).is_none());
         // A cache written for another folder is not used for this one.
         let other = tempfile::tempdir().unwrap();
-        let cache = IndexCache::open_in(Some(cache_dir.path().into()), other.path());
+        let cache = IndexCache::open(Some(cache_dir.path()), other.path());
         assert!(cache.entries.is_empty());
     }
 }

@@ -1412,7 +1412,7 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::document::{self, InlineStyle, Link};
+    use crate::content::render::document::{self, InlineStyle, Link};
 
     /// Same fixture as the document tests: a miniature Webflow export with its trailer.
     const WEBFLOW: &str = concat!(

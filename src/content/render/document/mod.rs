@@ -13,7 +13,7 @@
 //! 3. The DOM is walked into a width-independent [`Document`]: blocks with inline spans, links
 //!    numbered in reading order.
 //!
-//! Wrapping to a width lives in [`crate::content::layout`].
+//! Wrapping to a width lives in [`crate::content::render::layout`].
 
 /// A rendered article body, independent of any width.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-mod date;
 pub mod js;
 mod json;
 mod plain_yaml;
@@ -17,12 +16,12 @@ mod toml;
 pub mod value;
 mod yaml;
 
-pub use date::Date;
+pub use crate::content::date::Date;
 pub use yaml::{MAX_ALIASES, MAX_FLOW_DEPTH};
 
-use super::problem::Problem;
-use super::sanitize;
 use super::split::RawFrontmatter;
+use crate::content::problem::Problem;
+use crate::content::render::sanitize;
 use value::{Entry, Kind, Map, Note, Value};
 
 /// Validated frontmatter of one article.

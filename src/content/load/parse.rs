@@ -3,23 +3,14 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
-
 use super::frontmatter::{Date, Frontmatter};
-use super::library::{Article, ArticleId, RelatedLink};
-use super::problem::Problem;
 use super::source::Source;
 use super::split::RawFrontmatter;
-use super::{frontmatter, repair, sanitize, split, templates};
-
-/// What one file became: an article with its outgoing links and warnings.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Parsed {
-    pub article: Article,
-    /// Every URL the body links to, before resolution (needed only to link the library).
-    pub outgoing: Vec<String>,
-    pub warnings: Vec<Problem>,
-}
+use super::{frontmatter, repair, split, templates};
+use crate::content::article::{Article, ArticleId, RelatedLink};
+pub use crate::content::index::Parsed;
+use crate::content::problem::Problem;
+use crate::content::render::sanitize;
 
 /// A parsed file, or the errors that keep it out of the library.
 pub type ParsedFile = Result<Parsed, Vec<Problem>>;
@@ -128,9 +119,13 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
         haystack: Box::default(),
     };
     article.refresh_search_text();
+    // Most files are named after their slug: only the others need a second name.
+    let from_file = frontmatter::clean_slug(&name.name);
+    let file_slug = (from_file != article.slug).then_some(from_file);
     Ok(Parsed {
         article,
         outgoing,
+        file_slug,
         warnings,
     })
 }

@@ -35,7 +35,7 @@ use std::borrow::Cow;
 /// (café, 日本語, emoji, “curly quotes”, —, ½) is left as it is. Idempotent, linear time.
 ///
 /// ```
-/// use careerhub::content::repair::repair_mojibake;
+/// use careerhub::content::load::repair::repair_mojibake;
 /// assert_eq!(repair_mojibake("it‚Äôs \u{f8ff}üìå"), "it’s 📌");
 /// assert_eq!(repair_mojibake("cafÃ© â€” ok"), "café — ok");
 /// assert_eq!(repair_mojibake("café — “ok”"), "café — “ok”");

@@ -1,6 +1,8 @@
-//! Library tests, plus a small builder other modules' tests use.
+//! Index tests, plus a small builder other modules' tests use.
 
 use super::*;
+use crate::content::load::source::SourceFile;
+use crate::content::{Bodies, LoadOptions, load_memory};
 
 /// Builds a file in the publisher's shape.
 pub(crate) fn article_file(
@@ -42,12 +44,12 @@ type Spec<'a> = (
 );
 
 /// A library of small articles: (slug, title, category, roles, intents, date).
-pub(crate) fn library_of(specs: &[Spec<'_>]) -> Library {
+pub(crate) fn library_of(specs: &[Spec<'_>]) -> Index {
     let files = specs
         .iter()
         .map(|(s, t, c, r, i, d)| article_file(s, t, c, r, i, d, &[]))
         .collect();
-    Library::from_files(files, Vec::new(), LoadOptions::default())
+    Index::from_files(files, Vec::new(), LoadOptions::default())
 }
 
 fn file(path: &str, text: &str) -> SourceFile {
@@ -82,7 +84,7 @@ fn every_readable_file_loads_and_only_a_capped_one_is_skipped() {
             &format!("---\ntitle: T\nx: {}\n---\n", "y".repeat(70_000)),
         ),
     ];
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     assert_eq!(lib.len(), 6);
     assert_eq!(lib.skipped(), 1);
     let errors: Vec<String> = lib
@@ -129,7 +131,7 @@ fn duplicate_slugs_keep_both_articles_with_a_stable_second_slug() {
             "---\ntitle: Links\n---\n<a href=\"/blog/first-post\">x</a>\n",
         ),
     ];
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     assert_eq!(lib.len(), 5, "both articles stay");
     assert_eq!(lib.by_slug("first-post").unwrap().title, "One");
     assert_eq!(lib.by_slug("first-post-2").unwrap().title, "Three");
@@ -162,7 +164,7 @@ fn drafts_and_archived_are_hidden_unless_asked_for() {
         ]
     };
     let slugs = |o| {
-        let lib = Library::from_files(files(), Vec::new(), o);
+        let lib = Index::from_files(files(), Vec::new(), o);
         lib.by_date()
             .iter()
             .map(|&i| lib.get(i).slug.clone())
@@ -183,7 +185,7 @@ fn drafts_and_archived_are_hidden_unless_asked_for() {
         }),
         vec!["a", "z", "d"]
     );
-    let lib = Library::from_files(files(), Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files(), Vec::new(), LoadOptions::default());
     assert_eq!(lib.hidden(), 2);
 }
 
@@ -227,7 +229,7 @@ fn related_explicit_then_similar_then_backlinks() {
             &["hub"],
         ),
     ];
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     let hub = lib.by_slug("hub").unwrap();
     let related: Vec<(String, RelatedKind)> = lib
         .related(hub.id)
@@ -331,7 +333,7 @@ fn reading_time_and_dates_order() {
         ),
         file("undated.md", "---\ntitle: Undated\n---\n"),
     ];
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     let order: Vec<&str> = lib
         .by_date()
         .iter()
@@ -359,7 +361,7 @@ fn body_links_count_as_backlinks() {
             "---\ntitle: S\n---\n<p>See <a href=\"https://careerhub.example/blog/target\" id=\"\">this</a>.</p>",
         ),
     ];
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     let t = lib.by_slug("target").unwrap().id;
     let s = lib.by_slug("src").unwrap().id;
     assert_eq!(lib.backlinks(t), &[s]);
@@ -371,7 +373,7 @@ const SEED_SHAPE: &str = "---\ntitle: \"Don’t Ghost the Recruiter: What to Sen
 
 #[test]
 fn seed_shaped_mojibake_article_loads_repaired() {
-    let garbled = crate::content::repair::tests::garble_mac_roman(SEED_SHAPE);
+    let garbled = crate::content::load::repair::tests::garble_mac_roman(SEED_SHAPE);
     assert!(garbled.contains("‚Äô") && garbled.contains("üìå") && garbled.contains("‚Äç"));
     let files = vec![
         SourceFile {
@@ -388,7 +390,8 @@ fn seed_shaped_mojibake_article_loads_repaired() {
             &[],
         ),
     ];
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
+    let mut bodies = Bodies::new(source);
     let a = lib.by_slug("dont-ghost-the-recruiter").expect("loads");
     assert_eq!(a.title, "Don’t Ghost the Recruiter: What to Send After an");
     assert_eq!(a.date.unwrap().to_string(), "2025-06-03");
@@ -413,8 +416,8 @@ fn seed_shaped_mojibake_article_loads_repaired() {
             "blog/dont-ghost-the-recruiter.md:1: warning: repaired 10 mis-decoded characters (mojibake): re-export the file as UTF-8 to silence this"
         ]
     );
-    let doc = lib.document(a.id).unwrap();
-    let text = crate::content::layout::layout(&doc, 80).plain_text();
+    let doc = bodies.document(&lib, a.id).unwrap();
+    let text = crate::content::render::layout::layout(&doc, 80).plain_text();
     assert!(
         text.contains("The final round is over and you’re refreshing your inbox."),
         "{text}"
@@ -447,7 +450,7 @@ fn non_ascii_hosts_in_canonicals_and_links_load() {
             "---\ntitle: B\ncanonical: \"https://www.é/b\"\n---\n",
         ),
     ];
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     assert_eq!(lib.len(), 2);
 }
 
@@ -462,7 +465,7 @@ fn a_canonical_on_an_odd_host_is_flagged_when_one_host_dominates() {
         .unwrap()
         .replace("careerhub.example", "carerhub.example");
     files[3].bytes = typo.into_bytes();
-    let lib = Library::from_files(files.clone(), Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files.clone(), Vec::new(), LoadOptions::default());
     let warnings = lib.canonical_outliers();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(warnings[0].path, "blog/a3.md");
@@ -476,10 +479,10 @@ fn a_canonical_on_an_odd_host_is_flagged_when_one_host_dominates() {
         .unwrap()
         .replace("https://carerhub.example/blog/a3", "/blog/a3");
     relative[3].bytes = text.into_bytes();
-    let lib = Library::from_files(relative, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(relative, Vec::new(), LoadOptions::default());
     assert!(lib.canonical_outliers().is_empty());
     // Two articles on one host and one on another: too few to call it a typo.
-    let even = Library::from_files(files[1..].to_vec(), Vec::new(), LoadOptions::default());
+    let even = Index::from_files(files[1..].to_vec(), Vec::new(), LoadOptions::default());
     assert!(even.canonical_outliers().is_empty());
 }
 
@@ -495,7 +498,7 @@ fn refs_to_a_file_reach_its_article_whatever_its_slug() {
             "---\ntitle: Linker\n---\nSee [it]({{< ref \"posts/2019-01-05-first-week.md\" >}}) and [this]({% post_url 2019-01-05-first-week %}).\n",
         ),
     ];
-    let lib = Library::from_files(files, Vec::new(), LoadOptions::default());
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     let target = lib.by_slug("custom-slug").unwrap().id;
     assert_eq!(lib.by_slug("linker").unwrap().links_to, vec![target]);
     assert_eq!(lib.resolve_url("/first-week"), Some(target));

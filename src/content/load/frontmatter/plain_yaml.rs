@@ -260,8 +260,9 @@ mod tests {
 
     #[test]
     fn every_bundled_and_synthetic_article_takes_the_fast_path_and_agrees() {
-        use crate::content::source::Source;
-        use crate::content::{split, synth};
+        use crate::content::load::source::Source;
+        use crate::content::load::split;
+        use crate::content::synth;
         let (entries, _) = Source::Embedded.list().unwrap();
         let mut files: Vec<(String, Vec<u8>)> = entries
             .iter()

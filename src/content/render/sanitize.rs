@@ -76,7 +76,7 @@ pub fn is_unsafe_char(c: char) -> bool {
 /// cluster (emoji sequences such as 👩‍💻 and flags stay whole). Idempotent.
 ///
 /// ```
-/// use careerhub::content::sanitize::line;
+/// use careerhub::content::render::sanitize::line;
 /// assert_eq!(line("evil\x1b]52;c;aGk=\x07 title\n"), "evil]52;c;aGk= title ");
 /// assert_eq!(line("\u{202e}txt.exe"), "txt.exe");
 /// assert_eq!(line("👩\u{200d}💻"), "👩\u{200d}💻");
@@ -92,7 +92,7 @@ pub fn line(s: &str) -> Cow<'_, str> {
 /// the last `\n`. Idempotent.
 ///
 /// ```
-/// use careerhub::content::sanitize::text;
+/// use careerhub::content::render::sanitize::text;
 /// assert_eq!(text("a\tb\r\n日本\tc"), "a   b\n日本    c");
 /// ```
 pub fn text(s: &str) -> Cow<'_, str> {
@@ -106,7 +106,7 @@ pub fn text(s: &str) -> Cow<'_, str> {
 /// emoji or an accented letter is not split, and trailing whitespace before `…` is dropped.
 ///
 /// ```
-/// use careerhub::content::sanitize::clip;
+/// use careerhub::content::render::sanitize::clip;
 /// assert_eq!(clip("résumé tips", 7), "résumé…");
 /// assert_eq!(clip("short", 7), "short");
 /// ```

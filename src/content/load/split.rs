@@ -3,7 +3,7 @@
 //! Works on raw bytes first so that size caps, encoding and framing problems are reported with
 //! a line number and never reach the YAML or HTML parsers.
 
-use super::problem::Problem;
+use crate::content::problem::Problem;
 
 /// Largest article file accepted. The publisher's longest article is about 40 KB.
 pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;

@@ -1,0 +1,393 @@
+//! The index: every article by id, with slugs, canonical URLs, backlinks, date order and
+//! facet value numbers. Built once by [`Index::link`] from parsed articles, then immutable and
+//! shared as `Arc<Index>` by the CLI, the reader and every SSH session. It does no I/O: bodies
+//! are read and rendered by [`crate::content::bodies::Bodies`].
+//!
+//! [`facets`] holds the facet table and the one filter-and-count, [`related`] the related
+//! articles, [`check`] the lint pass of `careerhub check`.
+
+pub mod check;
+pub mod facets;
+pub mod related;
+mod urls;
+
+#[cfg(test)]
+pub(crate) mod tests;
+
+use std::collections::HashSet;
+
+// Fx hashing: linking a big library does hundreds of thousands of lookups, and the keys are
+// the library's own slugs and URLs, loaded by the person who runs careerhub.
+use rustc_hash::FxHashMap as HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::article::{Article, ArticleId};
+use super::problem::Problem;
+
+pub use facets::{FacetCount, FacetTally, facet_rank};
+pub use related::{Related, RelatedKind};
+use urls::{normalize_into, normalize_url};
+
+/// One parsed file, as the loader hands it to [`Index::link`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Parsed {
+    pub article: Article,
+    /// Every URL the body links to, before resolution (needed only to link the library).
+    pub outgoing: Vec<String>,
+    /// The slug the file's name gives, when the frontmatter chose another one: a Hugo `ref`
+    /// or Liquid `post_url` names the file, and must still reach the article.
+    pub file_slug: Option<String>,
+    pub warnings: Vec<Problem>,
+}
+
+/// What loading left out or found wrong, kept beside the index for `check` and the status
+/// line.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LoadReport {
+    /// Every problem found while loading, sorted by path and line.
+    pub problems: Vec<Problem>,
+    /// Files that could not be loaded at all.
+    pub skipped: usize,
+    /// Articles left out because they are drafts or archived.
+    pub hidden: usize,
+    /// Section pages (`_index.md`) left out: they list a folder, they are not articles.
+    pub sections: usize,
+}
+
+/// The linked tables of an index: everything but the articles and the maps rebuilt from them.
+/// A snapshot stores these as they are (see `load::cache`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Links {
+    /// Ids sorted newest first (undated last, then by title).
+    by_date: Vec<ArticleId>,
+    /// Each article's place in `by_date`, to order equals newest first.
+    date_rank: Vec<u32>,
+    /// Articles whose `slug:` differs from the one their file name gives, by the latter.
+    by_file: HashMap<String, ArticleId>,
+    backlinks: Vec<Vec<ArticleId>>,
+    /// Every (facet, value) pair, numbered: counting facets over a result set is then array
+    /// arithmetic, not string hashing (it runs after every search).
+    facet_pairs: Vec<(String, String)>,
+    /// Each article's facet value numbers, indexed by article.
+    value_ids: Vec<Box<[u32]>>,
+    /// Facet value number → articles carrying it, for similar articles.
+    postings: Vec<Vec<ArticleId>>,
+}
+
+/// All loaded articles and what links them. Immutable once built.
+#[derive(Debug, Default)]
+pub struct Index {
+    articles: Vec<Article>,
+    by_slug: HashMap<String, ArticleId>,
+    by_canonical: HashMap<String, ArticleId>,
+    links: Links,
+    report: LoadReport,
+}
+
+impl Index {
+    /// Links parsed articles into an index: ids in path order, slug and canonical maps,
+    /// duplicate slugs made unique (a warning each), related links and backlinks resolved,
+    /// date order, facet value numbers. Pure: no I/O, the same input gives the same index.
+    /// Returns the parse warnings and what linking found, unsorted.
+    pub fn link(parsed: Vec<Parsed>) -> (Index, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let mut articles = Vec::with_capacity(parsed.len());
+        for p in parsed {
+            problems.extend(p.warnings);
+            articles.push((p.article, p.outgoing, p.file_slug));
+        }
+        let mut index = Index::default();
+        index.link_articles(articles, &mut problems);
+        (index, problems)
+    }
+
+    fn link_articles(
+        &mut self,
+        mut articles: Vec<(Article, Vec<String>, Option<String>)>,
+        problems: &mut Vec<Problem>,
+    ) {
+        // Path order makes ids and "which duplicate wins" independent of thread timing.
+        articles.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        // Normalizing canonical URLs needs no map: do it on every core first.
+        let canonicals: Vec<Option<String>> = articles
+            .par_iter()
+            .map(|(a, _, _)| a.canonical.as_deref().map(normalize_url))
+            .collect();
+        self.by_slug.reserve(articles.len());
+        self.by_canonical.reserve(articles.len());
+        let mut outgoing = Vec::with_capacity(articles.len());
+        // Every slug the files ask for, so a disambiguated one never takes a slug that a
+        // later file asks for: `slug-2` stays the same whatever else the folder holds.
+        let wanted: HashSet<String> = articles.iter().map(|(a, _, _)| a.slug.clone()).collect();
+        for ((mut article, links, from_file), canonical) in articles.into_iter().zip(canonicals) {
+            if let Some(&first) = self.by_slug.get(&article.slug) {
+                // Both articles stay: the first in path order keeps the slug (links to it
+                // resolve there), this one gets the first free `slug-N`.
+                let taken = article.slug.clone();
+                let free = (2..)
+                    .map(|n| format!("{taken}-{n}"))
+                    .find(|s| !wanted.contains(s) && !self.by_slug.contains_key(s))
+                    .unwrap_or_default();
+                problems.push(Problem::warning(
+                    &article.path,
+                    1,
+                    format!(
+                        "duplicate slug `{taken}`: {} already uses it, so this article is `{free}`; give one of them a different `slug`",
+                        self.articles[first.idx()].path
+                    ),
+                ));
+                article.slug = free;
+            }
+            article.id = ArticleId(self.articles.len() as u32);
+            self.by_slug.insert(article.slug.clone(), article.id);
+            // Most files are named after their slug: the loader gives a second name only for
+            // the others.
+            if let Some(from_file) = from_file
+                && from_file != article.slug
+            {
+                self.links.by_file.entry(from_file).or_insert(article.id);
+            }
+            if let Some(c) = canonical {
+                self.by_canonical.insert(c, article.id);
+            }
+            self.articles.push(article);
+            outgoing.push(links);
+        }
+        // Resolving every link is read-only work on the maps: spread it over the cores, then
+        // write the results back in order.
+        let resolved: Vec<(Vec<Option<ArticleId>>, Vec<ArticleId>)> = outgoing
+            .par_iter()
+            .enumerate()
+            .map_init(String::new, |buf, (i, urls)| {
+                self.resolve_links(ArticleId(i as u32), urls, buf)
+            })
+            .collect();
+        self.links.backlinks = vec![Vec::new(); self.articles.len()];
+        for (i, (targets, links_to)) in resolved.into_iter().enumerate() {
+            for &t in &links_to {
+                self.links.backlinks[t.idx()].push(ArticleId(i as u32));
+            }
+            let article = &mut self.articles[i];
+            for (link, target) in article.related_links.iter_mut().zip(targets) {
+                link.target = target;
+            }
+            article.links_to = links_to;
+        }
+        let mut by_date: Vec<ArticleId> = self.articles.iter().map(|a| a.id).collect();
+        by_date.sort_by(|&a, &b| {
+            let (a, b) = (&self.articles[a.idx()], &self.articles[b.idx()]);
+            b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
+        });
+        self.links.date_rank = vec![0; by_date.len()];
+        for (rank, id) in by_date.iter().enumerate() {
+            self.links.date_rank[id.idx()] = rank as u32;
+        }
+        self.links.by_date = by_date;
+        let mut numbers: HashMap<(&str, &str), u32> = HashMap::default();
+        let mut pairs = Vec::new();
+        let mut value_ids = Vec::with_capacity(self.articles.len());
+        for article in &self.articles {
+            let ids: Box<[u32]> = article
+                .facets
+                .iter()
+                .flat_map(|(name, values)| values.iter().map(move |v| (name.as_str(), v.as_str())))
+                .map(|pair| {
+                    *numbers.entry(pair).or_insert_with(|| {
+                        pairs.push((pair.0.to_owned(), pair.1.to_owned()));
+                        (pairs.len() - 1) as u32
+                    })
+                })
+                .collect();
+            value_ids.push(ids);
+        }
+        drop(numbers);
+        self.links.facet_pairs = pairs;
+        self.links.value_ids = value_ids;
+        self.links.postings = vec![Vec::new(); self.links.facet_pairs.len()];
+        for (i, ids) in self.links.value_ids.iter().enumerate() {
+            for &v in ids.iter() {
+                let articles = &mut self.links.postings[v as usize];
+                // A value listed twice by one article counts once.
+                if articles.last() != Some(&ArticleId(i as u32)) {
+                    articles.push(ArticleId(i as u32));
+                }
+            }
+        }
+    }
+
+    /// The targets of article `id`'s related links, and every library article it links to
+    /// (related section first, then the body, without repeats or itself).
+    fn resolve_links(
+        &self,
+        id: ArticleId,
+        urls: &[String],
+        buf: &mut String,
+    ) -> (Vec<Option<ArticleId>>, Vec<ArticleId>) {
+        let related = &self.get(id).related_links;
+        let targets: Vec<Option<ArticleId>> = related
+            .iter()
+            .map(|l| self.resolve_with(&l.url, buf))
+            .collect();
+        let mut links_to: Vec<ArticleId> = targets.iter().flatten().copied().collect();
+        links_to.extend(urls.iter().filter_map(|u| self.resolve_with(u, buf)));
+        links_to.retain(|&t| t != id);
+        // Keep first-mention order while dropping repeats; lists are short.
+        let mut seen = Vec::with_capacity(links_to.len());
+        links_to.retain(|t| {
+            let new = !seen.contains(t);
+            seen.push(*t);
+            new
+        });
+        (targets, links_to)
+    }
+
+    /// An index rebuilt from a snapshot's parts, or `None` when they do not fit together (a
+    /// damaged snapshot that still decodes).
+    pub fn from_parts(articles: Vec<Article>, links: Links, report: LoadReport) -> Option<Index> {
+        let mut index = Index {
+            articles,
+            links,
+            report,
+            ..Index::default()
+        };
+        if !index.is_consistent() {
+            return None;
+        }
+        let mut buf = String::new();
+        for article in &index.articles {
+            index.by_slug.insert(article.slug.clone(), article.id);
+            if let Some(c) = &article.canonical {
+                normalize_into(c, &mut buf);
+                index.by_canonical.insert(buf.clone(), article.id);
+            }
+        }
+        Some(index)
+    }
+
+    /// The parts a snapshot stores: the linked tables and the load report (the articles are
+    /// stored apart, in chunks, see [`Index::articles`]).
+    pub fn parts(&self) -> (&Links, &LoadReport) {
+        (&self.links, &self.report)
+    }
+
+    /// Sets what loading found; the loader calls this once, before sharing the index.
+    pub fn set_report(&mut self, report: LoadReport) {
+        self.report = report;
+    }
+
+    /// Whether every id and number refers to something that exists: a snapshot that decodes
+    /// but fails this is damaged, and using it would index out of bounds.
+    pub(crate) fn is_consistent(&self) -> bool {
+        let n = self.articles.len();
+        let ok = |id: &ArticleId| id.idx() < n;
+        let pairs = self.links.facet_pairs.len();
+        self.articles.iter().enumerate().all(|(i, a)| {
+            a.id.idx() == i
+                && a.links_to.iter().all(ok)
+                && a.related_links
+                    .iter()
+                    .filter_map(|l| l.target.as_ref())
+                    .all(ok)
+        }) && self.links.by_date.len() == n
+            && self.links.date_rank.len() == n
+            && self
+                .links
+                .by_date
+                .iter()
+                .enumerate()
+                .all(|(rank, id)| ok(id) && self.links.date_rank[id.idx()] as usize == rank)
+            && self.links.backlinks.len() == n
+            && self.links.backlinks.iter().flatten().all(ok)
+            && self.links.value_ids.len() == n
+            && self
+                .links
+                .value_ids
+                .iter()
+                .flat_map(|v| v.iter())
+                .all(|&v| (v as usize) < pairs)
+            && self.links.postings.len() == pairs
+            && self.links.postings.iter().flatten().all(ok)
+            && self.links.by_file.values().all(ok)
+    }
+
+    /// Every article, in id order.
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    /// Ids newest first.
+    pub fn by_date(&self) -> &[ArticleId] {
+        &self.links.by_date
+    }
+
+    /// The article with this id.
+    pub fn get(&self, id: ArticleId) -> &Article {
+        &self.articles[id.idx()]
+    }
+
+    /// Looks an article up by slug.
+    pub fn by_slug(&self, slug: &str) -> Option<&Article> {
+        self.by_slug.get(slug).map(|&id| self.get(id))
+    }
+
+    /// Number of articles.
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// True when nothing loaded.
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    /// Every problem found while loading, sorted by path and line.
+    pub fn problems(&self) -> &[Problem] {
+        &self.report.problems
+    }
+
+    /// Files that could not be loaded (errors).
+    pub fn skipped(&self) -> usize {
+        self.report.skipped
+    }
+
+    /// Section pages (`_index.md`) left out: they are not articles.
+    pub fn sections(&self) -> usize {
+        self.report.sections
+    }
+
+    /// Drafts and archived articles left out by the load options.
+    pub fn hidden(&self) -> usize {
+        self.report.hidden
+    }
+
+    /// The library article a URL points to: by canonical URL, else by the URL's last path
+    /// segment as a slug.
+    pub fn resolve_url(&self, url: &str) -> Option<ArticleId> {
+        self.resolve_with(url, &mut String::new())
+    }
+
+    /// [`Index::resolve_url`] with a scratch buffer, so linking a big library does not
+    /// allocate for each of its links.
+    fn resolve_with(&self, url: &str, buf: &mut String) -> Option<ArticleId> {
+        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
+            return None;
+        }
+        normalize_into(url, buf);
+        if let Some(&id) = self.by_canonical.get(buf.as_str()) {
+            return Some(id);
+        }
+        let last = buf.rsplit('/').next().unwrap_or_default();
+        let last = last.strip_suffix(".html").unwrap_or(last);
+        self.by_slug
+            .get(last)
+            .or_else(|| self.links.by_file.get(last))
+            .copied()
+    }
+
+    /// Articles that link to `id`.
+    pub fn backlinks(&self, id: ArticleId) -> &[ArticleId] {
+        &self.links.backlinks[id.idx()]
+    }
+}

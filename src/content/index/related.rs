@@ -1,0 +1,102 @@
+//! Related articles: the article's own related links, then similar articles by shared facets,
+//! then backlinks.
+
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::Index;
+use crate::content::article::ArticleId;
+
+/// Least similarity for an article to count as similar: the same category and one more
+/// shared value, or three shared values.
+const MIN_SIMILARITY: usize = 3;
+/// Similar articles listed by [`Index::related`].
+const SIMILAR_LIMIT: usize = 5;
+
+/// How a related article is related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelatedKind {
+    /// Listed in the article's own "Related articles" section.
+    Explicit,
+    /// Shares facets and category.
+    Similar,
+    /// Links to the article.
+    Backlink,
+}
+
+impl RelatedKind {
+    /// A label for lists.
+    pub fn label(self) -> &'static str {
+        match self {
+            RelatedKind::Explicit => "related",
+            RelatedKind::Similar => "similar",
+            RelatedKind::Backlink => "links here",
+        }
+    }
+}
+
+/// One entry of [`Index::related`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Related {
+    pub id: ArticleId,
+    pub kind: RelatedKind,
+}
+
+impl Index {
+    /// Related articles of `id`: explicit links first, then similar articles by shared facets
+    /// and category, then backlinks; each article once, under its first kind.
+    pub fn related(&self, id: ArticleId) -> Vec<Related> {
+        let article = self.get(id);
+        let mut seen = HashSet::from([id]);
+        let mut out = Vec::new();
+        for link in &article.related_links {
+            if let Some(t) = link.target
+                && seen.insert(t)
+            {
+                out.push(Related {
+                    id: t,
+                    kind: RelatedKind::Explicit,
+                });
+            }
+        }
+        // Similarity: 2 for a shared category, 1 for each other shared facet value, counted
+        // through the facet index so only articles sharing something are visited.
+        let mut scores: HashMap<ArticleId, usize> = HashMap::default();
+        for &v in self.value_ids(id) {
+            let weight = if self.facet_pair(v).0 == "category" {
+                2
+            } else {
+                1
+            };
+            for &o in &self.links.postings[v as usize] {
+                *scores.entry(o).or_default() += weight;
+            }
+        }
+        let mut similar: Vec<(usize, ArticleId)> = scores
+            .into_iter()
+            .filter(|&(o, score)| score >= MIN_SIMILARITY && !seen.contains(&o))
+            .map(|(o, score)| (score, o))
+            .collect();
+        // Best first; newest first among equals.
+        similar
+            .sort_by_key(|&(score, o)| (std::cmp::Reverse(score), self.links.date_rank[o.idx()]));
+        for (_, o) in similar.into_iter().take(SIMILAR_LIMIT) {
+            seen.insert(o);
+            out.push(Related {
+                id: o,
+                kind: RelatedKind::Similar,
+            });
+        }
+        for &b in self.backlinks(id) {
+            if seen.insert(b) {
+                out.push(Related {
+                    id: b,
+                    kind: RelatedKind::Backlink,
+                });
+            }
+        }
+        out
+    }
+}
