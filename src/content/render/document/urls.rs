@@ -1,0 +1,107 @@
+//! URLs in bodies: cleaning, making absolute, and finding bare URLs in text.
+
+/// A link target as written, minus whitespace and control characters (an ESC inside an `href`
+/// must never reach the terminal).
+pub(super) fn clean_url(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}
+
+/// Makes a protocol-relative `//host/path` (common in embeds) absolute.
+pub(super) fn absolute_url(src: &str) -> String {
+    let src = src.trim();
+    if src.starts_with("//") {
+        format!("https:{src}")
+    } else {
+        src.to_owned()
+    }
+}
+
+/// The host part of a URL, or the URL itself when it has none.
+pub(super) fn url_host(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((_, rest)) => {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            &rest[..end]
+        }
+        None => url,
+    }
+}
+
+/// The last path segment of a URL, without query or fragment.
+pub(super) fn file_name(src: &str) -> &str {
+    let path = src.split(['?', '#']).next().unwrap_or("");
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+}
+
+/// Byte ranges of bare `http://`/`https://` URLs in text. A URL runs to the next whitespace,
+/// invisible character, quote or angle bracket; trailing punctuation (and a closing bracket
+/// with no opening one inside the URL) is left out, as in prose "see https://x.example/a."
+pub(super) fn bare_urls(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = text[from..].find("http").map(|p| from + p) {
+        let rest = &text[p..];
+        let scheme = if rest.starts_with("https://") {
+            8
+        } else if rest.starts_with("http://") {
+            7
+        } else {
+            0
+        };
+        let boundary = text[..p]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if scheme == 0 || !boundary {
+            from = p + 4;
+            continue;
+        }
+        let end = p + rest.find(url_stop).unwrap_or(rest.len());
+        let end = p + trim_url_end(&text[p..end]);
+        if end > p + scheme {
+            out.push((p, end));
+            from = end;
+        } else {
+            from = p + scheme;
+        }
+    }
+    out
+}
+
+pub(super) fn url_stop(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '<' | '>' | '"' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}' | '\u{A0}'
+        )
+}
+
+/// The length of `url` once trailing punctuation is removed.
+pub(super) fn trim_url_end(url: &str) -> usize {
+    // Bracket balance is counted once and updated while stripping, so a URL ending in many
+    // brackets stays linear.
+    const PAIRS: [(char, char); 3] = [('(', ')'), ('[', ']'), ('{', '}')];
+    let mut balance = PAIRS.map(|(open, close)| {
+        url.chars().filter(|&c| c == open).count() as isize
+            - url.chars().filter(|&c| c == close).count() as isize
+    });
+    let mut end = url.len();
+    while let Some(c) = url[..end].chars().next_back() {
+        let strip = match PAIRS.iter().position(|&(_, close)| close == c) {
+            Some(k) if balance[k] < 0 => {
+                balance[k] += 1;
+                true
+            }
+            Some(_) => false,
+            None => matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*'),
+        };
+        if !strip {
+            break;
+        }
+        end -= c.len_utf8();
+    }
+    end
+}
