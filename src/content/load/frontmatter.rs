@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 pub mod js;
 mod json;
-mod plain_yaml;
+
 mod toml;
 pub mod value;
 mod yaml;

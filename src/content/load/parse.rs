@@ -327,12 +327,6 @@ impl FileName {
     }
 }
 
-/// The slug a file's name gives (see [`FileName`]), whatever its frontmatter says: what a
-/// `ref` or `post_url` to the file becomes.
-pub fn file_slug(path: &str) -> String {
-    frontmatter::clean_slug(&FileName::of(path).name)
-}
-
 /// The default slug: the file name without extension (or date prefix, or a bundle's folder
 /// name), which can hold anything (spaces, control characters), so it is cleaned the way a
 /// `slug:` key is, with a warning when that changed it.

@@ -7,7 +7,7 @@ use crate::content::problem::Problem;
 
 /// Largest article file accepted. The publisher's longest article is about 40 KB.
 pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
-/// Largest frontmatter accepted. serde_yaml can spend seconds on large alias-heavy input.
+/// Largest frontmatter accepted. The YAML parser can spend seconds on large alias-heavy input.
 pub const MAX_FRONTMATTER_BYTES: usize = 64 * 1024;
 
 /// The frontmatter text of a file, by format; the text excludes the fences.

@@ -101,7 +101,7 @@ pub fn text(s: &str) -> Cow<'_, str> {
 
 /// Cuts `s` to at most `max_chars` `char`s, ending in `…` when anything was cut.
 ///
-/// serde_yaml quotes the input in its errors (a 1 MB key gives a 1 MB message), so anything
+/// The YAML parser quotes the input in its errors (a 1 MB key gives a 1 MB message), so anything
 /// quoted back at the reader goes through here. The cut prefers a grapheme boundary, so an
 /// emoji or an accented letter is not split, and trailing whitespace before `…` is dropped.
 ///
