@@ -10,6 +10,7 @@ use super::{frontmatter, repair, split, templates};
 use crate::content::article::{Article, ArticleId, RelatedLink};
 pub use crate::content::index::Parsed;
 use crate::content::problem::Problem;
+use crate::content::render::document::link_targets;
 use crate::content::render::sanitize;
 
 /// A parsed file, or the errors that keep it out of the library.
@@ -81,7 +82,8 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
         Some(slug) => slug,
         None => slug_from_file_name(path, &name, &mut warnings),
     };
-    let scan = scan_body(&body);
+    // The same link rules as the reader's document, so backlinks and links agree.
+    let links = link_targets(&body);
     let related_links: Vec<RelatedLink> = split::related_links(&body)
         .into_iter()
         .map(|l| RelatedLink {
@@ -93,8 +95,8 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
         .collect();
     // Each URL once, and not those of the related section (linked anyway): this list is
     // stored in the index cache and resolved on every start.
-    let mut outgoing: Vec<String> = Vec::with_capacity(scan.links.len());
-    for url in scan.links {
+    let mut outgoing: Vec<String> = Vec::with_capacity(links.len());
+    for url in links {
         if !outgoing.contains(&url) && !related_links.iter().any(|l| l.url == url) {
             outgoing.push(url);
         }
@@ -111,7 +113,7 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
         draft: fm.draft,
         archived: fm.archived,
         path: path.to_owned(),
-        words: scan.words,
+        words: body_words(&body),
         related_links,
         links_to: Vec::new(),
         body_line: parts.body_line,
@@ -351,18 +353,12 @@ fn slug_from_file_name(path: &str, name: &FileName, warnings: &mut Vec<Problem>)
     cleaned
 }
 
-struct BodyScan {
-    words: usize,
-    links: Vec<String>,
-}
-
-/// One cheap pass over the body: words outside tags (for reading time) and link targets (for
-/// backlinks), without a full HTML parse, so loading stays fast on big libraries. The scan
-/// jumps from tag to tag with memchr and counts the words of the text between them.
-fn scan_body(body: &str) -> BodyScan {
+/// Words outside tags (for reading time), without a full HTML parse, so loading stays fast
+/// on big libraries: the count jumps from tag to tag with memchr and counts the words of the
+/// text between them.
+fn body_words(body: &str) -> usize {
     let bytes = body.as_bytes();
     let mut words = 0;
-    let mut links = Vec::new();
     let mut pos = 0;
     while pos < bytes.len() {
         let tag = memchr::memchr(b'<', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
@@ -370,23 +366,9 @@ fn scan_body(body: &str) -> BodyScan {
         if tag == bytes.len() {
             break;
         }
-        let end = memchr::memchr(b'>', &bytes[tag..]).map_or(bytes.len(), |i| tag + i);
-        if let Some(href) = tag_href(&body[tag..end]) {
-            links.push(href.to_owned());
-        }
-        pos = end + 1;
+        pos = memchr::memchr(b'>', &bytes[tag..]).map_or(bytes.len(), |i| tag + i) + 1;
     }
-    // Markdown links, as in the trailer's related list: `[title](url)`. The URL runs to `)`
-    // or a space, and never past the next `](`.
-    let starts: Vec<usize> = memchr::memmem::find_iter(bytes, b"](")
-        .map(|i| i + 2)
-        .collect();
-    for (k, &start) in starts.iter().enumerate() {
-        let piece = &body[start..starts.get(k + 1).map_or(body.len(), |&next| next - 2)];
-        let end = memchr::memchr2(b')', b' ', piece.as_bytes()).unwrap_or(piece.len());
-        links.push(piece[..end].to_owned());
-    }
-    BodyScan { words, links }
+    words
 }
 
 /// Words in a run of text: `&nbsp;` separates words, a lone zero-width joiner is not one.
@@ -443,16 +425,6 @@ fn count_plain_words(run: &[u8], in_word: &mut bool) -> usize {
 /// `u8::is_ascii_whitespace` (space, tab, LF, FF, CR) without branches.
 fn is_space(b: u8) -> bool {
     (b == b' ') | ((b.wrapping_sub(b'\t') < 5) & (b != 0x0b))
-}
-
-/// The `href` of an `<a ...` tag (the text from `<` to before `>`).
-fn tag_href(tag: &str) -> Option<&str> {
-    if !tag.starts_with("<a ") {
-        return None;
-    }
-    let start = tag.find("href=\"")? + 6;
-    let len = tag[start..].find('"')?;
-    Some(&tag[start..start + len])
 }
 
 #[cfg(test)]
@@ -681,17 +653,17 @@ mod tests {
     }
 
     #[test]
-    fn markdown_links_stop_at_a_paren_a_space_or_the_next_link() {
-        let scan = scan_body("[a](x) [b](y \"t\") [c](z](w) [d](");
-        assert_eq!(scan.links, vec!["x", "y", "z", "w", ""]);
+    fn markdown_links_are_read_as_markdown_reads_them() {
+        // The load-time scan once cut `[c](z](w)` into two links and kept `[d](`; it now
+        // follows the document's rules (see `render::document::scan`).
+        let links = link_targets("[a](x) [b](y \"t\") [c](z) [d](");
+        assert_eq!(links, vec!["x", "y", "z"]);
     }
 
     #[test]
     fn scan_counts_words_outside_tags_and_finds_links() {
-        let scan = scan_body(
-            "<p id=\"\">One two&nbsp;three</p><p>\u{200d}</p><a href=\"https://x/a\" id=\"\">four</a>\n- [Five](https://x/b)\n",
-        );
-        assert_eq!(scan.words, 6, "One, two, three, four, -, [Five](…)");
-        assert_eq!(scan.links, vec!["https://x/a", "https://x/b"]);
+        let body = "<p id=\"\">One two&nbsp;three</p><p>\u{200d}</p><a href=\"https://x/a\" id=\"\">four</a>\n- [Five](https://x/b)\n";
+        assert_eq!(body_words(body), 6, "One, two, three, four, -, [Five](…)");
+        assert_eq!(link_targets(body), vec!["https://x/a", "https://x/b"]);
     }
 }

@@ -18,8 +18,8 @@
 mod depth;
 mod markdown;
 mod model;
+mod scan;
 mod text;
-mod urls;
 mod walk;
 
 #[cfg(test)]
@@ -28,6 +28,8 @@ mod tests;
 pub use model::{
     Align, Block, Cell, Document, DocumentError, Inline, InlineStyle, Link, MAX_HTML_DEPTH,
 };
+
+pub use scan::link_targets;
 
 use markdown::body_to_html;
 use walk::{Builder, Ctx, Sink, renumber_links};

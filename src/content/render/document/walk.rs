@@ -2,7 +2,9 @@
 
 use super::model::{Align, Block, Cell, Inline, InlineStyle, Link, MAX_HTML_DEPTH};
 use super::text::{clean_code, clean_inlines, collapse_text, merge_spans};
-use super::urls::{absolute_url, bare_urls, clean_url, file_name, url_host};
+use crate::content::render::links::{
+    absolute_url, bare_urls, clean_url, file_name, is_followable, url_host,
+};
 
 /// How deep the walk descends. The pre-scan keeps real bodies far below this; it only guards
 /// the recursion against trees the scan under-estimated.
@@ -268,8 +270,7 @@ impl Builder {
     /// `data:`).
     pub(super) fn add_link(&mut self, raw: &str) -> Option<usize> {
         let url = clean_url(raw);
-        let lower = url.to_ascii_lowercase();
-        if url.is_empty() || lower.starts_with("javascript:") || lower.starts_with("data:") {
+        if !is_followable(&url) {
             return None;
         }
         self.links.push(Link {

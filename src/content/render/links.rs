@@ -1,15 +1,18 @@
-//! URLs in bodies: cleaning, making absolute, and finding bare URLs in text.
+//! What counts as a link in a body, written once: cleaning a target, which targets are worth
+//! following, and finding bare URLs in text. The document walk and the load-time link scan
+//! ([`crate::content::render::document::link_targets`]) both use these rules, so backlinks
+//! and the reader's links agree.
 
 /// A link target as written, minus whitespace and control characters (an ESC inside an `href`
 /// must never reach the terminal).
-pub(super) fn clean_url(raw: &str) -> String {
+pub fn clean_url(raw: &str) -> String {
     raw.chars()
         .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
         .collect()
 }
 
 /// Makes a protocol-relative `//host/path` (common in embeds) absolute.
-pub(super) fn absolute_url(src: &str) -> String {
+pub fn absolute_url(src: &str) -> String {
     let src = src.trim();
     if src.starts_with("//") {
         format!("https:{src}")
@@ -19,7 +22,7 @@ pub(super) fn absolute_url(src: &str) -> String {
 }
 
 /// The host part of a URL, or the URL itself when it has none.
-pub(super) fn url_host(url: &str) -> &str {
+pub fn url_host(url: &str) -> &str {
     match url.split_once("://") {
         Some((_, rest)) => {
             let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -30,7 +33,7 @@ pub(super) fn url_host(url: &str) -> &str {
 }
 
 /// The last path segment of a URL, without query or fragment.
-pub(super) fn file_name(src: &str) -> &str {
+pub fn file_name(src: &str) -> &str {
     let path = src.split(['?', '#']).next().unwrap_or("");
     path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
 }
@@ -38,7 +41,7 @@ pub(super) fn file_name(src: &str) -> &str {
 /// Byte ranges of bare `http://`/`https://` URLs in text. A URL runs to the next whitespace,
 /// invisible character, quote or angle bracket; trailing punctuation (and a closing bracket
 /// with no opening one inside the URL) is left out, as in prose "see https://x.example/a."
-pub(super) fn bare_urls(text: &str) -> Vec<(usize, usize)> {
+pub fn bare_urls(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(p) = text[from..].find("http").map(|p| from + p) {
@@ -70,7 +73,7 @@ pub(super) fn bare_urls(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-pub(super) fn url_stop(c: char) -> bool {
+pub fn url_stop(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
         || matches!(
@@ -80,7 +83,7 @@ pub(super) fn url_stop(c: char) -> bool {
 }
 
 /// The length of `url` once trailing punctuation is removed.
-pub(super) fn trim_url_end(url: &str) -> usize {
+pub fn trim_url_end(url: &str) -> usize {
     // Bracket balance is counted once and updated while stripping, so a URL ending in many
     // brackets stays linear.
     const PAIRS: [(char, char); 3] = [('(', ')'), ('[', ']'), ('{', '}')];
@@ -104,4 +107,10 @@ pub(super) fn trim_url_end(url: &str) -> usize {
         end -= c.len_utf8();
     }
     end
+}
+
+/// Whether a cleaned link target is worth following: not empty, not `javascript:` or `data:`.
+pub fn is_followable(url: &str) -> bool {
+    let scheme = url.get(..11).unwrap_or(url).to_ascii_lowercase();
+    !url.is_empty() && !scheme.starts_with("javascript:") && !scheme.starts_with("data:")
 }

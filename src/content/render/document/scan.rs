@@ -1,0 +1,249 @@
+//! The load-time link scan: every link target a body's document will have, without building
+//! the document. Loading needs the targets of every article (for backlinks) but renders none,
+//! so this runs the same Markdown step as rendering and then jumps from tag to tag, following
+//! the DOM walk's rules (see [`super::walk`]): the `href` of an `<a>` (any quoting or letter
+//! case, entities decoded) when it has text, the `src` of an `<iframe>`, bare `http(s)://`
+//! URLs in text outside links, and nothing inside comments, `<pre>` or the elements the walk
+//! drops (script, style, svg...).
+
+use super::markdown::body_to_html;
+use super::walk::DROPPED;
+use crate::content::render::links::{absolute_url, bare_urls, clean_url, is_followable};
+
+/// Every link target of `body` in reading order, cleaned, repeats included.
+pub fn link_targets(body: &str) -> Vec<String> {
+    let html = body_to_html(body);
+    let mut scan = Scan::default();
+    let bytes = html.as_bytes();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let lt = memchr::memchr(b'<', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        scan.text(&html[pos..lt]);
+        if lt == bytes.len() {
+            break;
+        }
+        if html[lt..].starts_with("<!--") {
+            pos =
+                memchr::memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |i| lt + 7 + i);
+            continue;
+        }
+        let end = tag_end(bytes, lt);
+        scan.tag(&html[lt..end]);
+        pos = end;
+    }
+    scan.out
+}
+
+/// Where the tag starting at `lt` ends (one past its `>`), quotes respected.
+fn tag_end(bytes: &[u8], lt: usize) -> usize {
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate().skip(lt + 1) {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+    }
+    bytes.len()
+}
+
+#[derive(Default)]
+struct Scan {
+    out: Vec<String>,
+    /// Open `<a>` elements: the link each one made, if any.
+    anchors: Vec<Option<String>>,
+    /// An element whose content is skipped (dropped or preformatted), with its nesting.
+    skipping: Option<(String, usize)>,
+}
+
+impl Scan {
+    /// The link the text is inside, if any.
+    fn in_link(&self) -> bool {
+        self.anchors.iter().any(Option::is_some)
+    }
+
+    fn text(&mut self, raw: &str) {
+        if self.skipping.is_some() || raw.trim().is_empty() {
+            return;
+        }
+        if self.in_link() {
+            // The innermost open link has text, so the document keeps it.
+            if let Some(slot) = self.anchors.iter_mut().rev().find(|a| a.is_some())
+                && let Some(url) = slot.take()
+            {
+                self.out.push(url);
+                // Still inside a link: keep a marker so its text is not scanned for URLs.
+                *slot = Some(String::new());
+            }
+            return;
+        }
+        if !raw.contains("http") {
+            return;
+        }
+        let text = html_escape::decode_html_entities(raw);
+        for (start, end) in bare_urls(&text) {
+            self.out.push(clean_url(&text[start..end]));
+        }
+    }
+
+    fn tag(&mut self, tag: &str) {
+        let closing = tag.starts_with("</");
+        let name: String = tag[if closing { 2 } else { 1 }..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let self_closing = tag.ends_with("/>");
+        if let Some((skipped, depth)) = &mut self.skipping {
+            if *skipped == name && !self_closing {
+                if closing {
+                    *depth -= 1;
+                } else {
+                    *depth += 1;
+                }
+                if *depth == 0 {
+                    self.skipping = None;
+                }
+            }
+            return;
+        }
+        if closing {
+            if name == "a" {
+                self.anchors.pop();
+            }
+            return;
+        }
+        match name.as_str() {
+            "a" => {
+                // An `<a>` inside another closes it, as the HTML parser does.
+                self.anchors.pop();
+                let url = attribute(tag, "href")
+                    .map(|href| clean_url(&href))
+                    .filter(|url| is_followable(url));
+                self.anchors.push(url);
+            }
+            "iframe" => {
+                if let Some(src) = attribute(tag, "src").map(|s| clean_url(&absolute_url(&s)))
+                    && is_followable(&src)
+                {
+                    self.out.push(src);
+                }
+                if !self_closing {
+                    self.skipping = Some((name, 1));
+                }
+            }
+            "pre" if !self_closing => self.skipping = Some((name, 1)),
+            _ if !self_closing && DROPPED.contains(&name.as_str()) => {
+                self.skipping = Some((name, 1))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The value of attribute `name` in a start tag, entities decoded; the first one wins, as in
+/// HTML.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let b = tag.as_bytes();
+    // Past `<` and the tag name.
+    let mut i = 1 + b[1..]
+        .iter()
+        .position(|c| c.is_ascii_whitespace() || *c == b'/' || *c == b'>')?;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let key = &tag[start..i];
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = None;
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let (from, to) = match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = memchr::memchr(q, &b[i + 1..]).map_or(b.len(), |e| i + 1 + e);
+                    (i + 1, end)
+                }
+                _ => {
+                    let end = b[i..]
+                        .iter()
+                        .position(|c| c.is_ascii_whitespace() || *c == b'>')
+                        .map_or(b.len(), |e| i + e);
+                    (i, end)
+                }
+            };
+            value = Some(&tag[from..to]);
+            i = (to + 1).min(b.len());
+        }
+        if key.eq_ignore_ascii_case(name) {
+            return value.map(|v| html_escape::decode_html_entities(v).into_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_in_any_quoting_or_case_and_never_data_href() {
+        let body = "<p><a data-href=\"/no\" href='/blog/single'>one</a> \
+                    <A HREF=\"/blog/upper\">two</A> <a href=/blog/bare>three</a> \
+                    <a href=\"/blog/x?a=1&amp;b=2\">four</a></p>";
+        assert_eq!(
+            link_targets(body),
+            [
+                "/blog/single",
+                "/blog/upper",
+                "/blog/bare",
+                "/blog/x?a=1&b=2"
+            ]
+        );
+    }
+
+    #[test]
+    fn bare_urls_count_outside_links_code_blocks_and_dropped_elements() {
+        let body = "<p>See https://x.example/blog/a. Or <a href=\"/blog/b\">https://x.example/blog/c</a>.</p>\
+                    <pre>https://x.example/blog/in-pre</pre>\
+                    <script>var u = \"https://x.example/blog/in-script\";</script>\
+                    <!-- https://x.example/blog/in-comment -->\
+                    <p><a href=\"javascript:void(0)\">https://x.example/blog/d</a></p>";
+        assert_eq!(
+            link_targets(body),
+            [
+                "https://x.example/blog/a",
+                "/blog/b",
+                "https://x.example/blog/d"
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_links_autolinks_and_fenced_code() {
+        let body = "A [note](/blog/note \"title\") and <https://x.example/blog/auto>.\n\n\
+                    ```\nhttps://x.example/blog/in-fence\n```\n\n[ref]: /blog/unused\n";
+        assert_eq!(
+            link_targets(body),
+            ["/blog/note", "https://x.example/blog/auto"]
+        );
+    }
+
+    #[test]
+    fn an_empty_anchor_is_no_link_and_an_iframe_is_one() {
+        let body =
+            "<p><a href=\"/blog/empty\"></a><iframe src=\"//video.example/v/1\"></iframe></p>";
+        assert_eq!(link_targets(body), ["https://video.example/v/1"]);
+    }
+}
