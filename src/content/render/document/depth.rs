@@ -33,7 +33,7 @@ pub(super) struct TagScan {
     /// Names of the open elements counted in `depth`, innermost last: an end tag closes every
     /// element opened after its own (as an HTML5 parser does), so an unknown `<x … />` or an
     /// unclosed `<p>` inside a `<div>` ends with the `</div>`.
-    pub(super) names: Vec<Vec<u8>>,
+    pub(super) names: NameStack,
     /// Open Markdown containers (quotes, lists, emphasis), counted apart from HTML.
     pub(super) markdown_depth: usize,
     /// Open `<pre>` elements, where a line at column 0 is still text of the element.
@@ -181,7 +181,7 @@ impl TagScan {
         match b.get(i) {
             Some(b'!' | b'?') => end(self, TagAction::Keep),
             Some(b'/') => {
-                let name = tag_name(b, i + 1).to_ascii_lowercase();
+                let name = lower(tag_name(b, i + 1));
                 let action = self.close(&name);
                 end(self, action)
             }
@@ -194,11 +194,19 @@ impl TagScan {
                 end(self, TagAction::Drop)
             }
             Some(c) if c.is_ascii_alphabetic() => {
-                let name = tag_name(b, i).to_ascii_lowercase();
-                let self_closing =
-                    tag_end_from(b, i, None).is_ok_and(|e| e > i && b[e - 1] == b'/');
+                let name = lower(tag_name(b, i));
+                let close = tag_end_from(b, i, None);
+                let self_closing = close.is_ok_and(|e| e > i && b[e - 1] == b'/');
                 let action = self.open(&name, self_closing);
-                end(self, action)
+                match close {
+                    Ok(e) => (e + 1, action),
+                    Err(quote) => {
+                        if matches!(action, TagAction::Drop | TagAction::Skip) {
+                            self.dropping_tag = Some(quote);
+                        }
+                        (b.len(), action)
+                    }
+                }
             }
             _ => (i, TagAction::Keep),
         }
@@ -240,7 +248,7 @@ impl TagScan {
             self.pre += 1;
         }
         self.depth += 1;
-        self.names.push(name.to_vec());
+        self.names.push(name);
         TagAction::Keep
     }
 
@@ -270,11 +278,55 @@ impl TagScan {
         }
         // It closes itself and whatever was left open inside it; a stray end tag (nothing of
         // that name is open) changes nothing, as in HTML.
-        if let Some(at) = self.names.iter().rposition(|n| n.as_slice() == name) {
+        if let Some(at) = self.names.rposition(name) {
             self.names.truncate(at);
             self.depth = self.names.len();
         }
         TagAction::Keep
+    }
+}
+
+/// A tag name in lower case, copied only when it has upper-case letters (rare): every tag of
+/// every body passes here.
+fn lower(name: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if name.iter().any(u8::is_ascii_uppercase) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+/// The names of the open tags, innermost last, in one buffer: pushing a tag allocates
+/// nothing once the buffers have grown.
+#[derive(Debug, Default, Clone)]
+pub(super) struct NameStack {
+    bytes: Vec<u8>,
+    /// Where each name ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl NameStack {
+    pub(super) fn push(&mut self, name: &[u8]) {
+        self.bytes.extend_from_slice(name);
+        self.ends.push(self.bytes.len());
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The place of the innermost open tag called `name`.
+    pub(super) fn rposition(&self, name: &[u8]) -> Option<usize> {
+        (0..self.ends.len()).rev().find(|&k| {
+            let start = if k == 0 { 0 } else { self.ends[k - 1] };
+            &self.bytes[start..self.ends[k]] == name
+        })
+    }
+
+    /// Keeps the first `n` names.
+    pub(super) fn truncate(&mut self, n: usize) {
+        self.ends.truncate(n);
+        self.bytes.truncate(self.ends.last().copied().unwrap_or(0));
     }
 }
 

@@ -53,6 +53,32 @@ pub(super) fn body_to_html(body: &str) -> String {
     emitter.out
 }
 
+/// The body as the HTML parser will get it, in pieces, for the link scan: a CMS export's
+/// HTML regions as they are (the depth pre-scan only drops tags of pathological nesting, so
+/// the scan can skip it and the copy), Markdown through the same emitter as
+/// [`body_to_html`].
+pub(super) fn html_pieces(body: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    if !starts_an_html_region(body.trim_start()) {
+        return vec![Cow::Owned(body_to_html(body))];
+    }
+    let mut pieces = Vec::new();
+    let mut emitter = Emitter::default();
+    for (is_html, text) in html_regions(body) {
+        if is_html {
+            pieces.push(Cow::Borrowed(text));
+        } else {
+            emitter.out.clear();
+            emitter.markdown(text);
+            pieces.push(Cow::Owned(std::mem::take(&mut emitter.out)));
+        }
+    }
+    emitter.out.clear();
+    emitter.finish_footnotes();
+    pieces.push(Cow::Owned(emitter.out));
+    pieces
+}
+
 /// Whether a line (without its indentation) opens raw HTML: a start tag whose name ends at
 /// a space, `>`, `/` or the end of the line, a closing tag, or a comment or declaration.
 /// `<https://…>` (a Markdown autolink) does not.

@@ -6,43 +6,54 @@
 //! URLs in text outside links, and nothing inside comments, `<pre>` or the elements the walk
 //! drops (script, style, svg...).
 
-use super::markdown::body_to_html;
+use super::markdown::html_pieces;
 use super::walk::DROPPED;
 use crate::content::render::links::{absolute_url, bare_urls, clean_url, is_followable};
 
 /// Every link target of `body` in reading order, cleaned, repeats included.
 pub fn link_targets(body: &str) -> Vec<String> {
-    let html = body_to_html(body);
     let mut scan = Scan::default();
-    let bytes = html.as_bytes();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let lt = memchr::memchr(b'<', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-        scan.text(&html[pos..lt]);
-        if lt == bytes.len() {
-            break;
-        }
-        if html[lt..].starts_with("<!--") {
-            pos =
-                memchr::memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |i| lt + 7 + i);
-            continue;
-        }
-        let end = tag_end(bytes, lt);
-        scan.tag(&html[lt..end]);
-        pos = end;
+    for piece in html_pieces(body) {
+        scan.piece(&piece);
     }
     scan.out
 }
 
+impl Scan {
+    /// Scans one piece of the body's HTML; a tag never spans two pieces.
+    fn piece(&mut self, html: &str) {
+        let scan = self;
+        let bytes = html.as_bytes();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let lt = memchr::memchr(b'<', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+            scan.text(&html[pos..lt]);
+            if lt == bytes.len() {
+                break;
+            }
+            if html[lt..].starts_with("<!--") {
+                pos = memchr::memmem::find(&bytes[lt + 4..], b"-->")
+                    .map_or(bytes.len(), |i| lt + 7 + i);
+                continue;
+            }
+            let end = tag_end(bytes, lt);
+            scan.tag(&html[lt..end]);
+            pos = end;
+        }
+    }
+}
+
 /// Where the tag starting at `lt` ends (one past its `>`), quotes respected.
 fn tag_end(bytes: &[u8], lt: usize) -> usize {
-    let mut quote = None;
-    for (i, &b) in bytes.iter().enumerate().skip(lt + 1) {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if b == q => quote = None,
-            (None, b'>') => return i + 1,
-            _ => {}
+    let mut i = lt + 1;
+    while let Some(k) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) {
+        let at = i + k;
+        match bytes[at] {
+            b'>' => return at + 1,
+            quote => match memchr::memchr(quote, &bytes[at + 1..]) {
+                Some(close) => i = at + 2 + close,
+                None => return bytes.len(),
+            },
         }
     }
     bytes.len()
@@ -89,14 +100,15 @@ impl Scan {
 
     fn tag(&mut self, tag: &str) {
         let closing = tag.starts_with("</");
-        let name: String = tag[if closing { 2 } else { 1 }..]
-            .chars()
+        let from = if closing { 2 } else { 1 };
+        let len = tag.as_bytes()[from..]
+            .iter()
             .take_while(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+            .count();
+        let name = &tag[from..from + len];
         let self_closing = tag.ends_with("/>");
         if let Some((skipped, depth)) = &mut self.skipping {
-            if *skipped == name && !self_closing {
+            if skipped.eq_ignore_ascii_case(name) && !self_closing {
                 if closing {
                     *depth -= 1;
                 } else {
@@ -108,36 +120,31 @@ impl Scan {
             }
             return;
         }
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
         if closing {
-            if name == "a" {
+            if is("a") {
                 self.anchors.pop();
             }
             return;
         }
-        match name.as_str() {
-            "a" => {
-                // An `<a>` inside another closes it, as the HTML parser does.
-                self.anchors.pop();
-                let url = attribute(tag, "href")
-                    .map(|href| clean_url(&href))
-                    .filter(|url| is_followable(url));
-                self.anchors.push(url);
+        if is("a") {
+            // An `<a>` inside another closes it, as the HTML parser does.
+            self.anchors.pop();
+            let url = attribute(tag, "href")
+                .map(|href| clean_url(&href))
+                .filter(|url| is_followable(url));
+            self.anchors.push(url);
+        } else if is("iframe") {
+            if let Some(src) = attribute(tag, "src").map(|s| clean_url(&absolute_url(&s)))
+                && is_followable(&src)
+            {
+                self.out.push(src);
             }
-            "iframe" => {
-                if let Some(src) = attribute(tag, "src").map(|s| clean_url(&absolute_url(&s)))
-                    && is_followable(&src)
-                {
-                    self.out.push(src);
-                }
-                if !self_closing {
-                    self.skipping = Some((name, 1));
-                }
+            if !self_closing {
+                self.skipping = Some((name.to_ascii_lowercase(), 1));
             }
-            "pre" if !self_closing => self.skipping = Some((name, 1)),
-            _ if !self_closing && DROPPED.contains(&name.as_str()) => {
-                self.skipping = Some((name, 1))
-            }
-            _ => {}
+        } else if !self_closing && (is("pre") || DROPPED.iter().any(|d| is(d))) {
+            self.skipping = Some((name.to_ascii_lowercase(), 1));
         }
     }
 }
