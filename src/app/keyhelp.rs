@@ -32,6 +32,20 @@ pub struct KeyHelp {
     pub keys: &'static str,
     /// What they do, short enough for a two-column overlay at 80 columns.
     pub action: &'static str,
+    /// Whether the row names keys (every one of them has a binding in
+    /// [`crate::app::keymap`]) or the mouse or a sign on the page.
+    pub kind: RowKind,
+}
+
+/// What a help row describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// Keys, each bound in the keymap's table to this row.
+    Keys,
+    /// The mouse: handled by `update::click`, not the keymap.
+    Mouse,
+    /// A sign on the page, not an input.
+    Note,
 }
 
 const fn key(group: Group, keys: &'static str, action: &'static str) -> KeyHelp {
@@ -39,6 +53,16 @@ const fn key(group: Group, keys: &'static str, action: &'static str) -> KeyHelp 
         group,
         keys,
         action,
+        kind: RowKind::Keys,
+    }
+}
+
+const fn mouse(group: Group, keys: &'static str, action: &'static str) -> KeyHelp {
+    KeyHelp {
+        group,
+        keys,
+        action,
+        kind: RowKind::Mouse,
     }
 }
 
@@ -47,45 +71,62 @@ pub const KEYS_WIDTH: usize = 13;
 pub const ACTION_WIDTH: usize = 23;
 pub const COLUMN_GAP: usize = 2;
 
-/// Every key, grouped; the single source of truth for key descriptions.
+/// The help rows, one constant each, so the keymap's bindings can name the row that
+/// describes them (see [`crate::app::keymap`]).
+pub mod row {
+    use super::Group::*;
+    use super::{KeyHelp, RowKind, key, mouse};
+
+    pub const HELP: KeyHelp = key(Everywhere, "?", "show or hide this help");
+    pub const QUIT: KeyHelp = key(Everywhere, "q", "back, or quit");
+    pub const FORCE_QUIT: KeyHelp = key(Everywhere, "Ctrl-C", "quit at once");
+    pub const ESC: KeyHelp = key(Everywhere, "Esc", "close, cancel, clear");
+    pub const LINE: KeyHelp = key(Everywhere, "j k ↑ ↓", "move or scroll a line");
+    pub const ENDS: KeyHelp = key(Everywhere, "g G Home End", "go to the top / bottom");
+    pub const PAGE: KeyHelp = key(Everywhere, "PgUp PgDn", "page up / down");
+    pub const HALF_PAGE: KeyHelp = key(Everywhere, "Ctrl-u Ctrl-d", "half a page up / down");
+    pub const WHEEL: KeyHelp = mouse(Everywhere, "mouse wheel", "scroll");
+    // One rule for every list, with no timing: a click selects, and a click on the entry
+    // already highlighted acts like Enter on it (see `update::click`).
+    pub const CLICK: KeyHelp = mouse(Everywhere, "click", "select, again to open");
+    pub const OPEN: KeyHelp = key(Everywhere, "Enter", "open the selection");
+    pub const RELATED: KeyHelp = key(Everywhere, "r", "related articles");
+    pub const BOOKMARK: KeyHelp = key(Everywhere, "m", "bookmark or unbookmark");
+    pub const LISTS: KeyHelp = key(Everywhere, "B H", "bookmarks / history");
+    pub const FORWARD: KeyHelp = key(Everywhere, "L", "forward again");
+    pub const BROWSER: KeyHelp = key(Everywhere, "o y", "open in browser / copy");
+    pub const SEARCH: KeyHelp = key(Library, "/", "search the library");
+    pub const DELETE: KeyHelp = key(Library, "Ctrl-w Ctrl-u", "delete word / query");
+    pub const FILTERS: KeyHelp = key(Library, "f", "show or hide filters");
+    pub const PANES: KeyHelp = key(Library, "Tab", "switch list / filters");
+    pub const TOGGLE: KeyHelp = key(Library, "Space Enter", "toggle a filter");
+    pub const CLEAR: KeyHelp = key(Library, "x", "clear every filter");
+    pub const SPACE_PAGE: KeyHelp = key(Reading, "Space b", "page down / up");
+    pub const FIND: KeyHelp = key(Reading, "/", "find in the article");
+    pub const MATCHES: KeyHelp = key(Reading, "n N", "next / previous match");
+    pub const TOC: KeyHelp = key(Reading, "t", "table of contents");
+    pub const LINK: KeyHelp = key(Reading, "0-9", "link [n]; [12]: 1 2");
+    pub const COPY_LINK: KeyHelp = key(Reading, "Y 0-9", "copy link [n]'s URL");
+    pub const CLICK_LINK: KeyHelp = mouse(Reading, "click a link", "follow it");
+    pub const BACK: KeyHelp = key(Reading, "h Backspace", "go back");
+    // Not a key but the one thing on the page a reader must know to read code right: long
+    // code lines wrap (no horizontal scrolling), each continuation marked.
+    pub const CODE: KeyHelp = KeyHelp {
+        group: Reading,
+        keys: "↪ (in code)",
+        action: "code line continues",
+        kind: RowKind::Note,
+    };
+}
+
+/// Every help row, grouped, in the overlay's order; the single source of truth for key
+/// descriptions.
 pub const KEYS: &[KeyHelp] = {
-    use Group::*;
+    use row::*;
     &[
-        key(Everywhere, "?", "show or hide this help"),
-        key(Everywhere, "q", "back, or quit"),
-        key(Everywhere, "Ctrl-C", "quit at once"),
-        key(Everywhere, "Esc", "close, cancel, clear"),
-        key(Everywhere, "j k ↑ ↓", "move or scroll a line"),
-        key(Everywhere, "g G Home End", "go to the top / bottom"),
-        key(Everywhere, "PgUp PgDn", "page up / down"),
-        key(Everywhere, "Ctrl-u Ctrl-d", "half a page up / down"),
-        key(Everywhere, "mouse wheel", "scroll"),
-        // One rule for every list, with no timing: a click selects, and a click on the entry
-        // already highlighted acts like Enter on it (see `update::click`).
-        key(Everywhere, "click", "select, again to open"),
-        key(Everywhere, "Enter", "open the selection"),
-        key(Everywhere, "r", "related articles"),
-        key(Everywhere, "m", "bookmark or unbookmark"),
-        key(Everywhere, "B H", "bookmarks / history"),
-        key(Everywhere, "L", "forward again"),
-        key(Everywhere, "o y", "open in browser / copy"),
-        key(Library, "/", "search the library"),
-        key(Library, "Ctrl-w Ctrl-u", "delete word / query"),
-        key(Library, "f", "show or hide filters"),
-        key(Library, "Tab", "switch list / filters"),
-        key(Library, "Space Enter", "toggle a filter"),
-        key(Library, "x", "clear every filter"),
-        key(Reading, "Space b", "page down / up"),
-        key(Reading, "/", "find in the article"),
-        key(Reading, "n N", "next / previous match"),
-        key(Reading, "t", "table of contents"),
-        key(Reading, "0-9", "link [n]; [12]: 1 2"),
-        key(Reading, "Y 0-9", "copy link [n]'s URL"),
-        key(Reading, "click a link", "follow it"),
-        key(Reading, "h Backspace", "go back"),
-        // Not a key but the one thing on the page a reader must know to read code right: long
-        // code lines wrap (no horizontal scrolling), each continuation marked.
-        key(Reading, "↪ (in code)", "code line continues"),
+        HELP, QUIT, FORCE_QUIT, ESC, LINE, ENDS, PAGE, HALF_PAGE, WHEEL, CLICK, OPEN, RELATED,
+        BOOKMARK, LISTS, FORWARD, BROWSER, SEARCH, DELETE, FILTERS, PANES, TOGGLE, CLEAR,
+        SPACE_PAGE, FIND, MATCHES, TOC, LINK, COPY_LINK, CLICK_LINK, BACK, CODE,
     ]
 };
 

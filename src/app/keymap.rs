@@ -1,10 +1,12 @@
-//! Our own key type, and the one table from keys to actions.
+//! Our own key type, and the one table from keys to actions ([`BINDINGS`]), which also names
+//! each key's help row, so the help overlay and the keymap cannot drift apart.
 //!
 //! Local terminals (crossterm events) and SSH sessions (raw bytes) both decode into [`Key`]
 //! (and mouse [`Input`]s), so the mapping below is the same everywhere and tests can type and
 //! click without a terminal.
 
 use super::action::Action;
+use super::keyhelp::{KeyHelp, row};
 use super::state::{App, Mode};
 
 /// A key, independent of the terminal library that read it.
@@ -106,97 +108,181 @@ pub fn paste_actions(app: &App, text: &str) -> Vec<Action> {
         .collect()
 }
 
-fn key_action(mode: Mode, key: Key) -> Option<Action> {
-    use KeyCode::*;
-    if key.ctrl && key.code == Char('c') {
-        return Some(Action::ForceQuit);
-    }
-    if let Some(a) = movement(mode, key) {
-        return Some(a);
-    }
-    let action = match (mode, key.code) {
-        (Mode::TextInput, Esc) => Action::Cancel,
-        (Mode::TextInput, Enter) => Action::Open,
-        (Mode::TextInput, Tab) => Action::SubmitInput,
-        (Mode::TextInput, Backspace) => Action::Backspace,
-        (Mode::TextInput, Char('w')) if key.ctrl => Action::DeleteWord,
-        (Mode::TextInput, Char('u')) if key.ctrl => Action::ClearInput,
-        (Mode::TextInput, Char('h')) if key.ctrl => Action::Backspace,
-        (Mode::TextInput, Char(c)) if !key.ctrl && !key.alt => Action::Input(c),
-        (Mode::TextInput, _) => return None,
-
-        (_, Char(_)) if key.ctrl || key.alt => return None,
-        (_, Char('?')) => Action::ToggleHelp,
-        (Mode::Overlay, Esc | Char('q')) => Action::Cancel,
-        (Mode::Overlay, Enter | Char('l') | Right) => Action::Open,
-        (Mode::Overlay, Char('m')) => Action::ToggleBookmark,
-        (Mode::Overlay, _) => return None,
-
-        (Mode::Library | Mode::Facets, Char('/')) => Action::StartSearch,
-        (Mode::Library | Mode::Facets, Char('f')) => Action::ToggleFacets,
-        (Mode::Library | Mode::Facets, Char('x')) => Action::ClearFilters,
-        (Mode::Library | Mode::Facets, Tab | BackTab) => Action::NextPane,
-        (Mode::Library | Mode::Facets, Char('B')) => Action::ShowBookmarks,
-        (Mode::Library | Mode::Facets, Char('H')) => Action::ShowHistory,
-        (Mode::Library | Mode::Facets, Char('L')) => Action::Forward,
-        (Mode::Library | Mode::Facets, Char('q')) => Action::Quit,
-        (Mode::Library | Mode::Facets, Esc) => Action::Cancel,
-        (Mode::Facets, Enter | Char(' ')) => Action::Open,
-        (Mode::Library, Enter | Char('l') | Right) => Action::Open,
-        (Mode::Library | Mode::Facets, Char('m')) => Action::ToggleBookmark,
-        (Mode::Library | Mode::Facets, Char('r')) => Action::ToggleRelated,
-        (Mode::Library | Mode::Facets, Char('y')) => Action::CopyUrl,
-        (Mode::Library | Mode::Facets, Char('o')) => Action::OpenInBrowser,
-
-        (Mode::Reader, Char('/')) => Action::StartSearch,
-        (Mode::Reader, Char('n')) => Action::FindNext,
-        (Mode::Reader, Char('N')) => Action::FindPrev,
-        (Mode::Reader, Char('t')) => Action::ToggleToc,
-        (Mode::Reader, Char('r')) => Action::ToggleRelated,
-        (Mode::Reader, Char('m')) => Action::ToggleBookmark,
-        (Mode::Reader, Char('B')) => Action::ShowBookmarks,
-        (Mode::Reader, Char('H')) => Action::ShowHistory,
-        (Mode::Reader, Char('o')) => Action::OpenInBrowser,
-        (Mode::Reader, Char('y')) => Action::CopyUrl,
-        (Mode::Reader, Char('Y')) => Action::StartCopyLink,
-        (Mode::Reader, Backspace | Char('h') | Left) => Action::Back,
-        (Mode::Reader, Char('L')) => Action::Forward,
-        (Mode::Reader, Char(d @ '0'..='9')) => Action::LinkDigit(d as u8 - b'0'),
-        (Mode::Reader, Enter) => Action::Open,
-        (Mode::Reader, Char('q')) => Action::Quit,
-        (Mode::Reader, Esc) => Action::Cancel,
-        _ => return None,
-    };
-    Some(action)
+/// Which modifiers a binding accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mods {
+    /// Any: arrows, Enter, Esc and the like work with a modifier held too.
+    Any,
+    /// Neither Ctrl nor Alt: a letter with Ctrl or Alt is another key.
+    Plain,
+    /// Ctrl held.
+    Ctrl,
 }
 
-/// Keys that move a selection or scroll, shared by every mode (vim keys only outside inputs).
-fn movement(mode: Mode, key: Key) -> Option<Action> {
+impl Mods {
+    fn accept(self, key: Key) -> bool {
+        match self {
+            Mods::Any => true,
+            Mods::Plain => !key.ctrl && !key.alt,
+            Mods::Ctrl => key.ctrl,
+        }
+    }
+}
+
+/// One binding: in these modes, these keys (with these modifiers) ask for this action. Each
+/// names the help row that describes it, so no key can be bound without a line in the help
+/// (and a test checks every key a help row names is bound to it).
+#[derive(Debug)]
+pub struct Binding {
+    pub modes: &'static [Mode],
+    pub codes: &'static [KeyCode],
+    pub mods: Mods,
+    pub action: Action,
+    pub help: KeyHelp,
+}
+
+const fn bind(
+    modes: &'static [Mode],
+    codes: &'static [KeyCode],
+    mods: Mods,
+    action: Action,
+    help: KeyHelp,
+) -> Binding {
+    Binding {
+        modes,
+        codes,
+        mods,
+        action,
+        help,
+    }
+}
+
+const ALL: &[Mode] = &[
+    Mode::Library,
+    Mode::Facets,
+    Mode::Reader,
+    Mode::Overlay,
+    Mode::TextInput,
+];
+/// Every mode but typing, where letters are text.
+const BROWSING: &[Mode] = &[Mode::Library, Mode::Facets, Mode::Reader, Mode::Overlay];
+const LIBRARY: &[Mode] = &[Mode::Library, Mode::Facets];
+const READER: &[Mode] = &[Mode::Reader];
+const TYPING: &[Mode] = &[Mode::TextInput];
+const OVERLAY: &[Mode] = &[Mode::Overlay];
+
+/// Every key binding. No two overlap (a test checks it), so their order does not matter.
+/// Typing a character into the search or find line is the one input not listed: in text
+/// input every plain character is text.
+pub static BINDINGS: &[Binding] = {
+    use Action as A;
     use KeyCode::*;
-    let typing = mode == Mode::TextInput;
-    let reading = mode == Mode::Reader;
-    Some(match key.code {
-        Up => Action::Up,
-        Down => Action::Down,
-        PageUp => Action::PageUp,
-        PageDown => Action::PageDown,
-        Home if !typing => Action::Top,
-        End if !typing => Action::Bottom,
-        Char('p') if key.ctrl => Action::Up,
-        Char('n') if key.ctrl => Action::Down,
-        Char('d') if key.ctrl => Action::HalfPageDown,
-        Char('u') if key.ctrl && !typing => Action::HalfPageUp,
-        Char('f') if key.ctrl => Action::PageDown,
-        Char('b') if key.ctrl => Action::PageUp,
-        _ if typing || key.ctrl || key.alt => return None,
-        Char('k') => Action::Up,
-        Char('j') => Action::Down,
-        Char('g') => Action::Top,
-        Char('G') => Action::Bottom,
-        Char(' ') if reading => Action::PageDown,
-        Char('b') if reading => Action::PageUp,
-        _ => return None,
-    })
+    use Mods::*;
+    use row::*;
+    &[
+        bind(ALL, &[Char('c')], Ctrl, A::ForceQuit, FORCE_QUIT),
+        // Moving and scrolling, in every mode; vim keys only outside text input.
+        bind(ALL, &[Up], Any, A::Up, LINE),
+        bind(ALL, &[Down], Any, A::Down, LINE),
+        bind(ALL, &[Char('p')], Ctrl, A::Up, LINE),
+        bind(ALL, &[Char('n')], Ctrl, A::Down, LINE),
+        bind(BROWSING, &[Char('k')], Plain, A::Up, LINE),
+        bind(BROWSING, &[Char('j')], Plain, A::Down, LINE),
+        bind(ALL, &[PageUp], Any, A::PageUp, PAGE),
+        bind(ALL, &[PageDown], Any, A::PageDown, PAGE),
+        bind(ALL, &[Char('b')], Ctrl, A::PageUp, PAGE),
+        bind(ALL, &[Char('f')], Ctrl, A::PageDown, PAGE),
+        bind(BROWSING, &[Home], Any, A::Top, ENDS),
+        bind(BROWSING, &[End], Any, A::Bottom, ENDS),
+        bind(BROWSING, &[Char('g')], Plain, A::Top, ENDS),
+        bind(BROWSING, &[Char('G')], Plain, A::Bottom, ENDS),
+        bind(ALL, &[Char('d')], Ctrl, A::HalfPageDown, HALF_PAGE),
+        bind(BROWSING, &[Char('u')], Ctrl, A::HalfPageUp, HALF_PAGE),
+        bind(READER, &[Char(' ')], Plain, A::PageDown, SPACE_PAGE),
+        bind(READER, &[Char('b')], Plain, A::PageUp, SPACE_PAGE),
+        // The search and find line.
+        bind(TYPING, &[Esc], Any, A::Cancel, ESC),
+        bind(TYPING, &[Enter], Any, A::Open, OPEN),
+        bind(TYPING, &[Tab], Any, A::SubmitInput, PANES),
+        bind(TYPING, &[Backspace], Any, A::Backspace, DELETE),
+        bind(TYPING, &[Char('h')], Ctrl, A::Backspace, DELETE),
+        bind(TYPING, &[Char('w')], Ctrl, A::DeleteWord, DELETE),
+        bind(TYPING, &[Char('u')], Ctrl, A::ClearInput, DELETE),
+        // Everywhere but text input.
+        bind(BROWSING, &[Char('?')], Plain, A::ToggleHelp, HELP),
+        // Overlays: lists of related articles, bookmarks, history, contents, help.
+        bind(OVERLAY, &[Esc], Any, A::Cancel, ESC),
+        bind(OVERLAY, &[Char('q')], Plain, A::Cancel, QUIT),
+        bind(OVERLAY, &[Enter, Right], Any, A::Open, OPEN),
+        bind(OVERLAY, &[Char('l')], Plain, A::Open, OPEN),
+        bind(OVERLAY, &[Char('m')], Plain, A::ToggleBookmark, BOOKMARK),
+        // The library: its list and the facet panel.
+        bind(LIBRARY, &[Char('/')], Plain, A::StartSearch, SEARCH),
+        bind(LIBRARY, &[Char('f')], Plain, A::ToggleFacets, FILTERS),
+        bind(LIBRARY, &[Char('x')], Plain, A::ClearFilters, CLEAR),
+        bind(LIBRARY, &[Tab, BackTab], Any, A::NextPane, PANES),
+        bind(LIBRARY, &[Char('B')], Plain, A::ShowBookmarks, LISTS),
+        bind(LIBRARY, &[Char('H')], Plain, A::ShowHistory, LISTS),
+        bind(LIBRARY, &[Char('L')], Plain, A::Forward, FORWARD),
+        bind(LIBRARY, &[Char('q')], Plain, A::Quit, QUIT),
+        bind(LIBRARY, &[Esc], Any, A::Cancel, ESC),
+        bind(&[Mode::Facets], &[Enter], Any, A::Open, TOGGLE),
+        bind(&[Mode::Facets], &[Char(' ')], Plain, A::Open, TOGGLE),
+        bind(&[Mode::Library], &[Enter, Right], Any, A::Open, OPEN),
+        bind(&[Mode::Library], &[Char('l')], Plain, A::Open, OPEN),
+        bind(LIBRARY, &[Char('m')], Plain, A::ToggleBookmark, BOOKMARK),
+        bind(LIBRARY, &[Char('r')], Plain, A::ToggleRelated, RELATED),
+        bind(LIBRARY, &[Char('y')], Plain, A::CopyUrl, BROWSER),
+        bind(LIBRARY, &[Char('o')], Plain, A::OpenInBrowser, BROWSER),
+        // The reader.
+        bind(READER, &[Char('/')], Plain, A::StartSearch, FIND),
+        bind(READER, &[Char('n')], Plain, A::FindNext, MATCHES),
+        bind(READER, &[Char('N')], Plain, A::FindPrev, MATCHES),
+        bind(READER, &[Char('t')], Plain, A::ToggleToc, TOC),
+        bind(READER, &[Char('r')], Plain, A::ToggleRelated, RELATED),
+        bind(READER, &[Char('m')], Plain, A::ToggleBookmark, BOOKMARK),
+        bind(READER, &[Char('B')], Plain, A::ShowBookmarks, LISTS),
+        bind(READER, &[Char('H')], Plain, A::ShowHistory, LISTS),
+        bind(READER, &[Char('o')], Plain, A::OpenInBrowser, BROWSER),
+        bind(READER, &[Char('y')], Plain, A::CopyUrl, BROWSER),
+        bind(READER, &[Char('Y')], Plain, A::StartCopyLink, COPY_LINK),
+        bind(READER, &[Backspace, Left], Any, A::Back, BACK),
+        bind(READER, &[Char('h')], Plain, A::Back, BACK),
+        bind(READER, &[Char('L')], Plain, A::Forward, FORWARD),
+        bind(READER, &[Char('0')], Plain, A::LinkDigit(0), LINK),
+        bind(READER, &[Char('1')], Plain, A::LinkDigit(1), LINK),
+        bind(READER, &[Char('2')], Plain, A::LinkDigit(2), LINK),
+        bind(READER, &[Char('3')], Plain, A::LinkDigit(3), LINK),
+        bind(READER, &[Char('4')], Plain, A::LinkDigit(4), LINK),
+        bind(READER, &[Char('5')], Plain, A::LinkDigit(5), LINK),
+        bind(READER, &[Char('6')], Plain, A::LinkDigit(6), LINK),
+        bind(READER, &[Char('7')], Plain, A::LinkDigit(7), LINK),
+        bind(READER, &[Char('8')], Plain, A::LinkDigit(8), LINK),
+        bind(READER, &[Char('9')], Plain, A::LinkDigit(9), LINK),
+        bind(READER, &[Enter], Any, A::Open, OPEN),
+        bind(READER, &[Char('q')], Plain, A::Quit, QUIT),
+        bind(READER, &[Esc], Any, A::Cancel, ESC),
+    ]
+};
+
+/// The binding for `key` in `mode`, if any.
+pub fn binding(mode: Mode, key: Key) -> Option<&'static Binding> {
+    BINDINGS
+        .iter()
+        .find(|b| b.modes.contains(&mode) && b.codes.contains(&key.code) && b.mods.accept(key))
+}
+
+fn key_action(mode: Mode, key: Key) -> Option<Action> {
+    if let Some(b) = binding(mode, key) {
+        return Some(b.action.clone());
+    }
+    match key.code {
+        // Text input: every plain character is text.
+        KeyCode::Char(c) if mode == Mode::TextInput && Mods::Plain.accept(key) => {
+            Some(Action::Input(c))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -292,5 +378,94 @@ mod tests {
             Some(Action::ToggleToc)
         );
         assert_eq!(key_action(Mode::Reader, Key::char('q')), Some(Action::Quit));
+    }
+
+    /// The keys a help row's `keys` text names, as key codes with their modifiers.
+    fn named_keys(text: &str) -> Vec<(KeyCode, Mods)> {
+        let mut out = Vec::new();
+        for token in text.split(' ') {
+            let code = match token {
+                "↑" => KeyCode::Up,
+                "↓" => KeyCode::Down,
+                "Home" => KeyCode::Home,
+                "End" => KeyCode::End,
+                "PgUp" => KeyCode::PageUp,
+                "PgDn" => KeyCode::PageDown,
+                "Enter" => KeyCode::Enter,
+                "Esc" => KeyCode::Esc,
+                "Tab" => KeyCode::Tab,
+                "Backspace" => KeyCode::Backspace,
+                "Space" => KeyCode::Char(' '),
+                // `Y 0-9`: the digits after a key are the link number, bound under `0-9`.
+                "0-9" if !out.is_empty() => continue,
+                "0-9" => {
+                    out.extend(('0'..='9').map(|d| (KeyCode::Char(d), Mods::Plain)));
+                    continue;
+                }
+                t if t.starts_with("Ctrl-") => {
+                    let c = t["Ctrl-".len()..].to_lowercase().chars().next().unwrap();
+                    out.push((KeyCode::Char(c), Mods::Ctrl));
+                    continue;
+                }
+                t if t.chars().count() == 1 => KeyCode::Char(t.chars().next().unwrap()),
+                t => panic!("help names a key the test cannot read: {t:?}"),
+            };
+            out.push((code, Mods::Any));
+        }
+        out
+    }
+
+    #[test]
+    fn every_key_a_help_row_names_is_bound_to_that_row() {
+        use crate::app::keyhelp::{KEYS, RowKind};
+        for row in KEYS {
+            let bound = BINDINGS.iter().filter(|b| b.help == *row);
+            if row.kind != RowKind::Keys {
+                assert_eq!(bound.count(), 0, "{row:?} is not a key");
+                continue;
+            }
+            for (code, mods) in named_keys(row.keys) {
+                let key = match mods {
+                    Mods::Ctrl => Key {
+                        ctrl: true,
+                        ..Key::plain(code)
+                    },
+                    _ => Key::plain(code),
+                };
+                assert!(
+                    ALL.iter()
+                        .any(|&m| binding(m, key).is_some_and(|b| b.help == *row)),
+                    "{:?} names {key:?}, which no binding gives that row",
+                    row.keys
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_binding_has_its_line_in_the_help() {
+        use crate::app::keyhelp::{KEYS, RowKind};
+        for b in BINDINGS {
+            assert!(KEYS.contains(&b.help), "{b:?} has no help row");
+            assert_eq!(b.help.kind, RowKind::Keys, "{b:?}");
+        }
+    }
+
+    #[test]
+    fn no_two_bindings_overlap() {
+        let mods_overlap = |a: Mods, b: Mods| {
+            !matches!(
+                (a, b),
+                (Mods::Plain, Mods::Ctrl) | (Mods::Ctrl, Mods::Plain)
+            )
+        };
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let shared = a.modes.iter().any(|m| b.modes.contains(m))
+                    && a.codes.iter().any(|c| b.codes.contains(c))
+                    && mods_overlap(a.mods, b.mods);
+                assert!(!shared, "{a:?} and {b:?} overlap");
+            }
+        }
     }
 }
