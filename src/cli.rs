@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::app::Theme;
+use crate::content::index::facets::FACETS;
 use crate::content::load::cache::SnapshotWriter;
 use crate::content::load::source::Source;
 use crate::content::render::document::{Block, Document, Inline};
@@ -213,11 +214,12 @@ pub fn run(
             json,
         } => with_library(global, err, |lib, err| {
             let query = list_query(role, intent, category, facet)?;
+            let filter = query.facet_filter(lib);
             let articles: Vec<&Article> = lib
                 .by_date()
                 .iter()
+                .filter(|&&id| filter.passes(lib, id))
                 .map(|&id| lib.get(id))
-                .filter(|a| query.accepts(a))
                 .collect();
             if articles.is_empty() {
                 nothing_matches(lib, global, &describe_filters(&query), err);
@@ -343,9 +345,12 @@ fn list_query(
     facet: &[String],
 ) -> Result<Query, CliError> {
     let mut filters: Vec<(String, String)> = Vec::new();
-    filters.extend(role.iter().map(|v| ("role".into(), v.clone())));
-    filters.extend(intent.iter().map(|v| ("intent".into(), v.clone())));
-    filters.extend(category.iter().map(|v| ("category".into(), v.clone())));
+    // The flags, named after the facets they filter (see `facets::FACETS`).
+    for (flag, values) in [("role", role), ("intent", intent), ("category", category)] {
+        let spec = FACETS.iter().find(|f| f.cli_flag == Some(flag));
+        let name = spec.map_or(flag, |f| f.name);
+        filters.extend(values.iter().map(|v| (name.to_owned(), v.clone())));
+    }
     for f in facet {
         let (name, value) = f
             .split_once('=')

@@ -4,7 +4,6 @@
 //! saving bookmarks, opening a browser, copying to the clipboard) is returned as an
 //! [`Effect`] for the runtime to carry out.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
@@ -17,7 +16,8 @@ use super::state::{
     RelatedLabel, Screen, progress_permille,
 };
 use crate::content::ArticleId;
-use crate::content::index::{FacetCount, FacetTally};
+use crate::content::index::FacetCount;
+use crate::content::index::facets::FacetFilter;
 use crate::content::render::document::Document;
 use crate::content::render::layout;
 use crate::content::render::sanitize;
@@ -251,30 +251,15 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
 /// Recomputes what the list shows and the facet counts after results or filters change.
 pub fn refresh_list(app: &mut App) {
     let lib = app.library.clone();
-    let filter = FacetFilter::new(&lib, &app.facets.active);
-    let mut counts = vec![0usize; lib.facet_pair_count()];
-    let mut visible = Vec::new();
-    for (i, hit) in app.list.results.iter().enumerate() {
-        let values = lib.value_ids(hit.id);
-        let satisfied = values
+    let filter = FacetFilter::new(
+        &lib,
+        app.facets
+            .active
             .iter()
-            .fold(0, |m, &v| m | filter.accepts[v as usize]);
-        for &v in values {
-            // Counts for one facet ignore that facet's own filter, so alternatives stay visible.
-            let required = filter.all & !filter.facet_bit[v as usize];
-            if satisfied & required == required {
-                counts[v as usize] += 1;
-            }
-        }
-        if satisfied == filter.all {
-            visible.push(i);
-        }
-    }
-    let mut tally = FacetTally::default();
-    for (v, &count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
-        let (name, value) = lib.facet_pair(v as u32);
-        tally.add_count(name, value, count);
-    }
+            .map(|(f, v)| (f.as_str(), v.as_str())),
+    );
+    let (visible, mut tally) =
+        filter.filter_and_count(&lib, app.list.results.iter().map(|hit| hit.id));
     for (f, v) in &app.facets.active {
         tally.add_count(f, v, 0);
     }
@@ -329,47 +314,6 @@ fn keep_order(
             .filter(|(name, values)| !values.is_empty() && !shown.iter().any(|(n, _)| n == name)),
     );
     out
-}
-
-/// Active facet filters as bit masks over the library's numbered facet values: one bit per
-/// filtered facet (values of one facet are alternatives; every filtered facet must hold).
-/// This runs after every search, over every hit, so it avoids strings and hashing.
-struct FacetFilter {
-    /// The bit of the filtered facet each value satisfies, or 0.
-    accepts: Vec<u64>,
-    /// The bit of each value's own facet if that facet is filtered, or 0.
-    facet_bit: Vec<u64>,
-    /// Every filtered facet's bit.
-    all: u64,
-}
-
-impl FacetFilter {
-    fn new(lib: &crate::content::Index, active: &BTreeSet<(String, String)>) -> FacetFilter {
-        // One bit per filtered facet, at most 64 (a library has a handful of facets).
-        let mut facets: Vec<&str> = active.iter().map(|(f, _)| f.as_str()).collect();
-        facets.dedup();
-        facets.truncate(64);
-        let n = lib.facet_pair_count();
-        let (mut accepts, mut facet_bit) = (vec![0; n], vec![0; n]);
-        for v in 0..n {
-            let (name, value) = lib.facet_pair(v as u32);
-            if let Some(bit) = facets.iter().position(|f| *f == name) {
-                facet_bit[v] = 1 << bit;
-                if active
-                    .iter()
-                    .any(|(f, a)| f == name && a.eq_ignore_ascii_case(value))
-                {
-                    accepts[v] = 1 << bit;
-                }
-            }
-        }
-        let all = u64::MAX.checked_shr(64 - facets.len() as u32).unwrap_or(0);
-        FacetFilter {
-            accepts,
-            facet_bit,
-            all,
-        }
-    }
 }
 
 fn clamp_list(app: &mut App) {

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 pub use super::date::Date;
 
+/// The facet of an article's category, the one facet the model itself knows (the others are
+/// in [`crate::content::index::facets::FACETS`]).
+pub const CATEGORY: &str = "category";
+
 /// Average adult reading speed used for reading-time estimates.
 const WORDS_PER_MINUTE: usize = 230;
 
@@ -68,7 +72,7 @@ impl Article {
     /// The primary category, if any.
     pub fn category(&self) -> Option<&str> {
         self.facets
-            .get("category")
+            .get(CATEGORY)
             .and_then(|v| v.first())
             .map(String::as_str)
     }

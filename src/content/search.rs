@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use super::article::{Article, ArticleId};
 use super::index::Index;
+use super::index::facets::FacetFilter;
 
 /// Field weights: a hit in the title counts most.
 const TITLE_WEIGHT: i64 = 3;
@@ -83,16 +84,13 @@ impl Query {
         self.filters.is_empty() && self.words.is_empty()
     }
 
-    /// Whether `article` passes every filter.
-    pub fn accepts(&self, article: &Article) -> bool {
-        let mut facets: Vec<&str> = self.filters.iter().map(|(n, _)| n.as_str()).collect();
-        facets.dedup();
-        facets.iter().all(|facet| {
-            self.filters
-                .iter()
-                .filter(|(n, _)| n == facet)
-                .any(|(n, v)| article.has_facet(n, v))
-        })
+    /// The query's facet filters over `index` (see [`FacetFilter`]: values of one facet are
+    /// alternatives, every filtered facet must hold).
+    pub fn facet_filter(&self, index: &Index) -> FacetFilter {
+        FacetFilter::new(
+            index,
+            self.filters.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        )
     }
 }
 
@@ -186,9 +184,10 @@ impl Searcher {
             .take()
             .filter(|n| n.key == key && n.narrows_to(&query.filters, &lower));
         let pool: &[ArticleId] = narrowed.as_ref().map_or(candidates, |n| &n.survivors);
+        let filter = query.facet_filter(library);
         let passes = |&id: &ArticleId| {
             let a = library.get(id);
-            query.accepts(a)
+            filter.passes(library, id)
                 && words
                     .iter()
                     .all(|w| prefilter(w.lower.as_bytes(), a.haystack().as_bytes()))

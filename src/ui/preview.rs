@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::text::{clean, width};
 use super::{View, help, status};
 use crate::content::index::facet_rank;
+use crate::content::index::facets::CATEGORY;
 use crate::content::{Article, ArticleId};
 
 /// Widest facet-name column.
@@ -87,7 +88,7 @@ fn facet_lines<'a>(view: &View, article: &'a Article) -> Vec<Line<'a>> {
     let mut facets: Vec<(&String, &Vec<String>)> = article
         .facets
         .iter()
-        .filter(|(name, values)| *name != "category" && !values.is_empty())
+        .filter(|(name, values)| *name != CATEGORY && !values.is_empty())
         .collect();
     facets.sort_by_key(|(name, _)| (facet_rank(name), name.as_str()));
     let name_width = facets

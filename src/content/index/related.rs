@@ -61,15 +61,12 @@ impl Index {
                 });
             }
         }
-        // Similarity: 2 for a shared category, 1 for each other shared facet value, counted
+        // Similarity: each shared facet value counts its facet's weight (2 for the category, 1
+        // for the others; see `facets::FACETS`), counted
         // through the facet index so only articles sharing something are visited.
         let mut scores: HashMap<ArticleId, usize> = HashMap::default();
         for &v in self.value_ids(id) {
-            let weight = if self.facet_pair(v).0 == "category" {
-                2
-            } else {
-                1
-            };
+            let weight = super::facets::spec(self.facet_pair(v).0).similarity;
             for &o in &self.links.postings[v as usize] {
                 *scores.entry(o).or_default() += weight;
             }

@@ -20,6 +20,7 @@ pub use crate::content::date::Date;
 pub use yaml::{MAX_ALIASES, MAX_FLOW_DEPTH};
 
 use super::split::RawFrontmatter;
+use crate::content::index::facets::{CATEGORY, FACETS, singular};
 use crate::content::problem::Problem;
 use crate::content::render::sanitize;
 use value::{Entry, Kind, Map, Note, Value};
@@ -45,7 +46,7 @@ impl Frontmatter {
     /// The primary category, if any.
     pub fn category(&self) -> Option<&str> {
         self.facets
-            .get("category")
+            .get(CATEGORY)
             .and_then(|v| v.first())
             .map(String::as_str)
     }
@@ -186,14 +187,13 @@ impl Validator<'_> {
             }
         }
         let mut facets = BTreeMap::new();
-        if let Some(e) = map.get("category") {
-            self.facet_values(&mut facets, "category", e, false);
-        }
-        if let Some(e) = map.get("categories") {
-            self.facet_values(&mut facets, "category", e, true);
-        }
-        if let Some(e) = map.get("topics") {
-            self.facet_values(&mut facets, "topic", e, true);
+        // Facets with keys of their own at the top (`category`, `categories`, `topics`).
+        for spec in FACETS {
+            for key in spec.keys {
+                if let Some(e) = map.get(key.key) {
+                    self.facet_values(&mut facets, spec.name, e, key.plural);
+                }
+            }
         }
         if let Some(e) = map.get("tags") {
             self.tags(&mut facets, e);
@@ -390,12 +390,7 @@ impl Validator<'_> {
                 for nested in &map.entries {
                     let name = sanitize::line(nested.key.trim()).to_lowercase();
                     // Zola's plural taxonomy names are the facets the rest of the library uses.
-                    let name = match name.as_str() {
-                        "tags" => "tag".to_owned(),
-                        "categories" => "category".to_owned(),
-                        "topics" => "topic".to_owned(),
-                        _ => name,
-                    };
+                    let name = singular(&name).to_owned();
                     if name.is_empty() {
                         self.warning(
                             nested,
