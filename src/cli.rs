@@ -10,16 +10,17 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::app::Theme;
+use crate::app::{AppOptions, Theme};
 use crate::content::index::facets::FACETS;
 use crate::content::load::cache::SnapshotWriter;
 use crate::content::load::source::Source;
 use crate::content::render::document::{Block, Document, Inline};
-use crate::content::render::layout::{self, Layout, SpanStyle};
+use crate::content::render::layout::{self, Layout};
 use crate::content::render::sanitize;
 use crate::content::search::{Hit, Query, Searcher, title_positions};
 use crate::content::{Article, index::Related};
 use crate::content::{Bodies, Index, LoadOptions, Loader, Problem};
+use crate::ui::theme::{Styles, sgr};
 
 /// Default width of `read` when stdout is not a terminal.
 const DEFAULT_WIDTH: u16 = 80;
@@ -605,6 +606,13 @@ fn write_article(
     out: &mut dyn Write,
 ) -> io::Result<u8> {
     let header = layout::layout(&article_header(article), body.width);
+    // The reader's own styles (dark theme), so a printed article looks as the reader shows it.
+    let styles = styled.then(|| {
+        Styles::new(&AppOptions {
+            color: true,
+            ..AppOptions::default()
+        })
+    });
     for line in header
         .lines
         .iter()
@@ -614,8 +622,8 @@ fn write_article(
         let mut text = String::new();
         for span in &line.spans {
             let t = sanitize::line(&span.text);
-            if styled {
-                text.push_str(&ansi(&t, span.style));
+            if let Some(styles) = &styles {
+                text.push_str(&sgr(&t, styles.span(span.style)));
             } else {
                 text.push_str(&t);
             }
@@ -650,37 +658,6 @@ pub fn article_header(article: &Article) -> Document {
             Block::Paragraph(text(meta.join(" · "))),
         ],
         links: Vec::new(),
-    }
-}
-
-/// SGR escapes for a span when writing styled text to a terminal.
-fn ansi(text: &str, s: SpanStyle) -> String {
-    let mut codes = Vec::new();
-    if s.bold || s.heading.is_some() {
-        codes.push("1");
-    }
-    if s.heading == Some(2) || s.heading == Some(1) {
-        codes.push("36");
-    }
-    if s.italic || s.quote {
-        codes.push("3");
-    }
-    if s.strike {
-        codes.push("9");
-    }
-    if s.link.is_some() {
-        codes.push("4");
-    }
-    if s.decoration {
-        codes.push("2");
-    }
-    if s.code {
-        codes.push("33");
-    }
-    if codes.is_empty() {
-        text.to_owned()
-    } else {
-        format!("\x1b[{}m{text}\x1b[0m", codes.join(";"))
     }
 }
 

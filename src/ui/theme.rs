@@ -208,6 +208,59 @@ impl Styles {
     }
 }
 
+/// `text` wrapped in the SGR escape sequences of `style`, for writing styled text to a
+/// terminal without ratatui (`careerhub read`), so printed articles look as the reader shows
+/// them. Only the 16 ANSI colours and the common modifiers occur in our styles.
+pub fn sgr(text: &str, style: Style) -> String {
+    let mut codes: Vec<String> = Vec::new();
+    for (modifier, code) in [
+        (Modifier::BOLD, "1"),
+        (Modifier::DIM, "2"),
+        (Modifier::ITALIC, "3"),
+        (Modifier::UNDERLINED, "4"),
+        (Modifier::REVERSED, "7"),
+        (Modifier::CROSSED_OUT, "9"),
+    ] {
+        if style.add_modifier.contains(modifier) {
+            codes.push(code.to_owned());
+        }
+    }
+    if let Some(n) = style.fg.and_then(ansi_color) {
+        codes.push(n.to_string());
+    }
+    if let Some(n) = style.bg.and_then(ansi_color) {
+        codes.push((n + 10).to_string());
+    }
+    if codes.is_empty() {
+        text.to_owned()
+    } else {
+        format!("\x1b[{}m{text}\x1b[0m", codes.join(";"))
+    }
+}
+
+/// The SGR foreground number of one of the 16 ANSI colours.
+fn ansi_color(color: Color) -> Option<u8> {
+    Some(match color {
+        Color::Black => 30,
+        Color::Red => 31,
+        Color::Green => 32,
+        Color::Yellow => 33,
+        Color::Blue => 34,
+        Color::Magenta => 35,
+        Color::Cyan => 36,
+        Color::Gray => 37,
+        Color::DarkGray => 90,
+        Color::LightRed => 91,
+        Color::LightGreen => 92,
+        Color::LightYellow => 93,
+        Color::LightBlue => 94,
+        Color::LightMagenta => 95,
+        Color::LightCyan => 96,
+        Color::White => 97,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,5 +361,20 @@ mod style_tests {
                 .collect();
             insta::assert_snapshot!(format!("styles_{theme:?}"), table);
         }
+    }
+
+    #[test]
+    fn sgr_writes_the_styles_the_reader_draws() {
+        let styles = Styles::new(&AppOptions {
+            color: true,
+            ..AppOptions::default()
+        });
+        let internal = SpanStyle {
+            link: Some(0),
+            internal: true,
+            ..SpanStyle::default()
+        };
+        assert_eq!(sgr("x", styles.span(internal)), "\x1b[4;92mx\x1b[0m");
+        assert_eq!(sgr("plain", styles.span(SpanStyle::default())), "plain");
     }
 }
