@@ -13,9 +13,8 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::state::{
     App, FACET_PANEL_WIDTH, FacetPane, FacetRow, Focus, MIN_HEIGHT, MIN_WIDTH, Overlay, ReaderPane,
-    Screen, WIDE_WIDTH,
+    Saved, Screen, WIDE_WIDTH,
 };
-use super::update::{overlay_len, scroll_into_view};
 use crate::content::render::layout::LayoutLine;
 use crate::content::render::sanitize;
 
@@ -624,6 +623,41 @@ fn overlay_target(app: &App, overlay: &Overlay, area: Rect, at: Position) -> Opt
         index,
         first: list.first,
     })
+}
+
+/// The first visible row that keeps `selected` on screen, moving as little as possible.
+pub fn scroll_into_view(offset: usize, selected: usize, rows: usize) -> usize {
+    if selected < offset {
+        selected
+    } else if selected >= offset + rows {
+        selected + 1 - rows
+    } else {
+        offset
+    }
+}
+
+/// Number of rows of an overlay's list.
+pub fn overlay_len(
+    lib: &crate::content::Index,
+    saved: &Saved,
+    reader: Option<&ReaderPane>,
+    overlay: &Overlay,
+) -> usize {
+    match overlay {
+        Overlay::Help { .. } => 0,
+        Overlay::Toc { .. } => reader.map_or(0, |r| r.layout.toc.len()),
+        Overlay::Related { items, .. } => items.len(),
+        Overlay::Bookmarks { .. } => saved
+            .bookmarks
+            .iter()
+            .filter(|s| lib.by_slug(s).is_some())
+            .count(),
+        Overlay::History { .. } => saved
+            .recent
+            .iter()
+            .filter(|s| lib.by_slug(s).is_some())
+            .count(),
+    }
 }
 
 #[cfg(test)]

@@ -320,9 +320,10 @@ pub struct App {
 
 impl App {
     /// A new reader on `library` (its bodies read from `source`), with saved state from an
-    /// earlier session. Shows every article until the first search results arrive.
+    /// earlier session. Shows every article, newest first, until the first search results
+    /// arrive (what `update::refresh_list` gives with no search and no filter).
     pub fn new(library: Arc<Index>, source: Source, saved: Saved, options: AppOptions) -> App {
-        let results = library
+        let results: Vec<Hit> = library
             .by_date()
             .iter()
             .map(|&id| Hit {
@@ -331,7 +332,8 @@ impl App {
                 positions: Vec::new(),
             })
             .collect();
-        let mut app = App {
+        let counts = library.facet_counts(library.by_date());
+        App {
             library,
             source,
             options,
@@ -340,11 +342,15 @@ impl App {
             focus: Focus::List,
             overlay: None,
             list: ListPane {
+                visible: (0..results.len()).collect(),
                 results,
                 ..ListPane::default()
             },
             search: SearchPane::default(),
-            facets: FacetPane::default(),
+            facets: FacetPane {
+                counts,
+                ..FacetPane::default()
+            },
             reader: None,
             pending_open: None,
             history: History::default(),
@@ -352,9 +358,7 @@ impl App {
             message: None,
             quit: false,
             dirty: true,
-        };
-        super::update::refresh_list(&mut app);
-        app
+        }
     }
 
     /// What keys mean right now.

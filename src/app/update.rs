@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 
 use super::action::Action;
 
-use super::geometry::{self, Target};
+use super::geometry::{self, Target, overlay_len, scroll_into_view};
 use super::state::{
     App, Focus, Mode, Overlay, PendingOpen, Place, Position, RECENT_LIMIT, ReaderPane, RelatedItem,
     RelatedLabel, Screen, progress_permille,
@@ -339,17 +339,6 @@ fn fill_positions(app: &mut App) {
     }
 }
 
-/// The first visible row that keeps `selected` on screen, moving as little as possible.
-pub fn scroll_into_view(offset: usize, selected: usize, rows: usize) -> usize {
-    if selected < offset {
-        selected
-    } else if selected >= offset + rows {
-        selected + 1 - rows
-    } else {
-        offset
-    }
-}
-
 fn page(app: &App) -> usize {
     match app.mode() {
         Mode::Reader => app.reader_rows().saturating_sub(2).max(1),
@@ -472,30 +461,6 @@ fn click(app: &mut App, column: u16, row: u16, fx: &mut Vec<Effect>) {
 
 fn max_scroll(r: &ReaderPane, rows: usize) -> usize {
     r.layout.lines.len().saturating_sub(rows)
-}
-
-/// Number of rows of an overlay's list.
-pub fn overlay_len(
-    lib: &crate::content::Index,
-    saved: &super::state::Saved,
-    reader: Option<&ReaderPane>,
-    overlay: &Overlay,
-) -> usize {
-    match overlay {
-        Overlay::Help { .. } => 0,
-        Overlay::Toc { .. } => reader.map_or(0, |r| r.layout.toc.len()),
-        Overlay::Related { items, .. } => items.len(),
-        Overlay::Bookmarks { .. } => saved
-            .bookmarks
-            .iter()
-            .filter(|s| lib.by_slug(s).is_some())
-            .count(),
-        Overlay::History { .. } => saved
-            .recent
-            .iter()
-            .filter(|s| lib.by_slug(s).is_some())
-            .count(),
-    }
 }
 
 fn quit(app: &mut App, fx: &mut Vec<Effect>) {

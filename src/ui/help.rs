@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::View;
-use super::overlay;
+use super::boxed;
 use super::text::{fit, pad, width};
 use crate::app::geometry;
 pub use crate::app::keyhelp::*;
@@ -23,7 +23,7 @@ pub fn render(view: &View, scroll: usize, frame: &mut Frame, area: Rect) {
     } else {
         " ? or Esc closes "
     };
-    let inner = overlay::open(view, frame, area, " Keys ", help.content, footer);
+    let inner = boxed::open(view, frame, area, " Keys ", help.content, footer);
     let lines: Vec<Line> = if help.two_columns {
         // Both columns run to the longer one's end.
         let rows = left.len().max(right.len());

@@ -8,6 +8,7 @@
 //! bookmarks, history), [`help`] (the one table of key descriptions), [`status`], with
 //! [`theme`] for every style and [`text`] for measuring and cutting text.
 
+mod boxed;
 pub mod facets;
 pub mod help;
 pub mod list;

@@ -6,9 +6,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::View;
+use super::boxed::draw_box;
 use super::help;
 use super::text::{clean, fit, fit_spans, pad, width};
 use crate::app::geometry;
@@ -55,41 +56,6 @@ pub fn render(view: &View, overlay: &Overlay, frame: &mut Frame, area: Rect) {
             boxed.draw(view, frame, area, |i, room| article_row(view, ids[i], room));
         }
     }
-}
-
-/// Clears a centred box for `inner` (columns, rows) of content, draws its border and titles,
-/// and returns the area inside. The box never leaves `area`.
-pub fn open(
-    view: &View,
-    frame: &mut Frame,
-    area: Rect,
-    title: &str,
-    inner: (usize, usize),
-    footer: &str,
-) -> Rect {
-    draw_box(
-        view,
-        frame,
-        geometry::overlay_box(area, inner),
-        title,
-        footer,
-    )
-}
-
-/// Clears `rect`, draws its border and titles, and returns the area inside (padded).
-fn draw_box(view: &View, frame: &mut Frame, rect: Rect, title: &str, footer: &str) -> Rect {
-    frame.render_widget(Clear, rect);
-    let s = &view.styles;
-    let room = usize::from(rect.width.saturating_sub(2));
-    let mut block = Block::bordered()
-        .border_style(s.border_focused)
-        .title(Span::styled(fit(title, room).into_owned(), s.bold));
-    if width(footer) + 2 <= room {
-        block =
-            block.title_bottom(Line::from(Span::styled(footer.to_owned(), s.dim)).right_aligned());
-    }
-    frame.render_widget(block, rect);
-    geometry::overlay_inner(rect)
 }
 
 /// A list overlay: one line per row, the selected one highlighted, or a message when empty.
