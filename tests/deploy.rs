@@ -5,7 +5,11 @@
 //! `CAREERHUB_DEPLOY_STEP=write`: from 127.0.0.2, a key bookmarks the newest article and
 //! moves its reading place; the step records what it saw. The script then SIGKILLs the
 //! instance that served it. `CAREERHUB_DEPLOY_STEP=read`: from 127.0.0.3, the same key finds
-//! the bookmark and the place on the surviving instance.
+//! the bookmark and the place on the surviving instance. `outage`: with the database
+//! stopped, a reader (from 127.0.0.4) is told its saved state is unavailable and bookmarks the
+//! second-newest article anyway; the script starts the database again. `after-outage`: both
+//! bookmarks are there (the one made during the outage was queued, and did not overwrite the
+//! first).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -144,7 +148,38 @@ async fn deployment_keeps_bookmark_and_place_across_a_killed_instance() {
             term.ends_with_status(0).await;
             eprintln!("found `{title}` bookmarked and at {place}% on the surviving instance");
         }
-        other => panic!("CAREERHUB_DEPLOY_STEP is `{other}`: write or read"),
+        "outage" => {
+            let second = head(&LIBRARY.get(LIBRARY.by_date()[1]).title);
+            let mut term = login(haproxy, [127, 0, 0, 4], &key).await;
+            term.shows("unavailable right now").await;
+            term.shows(&second).await;
+            term.send(b"jm").await;
+            term.until("the second article bookmarked", |t| {
+                t.text().contains(&format!("★ {second}"))
+            })
+            .await;
+            term.send(b"q").await;
+            term.ends_with_status(0).await;
+            eprintln!("bookmarked `{second}` while the database was away");
+        }
+        "after-outage" => {
+            let second = head(&LIBRARY.get(LIBRARY.by_date()[1]).title);
+            let mut term = login(haproxy, [127, 0, 0, 5], &key).await;
+            term.shows(&title).await;
+            term.send(b"B").await;
+            term.shows("m remove").await;
+            term.shows(&second).await;
+            term.until("both bookmarks", |t| {
+                let text = t.text();
+                let in_box = text.split("Bookmarks").nth(1).unwrap_or("");
+                in_box.contains(&title) && in_box.contains(&second)
+            })
+            .await;
+            term.send(b"\x03").await;
+            term.ends_with_status(0).await;
+            eprintln!("both bookmarks there after the outage");
+        }
+        other => panic!("CAREERHUB_DEPLOY_STEP is `{other}`: write, read, outage or after-outage"),
     }
 }
 

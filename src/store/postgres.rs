@@ -173,23 +173,20 @@ impl Conn {
 
     async fn load(&self, key: &str) -> Result<Vec<Item>, String> {
         let client = self.client().await?;
-        let rows = client
-            .query(LOAD, &[&key])
-            .await
-            .map_err(|e| e.to_string())?;
+        let rows = client.query(LOAD, &[&key]).await.map_err(error_text)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let kind: String = row.try_get(0).map_err(|e| e.to_string())?;
+            let kind: String = row.try_get(0).map_err(error_text)?;
             // A kind this version does not know (written by a newer one) is left alone.
             let Some(kind) = Kind::parse(&kind) else {
                 continue;
             };
             out.push(Item {
                 kind,
-                slug: row.try_get(1).map_err(|e| e.to_string())?,
-                present: row.try_get(2).map_err(|e| e.to_string())?,
-                value: row.try_get(3).map_err(|e| e.to_string())?,
-                at: row.try_get(4).map_err(|e| e.to_string())?,
+                slug: row.try_get(1).map_err(error_text)?,
+                present: row.try_get(2).map_err(error_text)?,
+                value: row.try_get(3).map_err(error_text)?,
+                at: row.try_get(4).map_err(error_text)?,
             });
         }
         Ok(out)
@@ -208,7 +205,7 @@ impl Conn {
             client
                 .execute(UPSERT, &[&keys, &kinds, &slugs, &present, &values, &at])
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(error_text)?;
         }
         Ok(())
     }
@@ -216,16 +213,30 @@ impl Conn {
     /// Whether the database answers.
     async fn probe(&self) -> Result<(), String> {
         let client = self.client().await?;
-        client.simple_query("").await.map_err(|e| e.to_string())?;
+        client.simple_query("").await.map_err(error_text)?;
         Ok(())
     }
+}
+
+/// An error with its causes: tokio-postgres says "error connecting to server" and keeps the
+/// why ("Connection refused") in its source.
+fn error_text(e: tokio_postgres::Error) -> String {
+    use std::error::Error as _;
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 async fn connect(config: &Config) -> Result<Client, String> {
     let (client, connection) = timeout(CONNECT_TIMEOUT, config.connect(NoTls))
         .await
         .map_err(|_| format!("no answer within {CONNECT_TIMEOUT:?}"))?
-        .map_err(|e| e.to_string())?;
+        .map_err(error_text)?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::debug!(error = %e, "state database connection ended");
@@ -236,7 +247,7 @@ async fn connect(config: &Config) -> Result<Client, String> {
 
 /// Creates or brings up to date the schema, one server at a time.
 async fn migrate(client: &Client) -> Result<usize, String> {
-    let sql = |e: tokio_postgres::Error| e.to_string();
+    let sql = |e: tokio_postgres::Error| error_text(e);
     client
         .batch_execute(&format!(
             "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK});
