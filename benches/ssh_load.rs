@@ -7,7 +7,7 @@
 //! `SESSIONS=200,500,1000` runs each size in a fresh server process, one after the other.
 //!
 //! The profile printed with the figures comes from `/proc`: CPU time of the server's threads
-//! by name (tokio runtime workers: SSH, input, drawing; `careerhub-worker`: search, documents,
+//! by name (tokio runtime workers: SSH, input, drawing; `careerhub-wk*`, the worker pool: search, documents,
 //! saving) and of the client process, over the typing phase, and the server's thread count.
 
 use std::io::{BufRead, BufReader, Write};

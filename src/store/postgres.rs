@@ -508,5 +508,11 @@ mod tests {
         let e = StateUrl::parse("mysql://x").unwrap_err();
         assert!(e.contains("postgres://USER@HOST:PORT/DATABASE"), "{e}");
         assert!(StateUrl::parse("postgres://h:notaport/db").is_err());
+        // A Unix socket, as the flag's help shows it.
+        let socket = StateUrl::parse("postgres://careerhub@%2Frun%2Fpostgresql/careerhub").unwrap();
+        assert_eq!(
+            socket.describe(),
+            "postgres:///run/postgresql:5432/careerhub"
+        );
     }
 }
