@@ -3,7 +3,12 @@
 //! Reports the server's RSS per session and p50/p99 keystroke → frame latency. The server runs
 //! in this process (so `/proc/self/status` is the server's memory); the clients run in a child
 //! process (this same binary, started with `CAREERHUB_BENCH_CLIENT`), so their memory does not
-//! count. Run with `cargo bench --bench ssh_load`; `SESSIONS=50` and `KEYS=40` change the load.
+//! count. Run with `cargo bench --bench ssh_load`; `SESSIONS=50` and `KEYS=40` change the load,
+//! `SESSIONS=200,500,1000` runs each size in a fresh server process, one after the other.
+//!
+//! The profile printed with the figures comes from `/proc`: CPU time of the server's threads
+//! by name (tokio runtime workers: SSH, input, drawing; `careerhub-wk*`, the worker pool: search, documents,
+//! saving) and of the client process, over the typing phase, and the server's thread count.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -26,11 +31,82 @@ fn env_number(name: &str, default: usize) -> usize {
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
+    raise_fd_limit();
+    if let Ok(list) = std::env::var("SESSIONS")
+        && list.contains(',')
+        && std::env::var(CLIENT_ENV).is_err()
+    {
+        for n in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            println!("---- {n} sessions");
+            let status = Command::new(std::env::current_exe().expect("exe"))
+                .env("SESSIONS", n)
+                .status()
+                .expect("bench run");
+            assert!(status.success(), "run with {n} sessions failed");
+        }
+        return;
+    }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     match std::env::var(CLIENT_ENV) {
         Ok(addr) => runtime.block_on(clients(addr.parse().expect("address"))),
         Err(_) => runtime.block_on(server()),
     }
+}
+
+/// Each session holds two descriptors in the server and one in the client: 1,000 sessions
+/// need more than the usual soft limit of 1,024.
+fn raise_fd_limit() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
+    unsafe {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
+/// CPU seconds (user + system) of each of this process's threads, summed by thread name.
+fn thread_cpu() -> std::collections::BTreeMap<String, (usize, f64)> {
+    let mut by_name = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return by_name;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        if let Some((name, secs)) = parse_stat(&stat) {
+            let entry = by_name.entry(name).or_insert((0, 0.0));
+            entry.0 += 1;
+            entry.1 += secs;
+        }
+    }
+    by_name
+}
+
+/// The name and CPU seconds in a `/proc/.../stat` line (clock ticks of 1/100 s).
+fn parse_stat(stat: &str) -> Option<(String, f64)> {
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let name = stat[open + 1..close].to_string();
+    let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+    // After the name: state is field 3, utime 14 and stime 15 (1-based, whole line).
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((name, (utime + stime) / 100.0))
+}
+
+fn process_cpu(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| parse_stat(&s))
+        .map_or(0.0, |(_, secs)| secs)
 }
 
 fn rss_kib() -> u64 {
@@ -87,6 +163,9 @@ async fn server() {
     let mut first_frames = Vec::new();
     let mut latencies = Vec::new();
     let mut rss_open = 0;
+    let mut threads_open = 0;
+    let child_pid = child.id();
+    let mut cpu_start = (thread_cpu(), 0.0, Instant::now());
     // Blocking reads are fine here: the server runs on the runtime's other threads.
     let report = tokio::task::block_in_place(|| {
         for line in lines.by_ref() {
@@ -97,13 +176,17 @@ async fn server() {
                 latencies.push(v.parse::<f64>().unwrap());
             } else if line == "open" {
                 rss_open = rss_kib();
+                threads_open = thread_cpu().values().map(|(n, _)| n).sum::<usize>();
+                cpu_start = (thread_cpu(), process_cpu(child_pid), Instant::now());
                 writeln!(stdin, "type").expect("tell client");
             } else if line == "done" {
                 break;
             }
         }
-        child.wait()
+        let cpu_end = (thread_cpu(), process_cpu(child_pid), Instant::now());
+        (child.wait(), cpu_end)
     });
+    let (report, cpu_end) = report;
     report.expect("client exit");
     let rss_after = rss_kib();
     shutdown.shutdown();
@@ -128,6 +211,26 @@ async fn server() {
         percentile(&mut latencies, 0.5),
         percentile(&mut latencies, 0.99),
         latencies.len()
+    );
+    let wall = cpu_end.2.duration_since(cpu_start.2).as_secs_f64();
+    println!("server threads:           {threads_open} with all open");
+    println!("typing phase:             {wall:.1} s wall; CPU seconds by thread (count):");
+    for (name, (count, secs)) in &cpu_end.0 {
+        let before = cpu_start.0.get(name).map_or(0.0, |(_, s)| *s);
+        if secs - before >= 0.01 {
+            println!("    {name:<24} {:>6.2} s  ({count})", secs - before);
+        }
+    }
+    let server: f64 = cpu_end.0.values().map(|(_, s)| s).sum::<f64>()
+        - cpu_start.0.values().map(|(_, s)| s).sum::<f64>();
+    println!(
+        "    server total             {server:>6.2} s  ({:.0}% of 2 cores), {:.0} µs a keystroke",
+        server / wall / 2.0 * 100.0,
+        server * 1e6 / latencies.len().max(1) as f64
+    );
+    println!(
+        "    client process           {:>6.2} s",
+        cpu_end.1 - cpu_start.1
     );
 }
 

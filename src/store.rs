@@ -3,25 +3,57 @@
 //! One JSON file in the XDG data dir (`$XDG_DATA_HOME/careerhub/state.json`, by default
 //! `~/.local/share/careerhub/state.json`). Writes go to a temporary file in the same folder
 //! which is then renamed over the old one, so a crash never leaves half a file.
+//!
+//! `careerhub serve --state postgres://…` keeps each key's state in PostgreSQL instead
+//! ([`postgres`]), item by item ([`items`]), behind the [`StateBackend`] trait.
+
+pub mod items;
+pub mod postgres;
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::app::Saved;
 
-/// Where saved state lives; `None` keeps it in memory only (anonymous SSH sessions).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Saved state kept somewhere other than a file (one session's view of it).
+pub trait StateBackend: Send + Sync + std::fmt::Debug {
+    /// The state as it was when the session started, with a message if some was unreadable.
+    fn load(&self) -> (Saved, Option<String>);
+    /// Records a new snapshot of the session's state. Must not wait on the network: it is
+    /// called on the session's worker.
+    fn save(&self, saved: &Saved) -> io::Result<()>;
+}
+
+/// Where saved state lives: a file, a [`StateBackend`], or memory only (no `path`, no
+/// backend: anonymous SSH sessions).
+#[derive(Debug, Clone)]
 pub struct Store {
     path: Option<PathBuf>,
+    backend: Option<Arc<dyn StateBackend>>,
 }
+
+impl PartialEq for Store {
+    fn eq(&self, other: &Store) -> bool {
+        self.path == other.path
+            && match (&self.backend, &other.backend) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Store {}
 
 impl Store {
     /// The default store in the XDG data dir, or memory-only if no home folder is known.
     pub fn default_location() -> Store {
         Store {
             path: data_dir().map(|d| d.join("state.json")),
+            backend: None,
         }
     }
 
@@ -29,12 +61,24 @@ impl Store {
     pub fn at(path: impl Into<PathBuf>) -> Store {
         Store {
             path: Some(path.into()),
+            backend: None,
         }
     }
 
     /// A store that keeps nothing.
     pub fn memory() -> Store {
-        Store { path: None }
+        Store {
+            path: None,
+            backend: None,
+        }
+    }
+
+    /// A store kept by `backend`.
+    pub fn backend(backend: Arc<dyn StateBackend>) -> Store {
+        Store {
+            path: None,
+            backend: Some(backend),
+        }
     }
 
     /// The file, if any.
@@ -46,6 +90,9 @@ impl Store {
     /// (to `state.json.corrupt`) so it is neither trusted nor silently overwritten; the
     /// returned message says so.
     pub fn load(&self) -> (Saved, Option<String>) {
+        if let Some(backend) = &self.backend {
+            return backend.load();
+        }
         let Some(path) = &self.path else {
             return (Saved::default(), None);
         };
@@ -75,6 +122,9 @@ impl Store {
 
     /// Saves state atomically. Does nothing for a memory store.
     pub fn save(&self, saved: &Saved) -> io::Result<()> {
+        if let Some(backend) = &self.backend {
+            return backend.save(saved);
+        }
         let Some(path) = &self.path else {
             return Ok(());
         };

@@ -5,9 +5,13 @@
 //! app drops answers that are already stale. Typing never waits for matching. Opening an
 //! article reads and renders its body here too, and saving bookmarks and positions writes the
 //! file here, so neither a local terminal's loop nor an SSH session's task ever waits on a file.
+//!
+//! Every session's worker runs on one shared, bounded pool of threads rather than a thread of
+//! its own: a server with 1,000 readers has a handful of worker threads, not 1,000 (each
+//! with its stack and, under glibc, a share of malloc arenas; and systemd's `TasksMax`
+//! counts them). A session's requests still run one batch at a time, in order.
 
-use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 
 use crate::app::{Action, Saved};
 use crate::content::search::{Query, Searcher};
@@ -21,39 +25,94 @@ enum Request {
     Save(Box<Saved>),
 }
 
-/// Handle to a worker thread. Dropping it lets the worker finish what is queued (a last save
-/// of reading positions, above all) and waits for it to stop.
-#[derive(Debug)]
+/// The threads every worker's jobs run on: twice the cores (at least 4), so that a save
+/// waiting on the disk or a long search leaves threads for the other sessions.
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads((cores * 2).max(4))
+            .thread_name(|i| format!("careerhub-wk{i}"))
+            .build()
+            .expect("worker pool")
+    });
+    &POOL
+}
+
+/// What one session's jobs share.
+struct Inner {
+    library: Arc<Index>,
+    /// The session's own bodies and their small cache; only one job runs at a time.
+    bodies: Mutex<Bodies>,
+    store: Store,
+    /// Behind a mutex because only one job of a session runs at a time, on any pool thread.
+    reply: Mutex<Box<dyn Fn(Action) -> bool + Send>>,
+    /// Kept between searches: it narrows from the previous query's survivors.
+    searcher: Mutex<Searcher>,
+    queue: Mutex<Queue>,
+    /// Signalled when a job ends and nothing is queued.
+    idle: Condvar,
+}
+
+#[derive(Default)]
+struct Queue {
+    requests: Vec<Request>,
+    /// A job for this session is on the pool.
+    running: bool,
+    /// `reply` failed: the session is gone, nothing more is done.
+    gone: bool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Handle to a session's worker. Dropping it lets the worker finish what is queued (a last
+/// save of reading positions, above all) and waits for that.
 pub struct Worker {
-    requests: Option<Sender<Request>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker").finish_non_exhaustive()
+    }
 }
 
 impl Worker {
-    /// Starts a worker over `library`, reading bodies through `bodies`, that answers through `reply` with
-    /// [`Action::SearchDone`] and [`Action::DocumentReady`]. The thread ends when the handle
-    /// is dropped or `reply` fails.
+    /// Starts a worker over `library`, reading bodies through `bodies`, that answers through
+    /// `reply` with
+    /// [`Action::SearchDone`] and [`Action::DocumentReady`]. It stops working when `reply`
+    /// fails.
     pub fn spawn(
         library: Arc<Index>,
         bodies: Bodies,
         store: Store,
         reply: impl Fn(Action) -> bool + Send + 'static,
     ) -> Worker {
-        let (tx, rx) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("careerhub-worker".into())
-            .spawn(move || serve(&library, bodies, &store, &rx, reply))
-            .expect("spawn worker thread");
         Worker {
-            requests: Some(tx),
-            thread: Some(thread),
+            inner: Arc::new(Inner {
+                library,
+                bodies: Mutex::new(bodies),
+                store,
+                reply: Mutex::new(Box::new(reply)),
+                searcher: Mutex::new(Searcher::default()),
+                queue: Mutex::new(Queue::default()),
+                idle: Condvar::new(),
+            }),
         }
     }
 
     fn send(&self, request: Request) {
-        // A closed worker only happens while shutting down; nothing to report then.
-        if let Some(requests) = &self.requests {
-            let _ = requests.send(request);
+        let mut queue = lock(&self.inner.queue);
+        if queue.gone {
+            return;
+        }
+        queue.requests.push(request);
+        if !queue.running {
+            queue.running = true;
+            let inner = self.inner.clone();
+            pool().spawn(move || run(&inner));
         }
     }
 
@@ -75,54 +134,77 @@ impl Worker {
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        // Closing the channel ends the worker's loop once the queue is empty.
-        self.requests.take();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        let mut queue = lock(&self.inner.queue);
+        while queue.running {
+            queue = self
+                .inner
+                .idle
+                .wait(queue)
+                .unwrap_or_else(|e| e.into_inner());
         }
     }
 }
 
-fn serve(
-    library: &Index,
-    mut bodies: Bodies,
-    store: &Store,
-    rx: &Receiver<Request>,
-    reply: impl Fn(Action) -> bool,
-) {
-    let mut searcher = Searcher::default();
-    while let Ok(first) = rx.recv() {
-        // Take everything queued: documents in order, only the newest search and save.
-        let (mut search, mut save) = (None, None);
-        let mut documents = Vec::new();
-        for request in std::iter::once(first).chain(rx.try_iter()) {
-            match request {
-                Request::Search { generation, query } => search = Some((generation, query)),
-                Request::Document(id) => documents.push(id),
-                Request::Save(saved) => save = Some(saved),
-            }
-        }
-        if let Some(saved) = save
-            && let Err(e) = store.save(&saved)
-            && !reply(Action::Notice(format!(
-                "Cannot save bookmarks and positions: {e}"
-            )))
-        {
-            return;
-        }
-        for id in documents {
-            let result = bodies.document(library, id).map_err(|p| p.to_string());
-            if !reply(Action::DocumentReady { id, result }) {
+/// One job: handles the session's queue batch by batch until it is empty.
+fn run(inner: &Inner) {
+    loop {
+        let batch = {
+            let mut queue = lock(&inner.queue);
+            if queue.requests.is_empty() || queue.gone {
+                queue.requests.clear();
+                queue.running = false;
+                inner.idle.notify_all();
                 return;
             }
-        }
-        if let Some((generation, text)) = search {
-            let hits = searcher.search(library, &Query::parse(&text), library.by_date());
-            if !reply(Action::SearchDone { generation, hits }) {
-                return;
-            }
+            std::mem::take(&mut queue.requests)
+        };
+        // A panic in one request must not leave the session's queue marked running forever.
+        let answered =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(inner, batch)))
+                .unwrap_or(false);
+        if !answered {
+            lock(&inner.queue).gone = true;
         }
     }
+}
+
+/// Handles one batch: documents in order, only the newest search and save. False when the
+/// session is gone.
+fn handle(inner: &Inner, batch: Vec<Request>) -> bool {
+    let (library, store) = (&*inner.library, &inner.store);
+    let reply = lock(&inner.reply);
+    let (mut search, mut save) = (None, None);
+    let mut documents = Vec::new();
+    for request in batch {
+        match request {
+            Request::Search { generation, query } => search = Some((generation, query)),
+            Request::Document(id) => documents.push(id),
+            Request::Save(saved) => save = Some(saved),
+        }
+    }
+    if let Some(saved) = save
+        && let Err(e) = store.save(&saved)
+        && !reply(Action::Notice(format!(
+            "Cannot save bookmarks and positions: {e}"
+        )))
+    {
+        return false;
+    }
+    for id in documents {
+        let result = lock(&inner.bodies)
+            .document(library, id)
+            .map_err(|p| p.to_string());
+        if !reply(Action::DocumentReady { id, result }) {
+            return false;
+        }
+    }
+    if let Some((generation, text)) = search {
+        let hits = lock(&inner.searcher).search(library, &Query::parse(&text), library.by_date());
+        if !reply(Action::SearchDone { generation, hits }) {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -130,6 +212,8 @@ mod tests {
     use super::*;
     use crate::content::index::tests::article_file;
     use crate::content::{LoadOptions, load_memory};
+    use std::collections::HashSet;
+    use std::sync::mpsc;
     use std::time::Duration;
 
     #[test]
@@ -159,7 +243,7 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         let worker = Worker::spawn(
             lib.clone(),
-            Bodies::new(source),
+            Bodies::new(source.clone()),
             Store::memory(),
             move |a| tx.send(a).is_ok(),
         );
@@ -187,13 +271,49 @@ mod tests {
     #[test]
     fn a_save_queued_before_the_worker_is_dropped_is_written() {
         let (lib, source) = load_memory(Vec::new(), Vec::new(), LoadOptions::default());
+        let lib = Arc::new(lib);
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path().join("state.json"));
-        let worker = Worker::spawn(Arc::new(lib), Bodies::new(source), store.clone(), |_| true);
+        let worker = Worker::spawn(lib, Bodies::new(source.clone()), store.clone(), |_| true);
         let mut saved = Saved::default();
         saved.bookmarks.push("kept".into());
         worker.save(saved.clone());
         drop(worker);
         assert_eq!(store.load().0, saved);
+    }
+
+    #[test]
+    fn many_sessions_share_a_few_threads() {
+        let (lib, source) = load_memory(Vec::new(), Vec::new(), LoadOptions::default());
+        let lib = Arc::new(lib);
+        let (tx, rx) = mpsc::channel();
+        let workers: Vec<Worker> = (0..200)
+            .map(|i| {
+                let tx = tx.clone();
+                let worker = Worker::spawn(
+                    lib.clone(),
+                    Bodies::new(source.clone()),
+                    Store::memory(),
+                    move |a| {
+                        let thread = std::thread::current().name().map(str::to_string);
+                        tx.send((i, thread, a)).is_ok()
+                    },
+                );
+                worker.search(1, format!("query {i}"));
+                worker
+            })
+            .collect();
+        let mut sessions = HashSet::new();
+        let mut threads = HashSet::new();
+        for _ in 0..200 {
+            let (i, thread, action) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+            assert!(matches!(action, Action::SearchDone { generation: 1, .. }));
+            sessions.insert(i);
+            threads.insert(thread.expect("pool threads are named"));
+        }
+        assert_eq!(sessions.len(), 200, "every session answered");
+        assert!(threads.len() <= pool().current_num_threads(), "{threads:?}");
+        assert!(threads.iter().all(|t| t.starts_with("careerhub-wk")));
+        drop(workers);
     }
 }

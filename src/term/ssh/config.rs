@@ -25,6 +25,11 @@ pub struct ServeArgs {
     /// dir.
     #[arg(long, value_name = "DIR")]
     pub users_dir: Option<PathBuf>,
+    /// Keep each key's state in PostgreSQL instead of files (`postgres://USER@HOST:PORT/DB`),
+    /// so that several servers behind one balancer share it. Plain connection, no TLS: use
+    /// loopback, a Unix socket (`postgres://USER@%2Frun%2Fpostgresql/DB`) or a private network.
+    #[arg(long, env = "CAREERHUB_STATE", value_name = "URL", value_parser = crate::store::postgres::StateUrl::parse)]
+    pub state: Option<crate::store::postgres::StateUrl>,
     /// Time from TCP accept to a running reader; slower clients are disconnected.
     #[arg(long, default_value = "20s", value_parser = parse_positive_duration, value_name = "DURATION")]
     pub login_grace: Duration,

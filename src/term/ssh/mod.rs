@@ -75,9 +75,10 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
                 "open server: anyone may connect; a client's SSH key keeps its bookmarks and places"
             ),
         }
-        match server.users_dir() {
-            Some(dir) => tracing::info!(state = %dir.display(), "per-key state"),
-            None => tracing::warn!(
+        match (server.state_database(), server.users_dir()) {
+            (Some(db), _) => tracing::info!(state = %db, "per-key state in PostgreSQL"),
+            (None, Some(dir)) => tracing::info!(state = %dir.display(), "per-key state"),
+            (None, None) => tracing::warn!(
                 "no data dir for per-key state (set HOME or --users-dir): state lasts one session"
             ),
         }
@@ -99,8 +100,8 @@ fn init_logging() -> Option<log::LogSink> {
     use std::io::IsTerminal;
     use std::os::fd::AsFd;
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,russh=warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,russh=warn,tokio_postgres=warn"));
     let fd = std::io::stderr().as_fd().try_clone_to_owned().ok()?;
     let sink = log::LogSink::start(std::fs::File::from(fd));
     let installed = tracing_subscriber::fmt()

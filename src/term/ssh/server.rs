@@ -29,6 +29,7 @@ use crate::app::{App, AppOptions};
 use crate::content::render::sanitize;
 use crate::content::{Index, Source};
 use crate::store::Store;
+use crate::store::postgres::PgState;
 
 /// Printed to a client that asked for a shell without a terminal.
 pub const NEED_PTY: &str = "careerhub needs a terminal: connect with ssh -t";
@@ -63,6 +64,8 @@ struct Shared {
     app_options: AppOptions,
     allowlist: Option<Allowlist>,
     users_dir: Option<PathBuf>,
+    /// `--state`: per-key state in PostgreSQL instead of `users_dir`.
+    state: Option<Arc<PgState>>,
     tracker: Arc<Tracker>,
     /// Refused clients being told why; beyond [`REFUSALS_TOLD`] at once they are just closed.
     refusals: Arc<tokio::sync::Semaphore>,
@@ -108,6 +111,10 @@ impl Server {
             .transpose()?;
         // Open or not, a key is an identity: its state is kept under its fingerprint.
         let users_dir = users::users_dir(args.users_dir.as_deref());
+        let state = match &args.state {
+            Some(url) => Some(PgState::start(url).await?),
+            None => None,
+        };
         let listener = TcpListener::bind(args.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -129,6 +136,7 @@ impl Server {
             },
             allowlist,
             users_dir,
+            state,
             tracker: Arc::new(Tracker::new(Caps {
                 max_total: args.max_connections,
                 max_per_source: args.max_per_ip,
@@ -157,9 +165,14 @@ impl Server {
         self.shutdown.clone()
     }
 
-    /// Where users' state is kept, if per-key state is on.
+    /// Where users' state is kept, if per-key state is on in files.
     pub fn users_dir(&self) -> Option<&std::path::Path> {
         self.shared.users_dir.as_deref()
+    }
+
+    /// The state database (`--state`), described for logs.
+    pub fn state_database(&self) -> Option<&str> {
+        self.shared.state.as_ref().map(|s| s.describe())
     }
 
     /// Accepts connections until shutdown, then gives readers time to say goodbye.
@@ -196,6 +209,10 @@ impl Server {
                 "connections still open after the shutdown grace; closing them"
             );
             tasks.shutdown().await;
+        }
+        // Sessions queued their last changes as they ended: give them to the database.
+        if let Some(state) = &self.shared.state {
+            state.flush(SHUTDOWN_GRACE).await;
         }
     }
 
@@ -541,9 +558,10 @@ pub fn identity_message(has_key: bool, can_keep: bool) -> &'static str {
 
 /// Builds the app with the user's saved state and runs it.
 async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End {
-    let store = match (key, &shared.users_dir) {
-        (Some(key), Some(dir)) => users::store_for(dir, key),
-        _ => Store::memory(),
+    let (store, notice) = match (key, &shared.state, &shared.users_dir) {
+        (Some(key), Some(db), _) => db.open(&users::key_hex(key)).await,
+        (Some(key), None, Some(dir)) => (users::store_for(dir, key), None),
+        _ => (Store::memory(), None),
     };
     let (saved, warning) = store.load();
     let mut app = App::new(
@@ -552,7 +570,12 @@ async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End
         saved,
         shared.app_options,
     );
-    app.message = Some(identity_message(key.is_some(), shared.users_dir.is_some()).into());
+    let can_keep = shared.state.is_some() || shared.users_dir.is_some();
+    app.message = Some(
+        notice
+            .unwrap_or(identity_message(key.is_some(), can_keep))
+            .into(),
+    );
     // The details name the server's files: they go to the log, the reader gets the gist.
     if let Some(detail) = warning {
         tracing::warn!(detail = %crate::content::render::sanitize::line(&detail), "saved reader state");

@@ -82,10 +82,14 @@ pub fn users_dir(flag: Option<&Path>) -> Option<PathBuf> {
         .or_else(|| crate::store::data_dir().map(|d| d.join("users")))
 }
 
+/// The name of a key's state: its SHA-256 fingerprint in hex.
+pub fn key_hex(key: &PublicKey) -> String {
+    digest(key).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The store for one key: `<dir>/<hex sha256>.json`.
 pub fn store_for(dir: &Path, key: &PublicKey) -> Store {
-    let hex: String = digest(key).iter().map(|b| format!("{b:02x}")).collect();
-    Store::at(dir.join(format!("{hex}.json")))
+    Store::at(dir.join(format!("{}.json", key_hex(key))))
 }
 
 #[cfg(test)]
