@@ -20,6 +20,7 @@ use crate::content::render::sanitize;
 use crate::content::search::{Hit, Query, Searcher, title_positions};
 use crate::content::{Article, index::Related};
 use crate::content::{Bodies, Index, LoadOptions, Loader, Problem};
+use crate::term::ssh::{self, ServeArgs};
 use crate::ui::theme::{Styles, sgr};
 
 /// Default width of `read` when stdout is not a terminal.
@@ -135,7 +136,7 @@ pub enum Command {
         json: bool,
     },
     /// Serve the reader over SSH: `ssh -p 2222 host` opens it, nothing to install.
-    Serve(Box<crate::term::ssh::ServeArgs>),
+    Serve(Box<ServeArgs>),
     /// Print a shell completion script for bash, zsh, fish, elvish or PowerShell.
     Completions {
         /// The shell to complete in.
@@ -193,7 +194,7 @@ pub fn run(
 ) -> CliResult {
     match command {
         Command::Check { json } => check(global, *json, out, err),
-        Command::Serve(args) => crate::term::ssh::run(global, args),
+        Command::Serve(args) => serve(global, args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "careerhub", out);
@@ -659,6 +660,19 @@ pub fn article_header(article: &Article) -> Document {
         ],
         links: Vec::new(),
     }
+}
+
+/// `serve`: loads the library once, then serves it over SSH until SIGTERM.
+fn serve(global: &GlobalArgs, args: &ServeArgs) -> CliResult {
+    let _logging = ssh::Logging::start();
+    let library = std::sync::Arc::new(load(global, global.load_options())?);
+    // The server runs for days: give back what loading freed.
+    crate::os::release_freed_memory();
+    ssh::run(library, global.source(), args).map_err(|e| CliError {
+        code: e.exit_code(),
+        message: e.to_string(),
+    })?;
+    Ok(0)
 }
 
 /// `check`: every problem of every file, drafts and archived included.

@@ -63,7 +63,7 @@ pub enum CloseReason {
     /// A `--proxy-from` peer sent no usable PROXY header.
     ProxyHeader,
     /// The client named by a PROXY header was refused by a cap or a penalty.
-    CapReached(crate::term::ssh::limits::Refused),
+    CapReached(Refused),
 }
 
 impl CloseReason {
@@ -222,6 +222,44 @@ pub fn before_reader(i: &ConnInfo, protocol_error: bool) -> CloseReason {
         CloseReason::HandshakeFailed
     } else {
         CloseReason::HandshakeIncomplete
+    }
+}
+
+/// Why a connection was refused before any SSH work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Refused {
+    /// `--max-connections` reached.
+    Total,
+    /// `--max-per-ip` reached for this address.
+    PerSource,
+    /// `--max-unauthenticated` reached.
+    Unauthenticated,
+    /// This source holds its share of the connections still logging in.
+    UnauthenticatedPerSource,
+    /// The address is serving a penalty (`--penalties`).
+    Penalized,
+}
+
+impl Refused {
+    /// Words for the log.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Refused::Total => "too many connections",
+            Refused::PerSource => "too many connections from this address",
+            Refused::Unauthenticated => "too many unauthenticated connections",
+            Refused::UnauthenticatedPerSource => {
+                "too many unauthenticated connections from this address"
+            }
+            Refused::Penalized => "address penalized",
+        }
+    }
+
+    /// What the client is told.
+    pub fn client_message(self) -> &'static str {
+        match self {
+            Refused::Penalized => "too many failed connections from your address, try again later",
+            _ => "server full, try again later",
+        }
     }
 }
 

@@ -20,45 +20,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::closing::CloseReason;
-use super::config::parse_duration;
-
-/// Why a connection was refused before any SSH work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Refused {
-    /// `--max-connections` reached.
-    Total,
-    /// `--max-per-ip` reached for this address.
-    PerSource,
-    /// `--max-unauthenticated` reached.
-    Unauthenticated,
-    /// This source holds its share of the connections still logging in.
-    UnauthenticatedPerSource,
-    /// The address is serving a penalty (`--penalties`).
-    Penalized,
-}
-
-impl Refused {
-    /// Words for the log.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Refused::Total => "too many connections",
-            Refused::PerSource => "too many connections from this address",
-            Refused::Unauthenticated => "too many unauthenticated connections",
-            Refused::UnauthenticatedPerSource => {
-                "too many unauthenticated connections from this address"
-            }
-            Refused::Penalized => "address penalized",
-        }
-    }
-
-    /// What the client is told.
-    pub fn client_message(self) -> &'static str {
-        match self {
-            Refused::Penalized => "too many failed connections from your address, try again later",
-            _ => "server full, try again later",
-        }
-    }
-}
+pub use super::closing::Refused;
+use super::units::parse_duration;
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -21,6 +21,7 @@ pub mod log;
 pub mod proxy;
 pub mod server;
 pub mod shell;
+pub mod units;
 pub mod users;
 
 use std::sync::Arc;
@@ -28,21 +29,54 @@ use std::sync::Arc;
 pub use config::ServeArgs;
 pub use server::{Server, ShutdownHandle};
 
-use crate::cli::{CliError, GlobalArgs};
+use crate::content::{Index, Source};
 
-/// Runs the SSH server until SIGTERM or Ctrl-C.
-pub fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
-    let sink = init_logging();
-    let code = serve(global, args);
-    // Whatever is still queued gets a moment to reach the log, never longer.
-    if let Some(sink) = sink {
-        sink.flush_for(log::FLUSH_TIMEOUT);
-    }
-    code
+/// Why the server could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Something in the setup is wrong (host key, listen address, allowlist, state
+    /// database): the message says what and what to do.
+    #[error("{0}")]
+    Setup(String),
+    /// The async runtime could not start (out of threads or memory).
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
 }
 
-fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
-    let fail = |message: String| CliError { code: 2, message };
+impl ServeError {
+    /// The process exit code: 2 for a setup the user can fix, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ServeError::Setup(_) => 2,
+            ServeError::Runtime(_) => 1,
+        }
+    }
+}
+
+/// The server's log for as long as it lives: started by [`Logging::start`], flushed (for a
+/// moment, never longer) when dropped.
+pub struct Logging(Option<log::LogSink>);
+
+impl Logging {
+    /// Sends logs to stderr through a [`log::LogSink`] (see [`init_logging`]).
+    pub fn start() -> Logging {
+        Logging(init_logging())
+    }
+}
+
+impl Drop for Logging {
+    fn drop(&mut self) {
+        // Whatever is still queued gets a moment to reach the log, never longer.
+        if let Some(sink) = &self.0 {
+            sink.flush_for(log::FLUSH_TIMEOUT);
+        }
+    }
+}
+
+/// Serves `library` (bodies read from `source`) over SSH until SIGTERM or Ctrl-C. Logging
+/// should be started first ([`Logging::start`]).
+pub fn run(library: Arc<Index>, source: Source, args: &ServeArgs) -> Result<(), ServeError> {
+    let fail = ServeError::Setup;
     let key_path = hostkey::default_path(args.host_key.as_deref()).map_err(fail)?;
     let (key, created) = hostkey::load_or_create(&key_path).map_err(fail)?;
     tracing::info!(
@@ -51,19 +85,12 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
         created,
         "host key"
     );
-    let library = Arc::new(crate::cli::load(global, global.load_options())?);
-    // The server runs for days: give back what loading freed.
-    crate::os::release_freed_memory();
     tracing::info!(articles = library.len(), "library loaded");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()
-        .map_err(|e| CliError {
-            code: 1,
-            message: format!("cannot start the async runtime: {e}"),
-        })?;
+        .build()?;
     runtime.block_on(async {
-        let server = Server::bind(library, global.source(), args, key)
+        let server = Server::bind(library, source, args, key)
             .await
             .map_err(fail)?;
         let addr = server.local_addr().map_err(|e| fail(e.to_string()))?;
@@ -86,7 +113,7 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
         spawn_signal_watch(server.shutdown_handle());
         server.run().await;
         tracing::info!("server stopped");
-        Ok(0)
+        Ok(())
     })
 }
 
