@@ -10,11 +10,11 @@
 pub mod items;
 pub mod postgres;
 
+use crate::os::{WriteMode, write_atomically};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::app::Saved;
 
@@ -128,32 +128,17 @@ impl Store {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let dir = path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)?;
-        // Unique per process and per save: two SSH sessions of one key save at the same time.
-        static SAVES: AtomicU64 = AtomicU64::new(0);
-        let tmp = dir.join(format!(
-            ".{}.{}.{}.tmp",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("state"),
-            std::process::id(),
-            SAVES.fetch_add(1, Ordering::Relaxed)
-        ));
-        let result = (|| {
-            // Reading history is personal: only the owner may read it (as ~/.ssh is kept).
-            let mut options = fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&tmp)?;
-            serde_json::to_writer(&mut file, saved)?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
-            fs::rename(&tmp, path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        // Reading history is personal: only the owner may read it (as ~/.ssh is kept); and a
+        // user would miss it after a power cut, so it is synced before it replaces the old one.
+        let kind = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
+        let mode = WriteMode {
+            private: true,
+            durable: true,
+        };
+        write_atomically(path, kind, mode, |out| {
+            serde_json::to_writer(&mut *out, saved)?;
+            out.write_all(b"\n")
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 //! a key that others can read lets them impersonate the server, so it is created private and
 //! a key file readable by group or others is refused, as sshd does.
 
+use crate::os::{WriteMode, write_atomically};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -86,36 +87,13 @@ fn create(path: &Path) -> Result<PrivateKey, String> {
     // Write a private temporary file, then rename: a crash leaves no half key, and two
     // servers starting at once cannot both win with different keys (rename is atomic and the
     // loser reads the winner's key next start).
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = (|| {
-        let mut file = private_file(&tmp)?;
-        file.write_all(pem.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(fail("write", &e));
-    }
+    let mode = WriteMode {
+        private: true,
+        durable: true,
+    };
+    write_atomically(path, "host-key", mode, |out| out.write_all(pem.as_bytes()))
+        .map_err(|e| fail("write", &e))?;
     Ok(key)
-}
-
-#[cfg(unix)]
-fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
 }
 
 #[cfg(unix)]
