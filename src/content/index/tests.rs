@@ -320,6 +320,86 @@ fn facet_counts_put_role_intent_category_first() {
 }
 
 #[test]
+fn the_facet_filter_ors_values_of_a_facet_ands_facets_and_counts_alternatives() {
+    use super::facets::FacetFilter;
+    let lib = library_of(&[
+        (
+            "a",
+            "A",
+            "interviewing",
+            &["data-analyst"],
+            &["interview"],
+            "2025-01-01",
+        ),
+        (
+            "b",
+            "B",
+            "interviewing",
+            &["designer"],
+            &["interview"],
+            "2025-01-02",
+        ),
+        ("c", "C", "salary", &["designer"], &["salary"], "2025-01-03"),
+        (
+            "d",
+            "D",
+            "interviewing",
+            &["engineer"],
+            &["salary"],
+            "2025-01-04",
+        ),
+    ]);
+    let slugs = |filters: &[(&str, &str)]| {
+        let filter = FacetFilter::new(&lib, filters.iter().copied());
+        let mut out: Vec<&str> = lib
+            .articles()
+            .iter()
+            .filter(|a| filter.passes(&lib, a.id))
+            .map(|a| a.slug.as_str())
+            .collect();
+        out.sort();
+        out
+    };
+    // Two values of one facet: either will do.
+    assert_eq!(
+        slugs(&[("role", "data-analyst"), ("role", "DESIGNER")]),
+        ["a", "b", "c"]
+    );
+    // Two facets: both must hold.
+    assert_eq!(
+        slugs(&[("role", "designer"), ("intent", "interview")]),
+        ["b"]
+    );
+    assert_eq!(slugs(&[]), ["a", "b", "c", "d"]);
+    // Counts over a result set: a value's count ignores its own facet's filter, so the
+    // other roles stay on offer while one is chosen.
+    let filter = FacetFilter::new(&lib, [("role", "designer")]);
+    let ids: Vec<_> = lib.by_date().to_vec();
+    let (passing, tally) = filter.filter_and_count(&lib, ids.iter().copied());
+    let passing: Vec<&str> = passing
+        .iter()
+        .map(|&i| lib.get(ids[i]).slug.as_str())
+        .collect();
+    assert_eq!(passing, ["c", "b"], "newest first, as given");
+    let counts = tally.sorted();
+    let count = |facet: &str, value: &str| {
+        counts
+            .iter()
+            .find(|(n, _)| n == facet)
+            .and_then(|(_, vs)| vs.iter().find(|v| v.value == value))
+            .map_or(0, |v| v.count)
+    };
+    assert_eq!(count("role", "engineer"), 1, "another role, still offered");
+    assert_eq!(count("role", "designer"), 2);
+    assert_eq!(
+        count("intent", "salary"),
+        1,
+        "other facets count the filtered set"
+    );
+    assert_eq!(count("intent", "interview"), 1);
+}
+
+#[test]
 fn reading_time_and_dates_order() {
     let words = "word ".repeat(700);
     let files = vec![
