@@ -23,7 +23,7 @@ mod text;
 mod walk;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use model::{
     Align, Block, Cell, Document, DocumentError, Inline, InlineStyle, Link, MAX_HTML_DEPTH,

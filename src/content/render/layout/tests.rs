@@ -3,29 +3,7 @@ use crate::content::render::document::{self, Block, Inline, InlineStyle, Link};
 use unicode_width::UnicodeWidthStr;
 
 /// Same fixture as the document tests: a miniature Webflow export with its trailer.
-const WEBFLOW: &str = concat!(
-    "<p id=\"\">Send a short thank-you note within a day of every interview.&nbsp;</p>",
-    "<p id=\"\">\u{200D}</p>",
-    "<h2 id=\"\"><strong id=\"\">Why a note matters</strong></h2>",
-    "<p id=\"\">Hiring teams meet many people in a week.<br>\u{200D}</p>",
-    "<p id=\"\"><strong id=\"\">📌</strong><a href=\"https://x.example/blog/note-templates\" id=\"\">",
-    "<strong id=\"\">See five note templates</strong></a></p>",
-    "<h3 id=\"\">Steps</h3>",
-    "<ol start=\"\" id=\"\"><li id=\"\">Thank them</li><li id=\"\">Recall one topic</li></ol>",
-    "<p id=\"\">Then, a little later:</p>",
-    "<ol start=\"3\" id=\"\"><li id=\"\">Offer more details</li></ol>",
-    "<table><thead><tr><th>When</th><th>What</th></tr></thead><tbody>",
-    "<tr><td>Day 1</td><td>Thank-you note</td></tr><tr><td>Week 2</td><td>Polite check-in</td></tr>",
-    "</tbody></table>",
-    "<img src=\"https://cdn.example/img/desk-setup.png?w=800\" alt=\"\">",
-    "<iframe src=\"https://www.youtube.com/embed/abc123\" title=\"Follow-up tips\"></iframe>",
-    "<script>var tracker = \"SECRET-TRACKER\";</script>",
-    "<p id=\"\">\u{200D}</p>\n",
-    "\n---\n\n## Tailor your resume\n\n👉 https://tools.example/resume-tailor\n\n---\n\n",
-    "## Related articles\n\n",
-    "- [Questions to ask at the end](https://x.example/blog/questions-to-ask)\n",
-    "- [Salary talks for beginners](https://x.example/blog/salary-talks)\n",
-);
+use crate::content::render::document::tests::WEBFLOW;
 
 const LONG_URL: &str = "https://careers.example/blog/an-unusually-long-article-slug-that-will-never-fit-on-one-narrow-line?utm_source=test";
 
