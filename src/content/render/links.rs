@@ -6,6 +6,10 @@
 /// A link target as written, minus whitespace and control characters (an ESC inside an `href`
 /// must never reach the terminal).
 pub fn clean_url(raw: &str) -> String {
+    // Nearly every target is printable ASCII with nothing to remove.
+    if raw.bytes().all(|b| b.is_ascii_graphic()) {
+        return raw.to_owned();
+    }
     raw.chars()
         .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
         .collect()

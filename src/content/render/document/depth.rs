@@ -48,6 +48,26 @@ pub(super) struct TagScan {
     pub(super) dropping_tag: Option<Option<u8>>,
     /// Inside an element removed with its content: its name and how deep it nests in itself.
     pub(super) skipping: Option<(Vec<u8>, usize)>,
+    /// Track the state only and write nothing (region splitting needs no copy).
+    pub(super) discard: bool,
+}
+
+/// Where [`TagScan::scan`] writes what it keeps.
+pub(super) trait Sink {
+    fn push_str(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn push_str(&mut self, text: &str) {
+        String::push_str(self, text);
+    }
+}
+
+/// Keeps nothing.
+struct Discard;
+
+impl Sink for Discard {
+    fn push_str(&mut self, _: &str) {}
 }
 
 /// What to do with a tag.
@@ -75,8 +95,17 @@ impl TagScan {
         self.markdown_depth = self.markdown_depth.saturating_sub(1);
     }
 
-    /// Copies a chunk of raw HTML to `out`, minus the tags flattened away.
+    /// Copies a chunk of raw HTML to `out`, minus the tags flattened away (with `discard`,
+    /// only follows it).
     pub(super) fn scan(&mut self, html: &str, out: &mut String) {
+        if self.discard {
+            let mut sink = Discard;
+            return self.scan_into(html, &mut sink);
+        }
+        self.scan_into(html, out)
+    }
+
+    fn scan_into(&mut self, html: &str, out: &mut impl Sink) {
         let b = html.as_bytes();
         // `html[copied..i]` is still to be written; dropped ranges move `copied` past them.
         let mut copied = 0;
@@ -335,10 +364,7 @@ pub(super) fn is_one_of(name: &[u8], set: &[&str]) -> bool {
 }
 
 pub(super) fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
+    memchr::memmem::find(b.get(from..)?, needle).map(|p| from + p)
 }
 
 /// The tag name starting at `i` (letters, digits, `-`).
@@ -354,13 +380,26 @@ pub(super) fn tag_name(b: &[u8], i: usize) -> &[u8] {
 /// The `>` that ends the tag whose text continues at `i`, skipping quoted attribute values;
 /// `quote` is the quote open at `i`. `Err` holds the quote still open at the end of `b`.
 pub(super) fn tag_end_from(b: &[u8], i: usize, mut quote: Option<u8>) -> Result<usize, Option<u8>> {
-    for (k, &c) in b.iter().enumerate().skip(i) {
-        match (quote, c) {
-            (None, b'"' | b'\'') => quote = Some(c),
-            (Some(q), _) if c == q => quote = None,
-            (None, b'>') => return Ok(k),
-            _ => {}
+    // Jumps between the only bytes that matter: quotes and `>` (every tag of every body
+    // passes here).
+    let mut k = i.min(b.len());
+    loop {
+        match quote {
+            Some(q) => match memchr::memchr(q, &b[k..]) {
+                Some(p) => {
+                    quote = None;
+                    k += p + 1;
+                }
+                None => return Err(quote),
+            },
+            None => match memchr::memchr3(b'>', b'"', b'\'', &b[k..]) {
+                Some(p) if b[k + p] == b'>' => return Ok(k + p),
+                Some(p) => {
+                    quote = Some(b[k + p]);
+                    k += p + 1;
+                }
+                None => return Err(None),
+            },
         }
     }
-    Err(quote)
 }

@@ -109,7 +109,11 @@ pub(super) fn starts_an_html_region(line: &str) -> bool {
 /// Lines inside `<pre>`, `<style>`, `<script>` or a comment never end a region.
 pub(super) fn html_regions(body: &str) -> Vec<(bool, &str)> {
     let mut parts = Vec::new();
-    let mut scan = TagScan::default();
+    let fresh = || TagScan {
+        discard: true,
+        ..TagScan::default()
+    };
+    let mut scan = fresh();
     let mut sink = String::new();
     let mut in_html = false;
     let mut fence: Option<&str> = None;
@@ -128,7 +132,7 @@ pub(super) fn html_regions(body: &str) -> Vec<(bool, &str)> {
                 parts.push((true, &body[start..offset]));
                 start = offset;
                 in_html = false;
-                scan = TagScan::default();
+                scan = fresh();
             }
         }
         if in_html {

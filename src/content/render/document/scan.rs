@@ -120,31 +120,47 @@ impl Scan {
             }
             return;
         }
-        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        // Tag names are short: lower-cased on the stack, then one match.
+        let mut buf = [0u8; 12];
+        let lower = match name.len() {
+            n @ 1..=12 => {
+                buf[..n].copy_from_slice(name.as_bytes());
+                buf[..n].make_ascii_lowercase();
+                &buf[..n]
+            }
+            _ => return,
+        };
         if closing {
-            if is("a") {
+            if lower == b"a" {
                 self.anchors.pop();
             }
             return;
         }
-        if is("a") {
-            // An `<a>` inside another closes it, as the HTML parser does.
-            self.anchors.pop();
-            let url = attribute(tag, "href")
-                .map(|href| clean_url(&href))
-                .filter(|url| is_followable(url));
-            self.anchors.push(url);
-        } else if is("iframe") {
-            if let Some(src) = attribute(tag, "src").map(|s| clean_url(&absolute_url(&s)))
-                && is_followable(&src)
-            {
-                self.out.push(src);
+        match lower {
+            b"a" => {
+                // An `<a>` inside another closes it, as the HTML parser does.
+                self.anchors.pop();
+                let url = attribute(tag, "href")
+                    .map(|href| clean_url(&href))
+                    .filter(|url| is_followable(url));
+                self.anchors.push(url);
             }
-            if !self_closing {
-                self.skipping = Some((name.to_ascii_lowercase(), 1));
+            b"iframe" => {
+                if let Some(src) = attribute(tag, "src").map(|s| clean_url(&absolute_url(&s)))
+                    && is_followable(&src)
+                {
+                    self.out.push(src);
+                }
+                if !self_closing {
+                    self.skipping = Some((name.to_ascii_lowercase(), 1));
+                }
             }
-        } else if !self_closing && (is("pre") || DROPPED.iter().any(|d| is(d))) {
-            self.skipping = Some((name.to_ascii_lowercase(), 1));
+            _ if self_closing => {}
+            b"pre" => self.skipping = Some((name.to_ascii_lowercase(), 1)),
+            _ if DROPPED.iter().any(|d| d.as_bytes() == lower) => {
+                self.skipping = Some((name.to_ascii_lowercase(), 1))
+            }
+            _ => {}
         }
     }
 }
