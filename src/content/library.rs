@@ -821,6 +821,17 @@ impl Library {
         Ok(doc)
     }
 
+    /// The rendered body of `id` without touching the document cache: indexing every body
+    /// must not evict the few documents the reader has open. Links are left unresolved.
+    pub fn render_uncached(&self, id: ArticleId) -> Result<Document, Problem> {
+        self.render(self.get(id))
+    }
+
+    /// Where the articles were loaded from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
     fn cached_document(&self, id: ArticleId) -> Option<Arc<Document>> {
         let mut cache = self.documents.lock().unwrap_or_else(|p| p.into_inner());
         let pos = cache.iter().position(|(i, _)| *i == id)?;

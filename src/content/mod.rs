@@ -10,6 +10,7 @@
 pub mod cache;
 pub mod document;
 pub mod frontmatter;
+pub mod fulltext;
 pub mod layout;
 pub mod library;
 pub mod parse;

@@ -1,0 +1,710 @@
+//! Full-text search inside article bodies, with tantivy.
+//!
+//! One index per content folder lives in the XDG cache dir beside the other caches, in
+//! `fulltext-<folder hash>-<options>/`, with a key file naming the build, folder and options
+//! it was made for (as the other caches are keyed). An index whose key differs, that does
+//! not open, whose schema is not ours or whose checksums fail is deleted and built again:
+//! never trusted. A library that is not a folder (the built-in one, or files in memory) gets
+//! an index in memory.
+//!
+//! Each document stores its file's stamp (size and modification time) and a digest of its
+//! bytes: [`BodyIndex::update`] skips unchanged files, re-stamps touched ones without
+//! rendering them again, renders changed and new ones, and deletes the documents of removed
+//! files. It commits every [`COMMIT_EVERY`] documents, so a search made while a big folder
+//! is indexed returns body hits from what is indexed so far.
+//!
+//! Fields: `slug`, `title` (boosted), `description`, `facets` (for filters), `body` (the
+//! text the reader shows, see [`source::body_text`], so hidden markup is never matched),
+//! all stemmed, and `words`, the same text unstemmed, to complete the word being typed.
+//! Everything the index needs from the library goes through [`source`].
+
+pub mod analysis;
+pub mod query;
+pub mod snippet;
+pub mod source;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, PhraseQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::content::library::{ArticleId, Library, LoadOptions, Related, RelatedKind};
+use crate::content::search::Query;
+pub use query::BodyQuery;
+pub use snippet::Snippet;
+
+/// Bumped whenever the schema or the analyzers change.
+const FORMAT: u32 = 1;
+/// Name of the key file inside the index folder.
+const KEY_FILE: &str = "careerhub-key";
+/// Documents added between two commits while indexing (each commit makes them searchable).
+pub const COMMIT_EVERY: usize = 1000;
+/// Bodies rendered together on every core before they are added.
+const RENDER_BATCH: usize = 64;
+/// Memory tantivy's writer may buffer before it writes a segment (its minimum is 15 MB).
+const WRITER_HEAP: usize = 24_000_000;
+/// Words the typed prefix may expand to.
+const MAX_PREFIX_TERMS: usize = 64;
+/// A hit in the title counts this much more than one in the body.
+const TITLE_BOOST: f32 = 3.0;
+const DESCRIPTION_BOOST: f32 = 1.5;
+/// A word completed from a prefix counts less than the word typed whole.
+const PREFIX_BOOST: f32 = 0.5;
+/// Separates facet name and value in the `facets` field.
+const FACET_SEP: char = '\u{1f}';
+/// Articles listed as similar by content.
+pub const SIMILAR_LIMIT: usize = 5;
+
+struct Fields {
+    path: Field,
+    slug: Field,
+    title: Field,
+    description: Field,
+    facets: Field,
+    body: Field,
+    words: Field,
+    stamp: Field,
+    digest: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let stemmed = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analysis::STEMMED)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let fields = Fields {
+        path: b.add_text_field("path", STRING | STORED | FAST),
+        slug: b.add_text_field("slug", STRING | STORED),
+        title: b.add_text_field("title", stemmed(true)),
+        description: b.add_text_field("description", stemmed(true)),
+        facets: b.add_text_field("facets", STRING | STORED),
+        body: b.add_text_field("body", stemmed(true)),
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analysis::WORDS)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
+        stamp: b.add_u64_field("stamp", INDEXED | STORED | FAST),
+        digest: b.add_u64_field("digest", STORED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Why the index could not be used at all (the reader and CLI then search titles only).
+#[derive(Debug, thiserror::Error)]
+pub enum FulltextError {
+    #[error("body index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("body index folder {0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// How far indexing has got, readable from any thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+    finished: AtomicBool,
+}
+
+impl Progress {
+    /// `(indexed, total)` articles.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Whether the last update has finished.
+    pub fn finished(&self) -> bool {
+        self.finished.load(Ordering::Acquire)
+    }
+}
+
+/// What an update did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateStats {
+    /// Documents rendered and (re)added.
+    pub indexed: usize,
+    /// Documents re-stamped without rendering (touched, unchanged).
+    pub touched: usize,
+    /// Documents deleted (their file is gone or no longer shown).
+    pub removed: usize,
+    /// Documents left as they were.
+    pub unchanged: usize,
+}
+
+/// A body hit: an article and how well its text matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyHit {
+    pub id: ArticleId,
+    /// BM25 score.
+    pub score: f32,
+    /// The best line of body text, for the first hits (see [`BodyIndex::search`]).
+    pub snippet: Option<Snippet>,
+}
+
+/// The body index of one library.
+pub struct BodyIndex {
+    reader: IndexReader,
+    fields: Fields,
+    /// `None` when another careerhub is writing this index: it is then searched as it is.
+    writer: Mutex<Option<IndexWriter>>,
+    by_path: HashMap<String, ArticleId>,
+    progress: Progress,
+    /// Where the index lives; `None` in memory.
+    dir: Option<PathBuf>,
+    /// Whether the index was found damaged or stale and started again.
+    rebuilt: bool,
+}
+
+impl std::fmt::Debug for BodyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BodyIndex")
+            .field("dir", &self.dir)
+            .field("progress", &self.progress)
+            .finish()
+    }
+}
+
+impl BodyIndex {
+    /// Opens the index of `lib` in the default cache folder, and brings it up to date.
+    pub fn ensure(lib: &Library, options: LoadOptions) -> Result<BodyIndex, FulltextError> {
+        let index = Self::open(lib, options, source::cache_dir())?;
+        index.update(lib)?;
+        Ok(index)
+    }
+
+    /// Opens (or creates) the index of `lib` under `cache_dir` without indexing anything:
+    /// cheap, so the reader can start at once and call [`BodyIndex::update`] on a thread.
+    pub fn open(
+        lib: &Library,
+        options: LoadOptions,
+        cache_dir: Option<PathBuf>,
+    ) -> Result<BodyIndex, FulltextError> {
+        let (schema, fields) = schema();
+        let dir = source::index_dir(lib, options, cache_dir);
+        let key = source::index_key(lib, options, FORMAT);
+        let (index, dir, rebuilt) = match &dir {
+            Some(d) => match open_trusted(d, &key, &schema) {
+                Some(index) => (index, dir, false),
+                None => match create_in(d, &key, &schema) {
+                    Ok(index) => (index, dir, true),
+                    // A cache folder we cannot write: index in memory instead.
+                    Err(_) => (Index::create_in_ram(schema.clone()), None, true),
+                },
+            },
+            None => (Index::create_in_ram(schema.clone()), None, false),
+        };
+        register_tokenizers(&index);
+        let writer = index
+            .writer_with_num_threads(1, WRITER_HEAP)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => None,
+                e => Some(e),
+            });
+        let writer = match writer {
+            Ok(w) => Some(w),
+            Err(None) => None,
+            Err(Some(e)) => return Err(e.into()),
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let by_path = lib
+            .articles()
+            .iter()
+            .map(|a| (a.path.clone(), a.id))
+            .collect();
+        Ok(BodyIndex {
+            reader,
+            fields,
+            writer: Mutex::new(writer),
+            by_path,
+            progress: Progress::default(),
+            dir,
+            rebuilt,
+        })
+    }
+
+    /// How far indexing has got.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Whether the index on disk was found damaged or stale and started again.
+    pub fn was_rebuilt(&self) -> bool {
+        self.rebuilt
+    }
+
+    /// Where the index lives; `None` when it is in memory.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Articles the index holds right now.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Brings the index up to date with `lib`: only changed, added and removed files are
+    /// touched. Without the writer (another careerhub holds it) the index stays as it is.
+    pub fn update(&self, lib: &Library) -> Result<UpdateStats, FulltextError> {
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stats = UpdateStats::default();
+        let docs = source::articles(lib);
+        self.progress.total.store(docs.len(), Ordering::Relaxed);
+        self.progress.done.store(0, Ordering::Relaxed);
+        self.progress.finished.store(false, Ordering::Release);
+        let Some(writer) = guard.as_mut() else {
+            self.progress.done.store(docs.len(), Ordering::Relaxed);
+            self.progress.finished.store(true, Ordering::Release);
+            return Ok(stats);
+        };
+        let known = self.stamps()?;
+        let f = &self.fields;
+        let mut pending = 0;
+        let wanted: std::collections::HashSet<&str> =
+            docs.iter().map(|d| String::as_str(&d.path)).collect();
+        for path in known.keys().filter(|p| !wanted.contains(String::as_str(p))) {
+            writer.delete_term(Term::from_field_text(f.path, path));
+            stats.removed += 1;
+            pending += 1;
+        }
+        let mut fresh = Vec::new();
+        for doc in &docs {
+            match known.get(&doc.path) {
+                Some(&(stamp, _)) if stamp == doc.stamp && stamp != 0 => stats.unchanged += 1,
+                Some(&(_, digest)) => {
+                    let now = source::file_digest(lib, &doc.path);
+                    match self.stored(&doc.path).filter(|_| now == Some(digest)) {
+                        Some(mut old) => {
+                            // Touched, not changed: the same document with the new stamp.
+                            writer.delete_term(Term::from_field_text(f.path, &doc.path));
+                            self.restamp(&mut old, doc.stamp);
+                            writer.add_document(old)?;
+                            stats.touched += 1;
+                            pending += 1;
+                        }
+                        None => fresh.push(doc),
+                    }
+                }
+                None => fresh.push(doc),
+            }
+        }
+        let skipped = docs.len() - fresh.len();
+        self.progress.done.store(skipped, Ordering::Relaxed);
+        for batch in fresh.chunks(RENDER_BATCH) {
+            let built: Vec<TantivyDocument> =
+                batch.par_iter().map(|d| self.document(lib, d)).collect();
+            for (d, doc) in batch.iter().zip(built) {
+                writer.delete_term(Term::from_field_text(f.path, &d.path));
+                writer.add_document(doc)?;
+            }
+            stats.indexed += batch.len();
+            pending += batch.len();
+            if pending >= COMMIT_EVERY {
+                writer.commit()?;
+                self.reader.reload()?;
+                pending = 0;
+            }
+            self.progress
+                .done
+                .store(skipped + stats.indexed, Ordering::Relaxed);
+        }
+        if pending > 0 {
+            writer.commit()?;
+            self.reader.reload()?;
+        }
+        self.progress.done.store(docs.len(), Ordering::Relaxed);
+        self.progress.finished.store(true, Ordering::Release);
+        Ok(stats)
+    }
+
+    /// `path → (stamp, digest)` of every live document.
+    fn stamps(&self) -> Result<HashMap<String, (u64, u64)>, FulltextError> {
+        let searcher = self.reader.searcher();
+        let mut out = HashMap::new();
+        let mut path = String::new();
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let (Some(paths), stamps, digests) =
+                (ff.str("path")?, ff.u64("stamp")?, ff.u64("digest")?)
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|a| a.is_deleted(doc)) {
+                    continue;
+                }
+                let Some(ord) = paths.term_ords(doc).next() else {
+                    continue;
+                };
+                path.clear();
+                if paths
+                    .ord_to_str(ord, &mut path)
+                    .map_err(|e| FulltextError::Io("path column".into(), e))?
+                {
+                    let stamp = stamps.first(doc).unwrap_or(0);
+                    let digest = digests.first(doc).unwrap_or(0);
+                    out.insert(path.clone(), (stamp, digest));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A stored document with a new stamp, and its unstored `words` field filled again from
+    /// the stored text (a stored document keeps only stored fields).
+    fn restamp(&self, doc: &mut TantivyDocument, stamp: u64) {
+        let f = &self.fields;
+        let mut kept = TantivyDocument::default();
+        for (field, v) in doc.field_values() {
+            if field != f.stamp {
+                kept.add_field_value(field, &OwnedValue::from(v));
+            }
+        }
+        for field in [f.title, f.description, f.body] {
+            if let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) {
+                kept.add_text(f.words, text);
+            }
+        }
+        kept.add_u64(f.stamp, stamp);
+        *doc = kept;
+    }
+
+    /// The stored document of `path`, if the index holds it.
+    fn stored(&self, path: &str) -> Option<TantivyDocument> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.path, path),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1)).ok()?;
+        let (_, addr) = top.first()?;
+        searcher.doc(*addr).ok()
+    }
+
+    /// The index document of one article: its fields, its body as the reader renders it.
+    fn document(&self, lib: &Library, d: &source::DocSource) -> TantivyDocument {
+        let f = &self.fields;
+        let a = lib.get(d.id);
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.path, &a.path);
+        doc.add_text(f.slug, &a.slug);
+        let title = analysis::nfc(&a.title);
+        let description = analysis::nfc(&a.description);
+        doc.add_text(f.title, &title);
+        doc.add_text(f.description, &description);
+        for (name, values) in &a.facets {
+            for v in values {
+                doc.add_text(f.facets, facet_term(name, v));
+            }
+        }
+        let body = source::body_text(lib, d.id).unwrap_or_default();
+        for text in [&*title, &*description, &body] {
+            doc.add_text(f.words, text);
+        }
+        doc.add_text(f.body, &body);
+        doc.add_u64(f.stamp, d.stamp);
+        doc.add_u64(f.digest, source::file_digest(lib, &a.path).unwrap_or(0));
+        doc
+    }
+
+    /// Body hits for `query`, best first, at most `limit`; the first `snippets` carry a
+    /// snippet. Articles that fail the query's filters are left out. A query with no words
+    /// finds nothing here (filters alone are the title search's business).
+    pub fn search(
+        &self,
+        lib: &Library,
+        query: &Query,
+        limit: usize,
+        snippets: usize,
+    ) -> Vec<BodyHit> {
+        let (mut stemmed, mut words) = (analysis::stemmed(), analysis::words());
+        let bq = BodyQuery::new(query, &mut stemmed, &mut words);
+        if bq.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let searcher = self.reader.searcher();
+        let tq = self.tantivy_query(&bq, &searcher);
+        let Ok(top) = searcher.search(&tq, &TopDocs::with_limit(limit)) else {
+            return Vec::new();
+        };
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let Some(id) = self.article_at(&searcher, addr) else {
+                continue;
+            };
+            if !query.accepts(lib.get(id)) {
+                continue;
+            }
+            let snippet = (hits.len() < snippets)
+                .then(|| {
+                    let doc: TantivyDocument = searcher.doc(addr).ok()?;
+                    let body = doc.get_first(self.fields.body)?.as_str()?.to_owned();
+                    snippet::snippet(&body, &bq, &mut stemmed, &mut words)
+                })
+                .flatten();
+            hits.push(BodyHit { id, score, snippet });
+        }
+        hits
+    }
+
+    /// The snippet of one article's body for `query` (for a hit that had none).
+    pub fn snippet(&self, id: ArticleId, lib: &Library, query: &Query) -> Option<Snippet> {
+        let (mut stemmed, mut words) = (analysis::stemmed(), analysis::words());
+        let bq = BodyQuery::new(query, &mut stemmed, &mut words);
+        let doc = self.stored(&lib.get(id).path)?;
+        let body = doc.get_first(self.fields.body)?.as_str()?.to_owned();
+        snippet::snippet(&body, &bq, &mut stemmed, &mut words)
+    }
+
+    /// The article a document stands for, through its path.
+    fn article_at(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Option<ArticleId> {
+        let segment = searcher.segment_reader(addr.segment_ord);
+        let paths = segment.fast_fields().str("path").ok()??;
+        let ord = paths.term_ords(addr.doc_id).next()?;
+        let mut path = String::new();
+        paths.ord_to_str(ord, &mut path).ok()?;
+        self.by_path.get(&path).copied()
+    }
+
+    fn tantivy_query(&self, bq: &BodyQuery, searcher: &tantivy::Searcher) -> BooleanQuery {
+        let f = &self.fields;
+        let mut must: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        for unit in &bq.units {
+            let mut should: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+            for (field, boost) in [
+                (f.title, TITLE_BOOST),
+                (f.description, DESCRIPTION_BOOST),
+                (f.body, 1.0),
+            ] {
+                let terms: Vec<Term> = unit
+                    .terms
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
+                let q: Box<dyn tantivy::query::Query> = if terms.len() == 1 {
+                    Box::new(TermQuery::new(
+                        terms[0].clone(),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                } else {
+                    Box::new(PhraseQuery::new(terms))
+                };
+                should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            }
+            if let Some(prefix) = &unit.prefix {
+                for term in expand_prefix(searcher, f.words, prefix) {
+                    let q = TermQuery::new(
+                        Term::from_field_text(f.words, &term),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    should.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), PREFIX_BOOST)),
+                    ));
+                }
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        }
+        let mut names: Vec<&str> = bq.filters.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let any: Vec<(Occur, Box<dyn tantivy::query::Query>)> = bq
+                .filters
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(n, v)| {
+                    let q = TermQuery::new(
+                        Term::from_field_text(f.facets, &facet_term(n, v)),
+                        IndexRecordOption::Basic,
+                    );
+                    (Occur::Should, Box::new(q) as Box<dyn tantivy::query::Query>)
+                })
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        BooleanQuery::new(must)
+    }
+
+    /// Articles whose text is most like `id`'s, best first, at most `limit`, with their
+    /// scores: tantivy's more-like-this over title and body (the terms that are frequent in
+    /// this article and rare in the library).
+    pub fn similar(&self, lib: &Library, id: ArticleId, limit: usize) -> Vec<(ArticleId, f32)> {
+        let Some(doc) = self.stored(&lib.get(id).path) else {
+            return Vec::new();
+        };
+        let text = |field: Field| -> Vec<OwnedValue> {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(|s| vec![OwnedValue::Str(s.to_owned())])
+                .unwrap_or_default()
+        };
+        let searcher = self.reader.searcher();
+        let docs = searcher.num_docs().max(1);
+        let q = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(2)
+            // A word in most articles says nothing about this one.
+            .with_max_doc_frequency((docs / 2).max(2))
+            .with_min_term_frequency(2)
+            .with_max_query_terms(30)
+            .with_min_word_length(3)
+            .with_document_fields(vec![
+                (self.fields.title, text(self.fields.title)),
+                (self.fields.body, text(self.fields.body)),
+            ]);
+        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(limit + 1)) else {
+            return Vec::new();
+        };
+        top.into_iter()
+            .filter_map(|(score, addr)| Some((self.article_at(&searcher, addr)?, score)))
+            .filter(|&(o, _)| o != id)
+            .take(limit)
+            .collect()
+    }
+
+    /// [`Library::related`] with the similar articles chosen by content: explicit links
+    /// first, then articles similar by text (shared facets break ties), then backlinks;
+    /// each article once, under its first kind. Falls back to the library's own list when
+    /// the article is not indexed (yet).
+    pub fn related(&self, lib: &Library, id: ArticleId) -> Vec<Related> {
+        let by_facets = lib.related(id);
+        let similar = self.similar(lib, id, SIMILAR_LIMIT * 3);
+        if similar.is_empty() {
+            return by_facets;
+        }
+        let mut seen = std::collections::HashSet::from([id]);
+        let mut out: Vec<Related> = by_facets
+            .iter()
+            .filter(|r| r.kind == RelatedKind::Explicit)
+            .copied()
+            .collect();
+        seen.extend(out.iter().map(|r| r.id));
+        let own: BTreeSet<u32> = lib.value_ids(id).iter().copied().collect();
+        let shared = |o: ArticleId| lib.value_ids(o).iter().filter(|v| own.contains(v)).count();
+        // Scores within 5% of each other are a tie: shared facets decide.
+        let mut ranked: Vec<(i64, usize, ArticleId)> = similar
+            .into_iter()
+            .filter(|(o, _)| !seen.contains(o))
+            .map(|(o, s)| {
+                (
+                    (s.max(f32::MIN_POSITIVE).ln() / 0.05).round() as i64,
+                    shared(o),
+                    o,
+                )
+            })
+            .collect();
+        ranked.sort_by_key(|&(s, f, _)| (std::cmp::Reverse(s), std::cmp::Reverse(f)));
+        for (_, _, o) in ranked.into_iter().take(SIMILAR_LIMIT) {
+            seen.insert(o);
+            out.push(Related {
+                id: o,
+                kind: RelatedKind::Similar,
+            });
+        }
+        for &b in lib.backlinks(id) {
+            if seen.insert(b) {
+                out.push(Related {
+                    id: b,
+                    kind: RelatedKind::Backlink,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The `facets` term of a (facet, value) pair.
+fn facet_term(name: &str, value: &str) -> String {
+    format!("{}{FACET_SEP}{}", name.to_lowercase(), value.to_lowercase())
+}
+
+/// Words of `field` that start with `prefix`, at most [`MAX_PREFIX_TERMS`], over every
+/// segment.
+fn expand_prefix(searcher: &tantivy::Searcher, field: Field, prefix: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            continue;
+        };
+        while stream.advance() && out.len() < MAX_PREFIX_TERMS {
+            let key = stream.key();
+            if !key.starts_with(prefix.as_bytes()) {
+                break;
+            }
+            if let Ok(word) = std::str::from_utf8(key) {
+                out.insert(word.to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn register_tokenizers(index: &Index) {
+    index
+        .tokenizers()
+        .register(analysis::STEMMED, analysis::stemmed());
+    index
+        .tokenizers()
+        .register(analysis::WORDS, analysis::words());
+}
+
+/// The index in `dir` if it was made for `key` with our schema and is whole.
+fn open_trusted(dir: &Path, key: &str, schema: &Schema) -> Option<Index> {
+    let stored = std::fs::read_to_string(dir.join(KEY_FILE)).ok()?;
+    if stored != key {
+        return None;
+    }
+    let index = Index::open_in_dir(dir).ok()?;
+    if index.schema() != *schema {
+        return None;
+    }
+    // Every file of the last commit is checked against its checksum: a damaged index
+    // would give wrong answers, or none.
+    match index.validate_checksum() {
+        Ok(bad) if bad.is_empty() => Some(index),
+        _ => None,
+    }
+}
+
+/// A new, empty index in `dir` for `key`, replacing whatever was there.
+fn create_in(dir: &Path, key: &str, schema: &Schema) -> Result<Index, FulltextError> {
+    let io = |e| FulltextError::Io(dir.display().to_string(), e);
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(io)?;
+    }
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let index = Index::create_in_dir(dir, schema.clone())?;
+    // The key is written last: an index without it is never trusted.
+    std::fs::write(dir.join(KEY_FILE), key).map_err(io)?;
+    Ok(index)
+}
+
+#[cfg(test)]
+mod tests;

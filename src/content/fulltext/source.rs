@@ -1,0 +1,156 @@
+//! The one seam between the body index and the library: every fact the index needs about
+//! articles (which there are, where their files live, their bodies as text, the cache key)
+//! comes through here, so a change in how the library is built is rewired in one place.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::content::document::{Block, Document, Inline};
+use crate::content::library::{ArticleId, Library, LoadOptions};
+use crate::content::source::Source;
+use crate::content::{cache, sanitize};
+
+/// One article as the index sees it.
+#[derive(Debug, Clone)]
+pub struct DocSource {
+    pub id: ArticleId,
+    /// Path relative to the content folder: the document's key in the index.
+    pub path: String,
+    /// Size and modification time of the file, hashed: when it is unchanged the document
+    /// is not looked at again. 0 when the source has no such thing (memory, built-in).
+    pub stamp: u64,
+}
+
+/// Every article of `lib`, with the stamp of its file.
+pub fn articles(lib: &Library) -> Vec<DocSource> {
+    let stamps: std::collections::HashMap<String, u64> = match lib.source() {
+        Source::Dir(_) => lib
+            .source()
+            .list()
+            .map(|(entries, _)| {
+                entries
+                    .into_iter()
+                    .map(|e| {
+                        let mut h = DefaultHasher::new();
+                        (e.size, e.mtime_ns).hash(&mut h);
+                        (e.path, h.finish())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Default::default(),
+    };
+    lib.articles()
+        .iter()
+        .map(|a| DocSource {
+            id: a.id,
+            path: a.path.clone(),
+            stamp: stamps.get(&a.path).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// A digest of the file behind `path`: what tells a touched file from a changed one.
+pub fn file_digest(lib: &Library, path: &str) -> Option<u64> {
+    let bytes = lib.source().read(path).ok()?;
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    Some(h.finish())
+}
+
+/// The body of `id` as the reader shows it, as plain text (NFC): markup the reader hides
+/// never reaches the index. `None` when the body cannot be rendered (the reader shows the
+/// problem; the title and description are still indexed).
+pub fn body_text(lib: &Library, id: ArticleId) -> Option<String> {
+    let doc = lib.render_uncached(id).ok()?;
+    Some(plain_text(&doc))
+}
+
+/// The folder the index of `lib` lives in: beside the other caches, named and keyed as they
+/// are (folder, options); `None` for a library that is not a folder (built-in, in memory),
+/// whose index is held in memory.
+pub fn index_dir(lib: &Library, options: LoadOptions, dir: Option<PathBuf>) -> Option<PathBuf> {
+    let Source::Dir(root) = lib.source() else {
+        return None;
+    };
+    let name = format!(
+        "fulltext-{:016x}-{}{}",
+        cache::folder_hash(&cache::folder_key(root)),
+        u8::from(options.drafts),
+        u8::from(options.archived)
+    );
+    Some(dir?.join(name))
+}
+
+/// What an index must have been built with to be trusted: the build, the folder and the
+/// options (the same key as the other caches).
+pub fn index_key(lib: &Library, options: LoadOptions, format: u32) -> String {
+    let root = match lib.source() {
+        Source::Dir(root) => cache::folder_key(root),
+        other => other.describe(),
+    };
+    format!(
+        "careerhub fulltext {format}\nbuild {}\nfolder {root}\ndrafts {}\narchived {}\n",
+        cache::build_id(),
+        options.drafts,
+        options.archived
+    )
+}
+
+/// The default cache folder (`$XDG_CACHE_HOME/careerhub`).
+pub fn cache_dir() -> Option<PathBuf> {
+    cache::cache_dir()
+}
+
+/// Text of a document, one block a line, NFC-normalized and with unsafe characters removed.
+pub fn plain_text(doc: &Document) -> String {
+    let mut out = String::new();
+    for block in &doc.blocks {
+        block_text(block, &mut out);
+    }
+    let clean = sanitize::text(&out);
+    clean.nfc().collect()
+}
+
+fn block_text(block: &Block, out: &mut String) {
+    match block {
+        Block::Heading { text, .. } | Block::Paragraph(text) => inline_text(text, out),
+        Block::List { items, .. } => {
+            for item in items {
+                for b in item {
+                    block_text(b, out);
+                }
+            }
+            return;
+        }
+        Block::Quote(blocks) => {
+            for b in blocks {
+                block_text(b, out);
+            }
+            return;
+        }
+        Block::Table { header, rows } => {
+            for cell in header.iter().chain(rows.iter().flatten()) {
+                inline_text(&cell.text, out);
+                out.push(' ');
+            }
+        }
+        Block::Rule => return,
+        Block::Image { alt, .. } => out.push_str(alt),
+        Block::Code(code) => out.push_str(code),
+    }
+    out.push('\n');
+}
+
+fn inline_text(spans: &[Inline], out: &mut String) {
+    for span in spans {
+        if span.is_break() {
+            out.push(' ');
+        } else {
+            out.push_str(&span.text);
+        }
+    }
+}
