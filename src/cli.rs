@@ -13,10 +13,11 @@ use serde::Serialize;
 use crate::app::Theme;
 use crate::content::cache::SnapshotWriter;
 use crate::content::document::{Block, Document, Inline};
+use crate::content::fulltext::{BodyIndex, Snippet};
 use crate::content::layout::{self, Layout, SpanStyle};
 use crate::content::library::{Article, Related};
 use crate::content::sanitize;
-use crate::content::search::{Hit, Query, Searcher, title_positions};
+use crate::content::search::{self, Hit, Matched, Query, Searcher, title_positions};
 use crate::content::source::Source;
 use crate::content::{Library, LoadOptions, Problem};
 
@@ -87,7 +88,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Fuzzy-search titles, facets and descriptions; `role:x intent:y` terms filter.
+    /// Search titles, facets, descriptions and bodies; `role:x intent:y` terms filter.
     Search {
         /// Words and `facet:value` filters.
         #[arg(required = true, num_args = 1.., value_name = "QUERY")]
@@ -95,6 +96,10 @@ pub enum Command {
         /// At most this many results.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Where to look: titles, facets and descriptions (fuzzy), article bodies (full
+        /// text), or both (title matches first).
+        #[arg(long = "in", value_enum, default_value_t = SearchIn::All, value_name = "WHERE")]
+        within: SearchIn,
         /// Print JSON instead of text (see README for the fields).
         #[arg(long)]
         json: bool,
@@ -138,6 +143,20 @@ pub enum Command {
     /// Print the man page (roff), e.g. `careerhub man > ~/.local/share/man/man1/careerhub.1`.
     Man,
 }
+
+/// Where `careerhub search` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchIn {
+    /// Titles, facets and descriptions.
+    Title,
+    /// Article bodies.
+    Body,
+    /// Both.
+    All,
+}
+
+/// Body hits `search` lists when no `--limit` is given.
+const BODY_LIMIT: usize = 50;
 
 /// A failure that ends a command with a message and an exit code.
 #[derive(Debug)]
@@ -213,7 +232,12 @@ pub fn run(
             }
             list(&articles, *json, out).map_err(io_error)
         }),
-        Command::Search { query, limit, json } => with_library(global, err, |lib, err| {
+        Command::Search {
+            query,
+            limit,
+            within,
+            json,
+        } => with_library(global, err, |lib, err| {
             let mut text = query_text(query);
             // The reader's cap: matching time grows with the query, and no question needs more.
             let cap = crate::app::update::MAX_INPUT_CHARS;
@@ -224,8 +248,33 @@ pub fn run(
                     "careerhub: the query is cut to its first {cap} characters"
                 );
             }
+            if let Some(cut) = search::cap_words(&text) {
+                text = cut;
+                let _ = writeln!(
+                    err,
+                    "careerhub: the query is cut to its first {} words",
+                    search::MAX_QUERY_WORDS
+                );
+            }
             let query = Query::parse(&text);
-            let mut hits = Searcher::default().search(lib, &query, lib.by_date());
+            let mut hits = match within {
+                SearchIn::Body => Vec::new(),
+                _ => Searcher::default().search(lib, &query, lib.by_date()),
+            };
+            if *within != SearchIn::Title && !query.words.is_empty() {
+                match BodyIndex::ensure(lib, global.load_options()) {
+                    Ok(index) => {
+                        let n = limit.unwrap_or(BODY_LIMIT);
+                        hits = search::with_body_hits(hits, index.search(lib, &query, n, n));
+                    }
+                    Err(e) => {
+                        let _ = writeln!(
+                            err,
+                            "careerhub: {e}; showing title matches only (delete the folder to rebuild it)"
+                        );
+                    }
+                }
+            }
             hits.truncate(limit.unwrap_or(usize::MAX));
             for hit in &mut hits {
                 hit.positions = title_positions(&lib.get(hit.id).title, &query.words);
@@ -435,6 +484,12 @@ struct ArticleJson<'a> {
     positions: Option<&'a [usize]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<crate::content::library::RelatedKind>,
+    /// `search` only: where the words matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matched: Option<Matched>,
+    /// `search` only: the body text around the match (null for title matches).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Option<&'a Snippet>>,
 }
 
 impl<'a> ArticleJson<'a> {
@@ -454,6 +509,8 @@ impl<'a> ArticleJson<'a> {
             score: None,
             positions: None,
             kind: None,
+            matched: None,
+            snippet: None,
         }
     }
 }
@@ -501,6 +558,8 @@ fn search(lib: &Library, hits: &[Hit], json: bool, out: &mut dyn Write) -> io::R
             .map(|h| ArticleJson {
                 score: Some(h.score),
                 positions: Some(&h.positions),
+                matched: Some(h.matched),
+                snippet: Some(h.snippet.as_ref()),
                 ..ArticleJson::new(lib.get(h.id))
             })
             .collect();

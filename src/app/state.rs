@@ -322,11 +322,7 @@ impl App {
         let results = library
             .by_date()
             .iter()
-            .map(|&id| Hit {
-                id,
-                score: 0,
-                positions: Vec::new(),
-            })
+            .map(|&id| Hit::title(id, 0))
             .collect();
         let mut app = App {
             library,

@@ -119,9 +119,12 @@ impl Article {
             .map(|v| format!("{v} "))
             .collect();
         // Titles and descriptions are single lines (sanitized): newlines separate the fields.
-        self.haystack = format!("{}\n{facet_text}\n{}", self.title, self.description)
-            .to_lowercase()
-            .into();
+        // Folded (see `search::fold`) as the query words are, so any form of a letter matches.
+        self.haystack = super::search::fold(&format!(
+            "{}\n{facet_text}\n{}",
+            self.title, self.description
+        ))
+        .into();
         self.facet_text = facet_text.into();
     }
 
@@ -130,13 +133,13 @@ impl Article {
         &self.facet_text
     }
 
-    /// Lower-cased title, facets and description, separated by newlines (which no query
+    /// Folded (lower-cased, accents off) title, facets and description, separated by newlines (which no query
     /// word contains, so a match never spans two fields), for the search prefilter.
     pub fn haystack(&self) -> &str {
         &self.haystack
     }
 
-    /// Lower-cased title, facets and description as three slices of the haystack.
+    /// Folded title, facets and description as three slices of the haystack.
     pub fn lower_fields(&self) -> [&str; 3] {
         let mut parts = self.haystack.splitn(3, '\n');
         [(); 3].map(|_| parts.next().unwrap_or_default())

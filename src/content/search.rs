@@ -13,8 +13,12 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 
 use std::sync::LazyLock;
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 use rayon::prelude::*;
 
+use super::fulltext::{BodyHit, Snippet};
 use super::library::{Article, ArticleId, Library};
 
 /// Field weights: a hit in the title counts most.
@@ -136,6 +140,69 @@ pub struct Hit {
     pub score: i64,
     /// Char indices of matched characters in the title, sorted, for highlighting.
     pub positions: Vec<usize>,
+    /// Where the words matched: title, facets and description, or only the body.
+    pub matched: Matched,
+    /// For a body hit, the line of body text around the match.
+    pub snippet: Option<Snippet>,
+}
+
+impl Hit {
+    /// A hit on the title side (title, facets, description).
+    pub fn title(id: ArticleId, score: i64) -> Hit {
+        Hit {
+            id,
+            score,
+            positions: Vec::new(),
+            matched: Matched::Title,
+            snippet: None,
+        }
+    }
+}
+
+/// Which side of the search found a hit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Matched {
+    /// Title, facets or description (fuzzy).
+    #[default]
+    Title,
+    /// Only the body (full text).
+    Body,
+}
+
+/// Words of a query beyond this many are dropped: each word is matched against every
+/// article, and no question needs more.
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// `text` cut to [`MAX_QUERY_WORDS`] whitespace-separated words, when it has more.
+pub fn cap_words(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let kept: Vec<&str> = words.by_ref().take(MAX_QUERY_WORDS).collect();
+    words.next().map(|_| kept.join(" "))
+}
+
+/// Title hits first (they keep their order), then the body hits of articles that matched
+/// nowhere else, best first. A body hit's score is its BM25 score times 100.
+pub fn with_body_hits(mut hits: Vec<Hit>, body: Vec<BodyHit>) -> Vec<Hit> {
+    let seen: std::collections::HashSet<ArticleId> = hits.iter().map(|h| h.id).collect();
+    hits.extend(
+        body.into_iter()
+            .filter(|b| !seen.contains(&b.id))
+            .map(|b| Hit {
+                id: b.id,
+                score: (b.score * 100.0).round() as i64,
+                positions: Vec::new(),
+                matched: Matched::Body,
+                snippet: b.snippet,
+            }),
+    );
+    hits
+}
+
+/// A query word as the fuzzy side sees it: the double quotes that make a phrase for the
+/// body search are not part of any title.
+fn unquoted(word: &str) -> Option<&str> {
+    Some(word.trim_matches('"')).filter(|w| !w.is_empty())
 }
 
 /// Fuzzy matcher over titles, facets, categories and descriptions.
@@ -183,7 +250,12 @@ impl Searcher {
         candidates: &[ArticleId],
     ) -> Vec<Hit> {
         let key = (library as *const Library as usize, candidates.len());
-        let words: Vec<Word> = query.words.iter().map(|w| Word::new(w)).collect();
+        let words: Vec<Word> = query
+            .words
+            .iter()
+            .filter_map(|w| unquoted(w))
+            .map(Word::new)
+            .collect();
         let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
         let narrowed = self
             .last
@@ -257,11 +329,7 @@ impl Searcher {
                         .flatten()
                 })?;
         }
-        Some(Hit {
-            id: article.id,
-            score: total,
-            positions: Vec::new(),
-        })
+        Some(Hit::title(article.id, total))
     }
 
     /// The best weighted skim score of `word` over the title and facets that can match it.
@@ -299,24 +367,82 @@ impl Searcher {
 
 /// Char indices of `title` matched by the query words, for highlighting. Computed only for
 /// the rows that are shown, not for every hit.
+///
+/// A word is matched against the title as written, else against its folded form (see
+/// [`fold`]), whose matches are mapped back to the title's own characters: `Naïve` then
+/// marks a decomposed `Nai\u{308}ve` whole, the combining mark with its letter.
 pub fn title_positions(title: &str, words: &[String]) -> Vec<usize> {
     static MATCHER: LazyLock<SkimMatcherV2> =
         LazyLock::new(|| SkimMatcherV2::default().smart_case());
+    let (folded, owner) = fold_with_owners(title);
     let mut positions = Vec::new();
-    for word in words {
-        let matched = |w: &str| {
+    for word in words.iter().filter_map(|w| unquoted(w)) {
+        let matched = |hay: &str, w: &str| {
             MATCHER
-                .fuzzy_indices(title, w)
+                .fuzzy_indices(hay, w)
                 .filter(|(s, _)| *s >= min_score(w))
                 .map(|(_, p)| p)
         };
-        if let Some(p) = matched(word).or_else(|| typo_variants(word).find_map(|w| matched(&w))) {
+        let raw =
+            matched(title, word).or_else(|| typo_variants(word).find_map(|w| matched(title, &w)));
+        let found = raw.or_else(|| {
+            let word = fold(word);
+            matched(&folded, &word)
+                .or_else(|| typo_variants(&word).find_map(|w| matched(&folded, &w)))
+                .map(|p| {
+                    p.into_iter()
+                        .filter_map(|i| owner.get(i).copied())
+                        .collect()
+                })
+        });
+        if let Some(p) = found {
             positions.extend(p);
         }
     }
+    // A combining mark belongs to the letter before it: mark them together.
+    let chars: Vec<char> = title.chars().collect();
+    let mut marks = Vec::new();
+    for &p in &positions {
+        let mut i = p + 1;
+        while chars.get(i).is_some_and(|&c| is_combining_mark(c)) {
+            marks.push(i);
+            i += 1;
+        }
+    }
+    positions.extend(marks);
     positions.sort_unstable();
     positions.dedup();
     positions
+}
+
+/// Text as search compares it: composed and decomposed forms alike (NFD, combining marks
+/// dropped, so `Naïve`, `Nai\u{308}ve` and `naive` are one word) and lower-cased. Both the
+/// query and the articles' search text go through it.
+pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_lowercase();
+    }
+    text.nfd()
+        .filter(|&c| !is_combining_mark(c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// [`fold`], with the index in `text` of the char each folded char came from.
+fn fold_with_owners(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut owner = Vec::with_capacity(text.len());
+    for (i, c) in text.chars().enumerate() {
+        for f in std::iter::once(c)
+            .nfd()
+            .filter(|&c| !is_combining_mark(c))
+            .flat_map(char::to_lowercase)
+        {
+            folded.push(f);
+            owner.push(i);
+        }
+    }
+    (folded, owner)
 }
 
 impl Narrowing {
@@ -363,7 +489,7 @@ impl Word {
     fn plain(typed: &str) -> Word {
         Word {
             typed: typed.to_owned(),
-            lower: typed.to_lowercase(),
+            lower: fold(typed),
             chars: typed.chars().count(),
             typos: Vec::new(),
         }
@@ -498,6 +624,52 @@ mod tests {
             Searcher::default().search(&lib, &Query::parse(r#"tag:"How We Work""#), lib.by_date());
         assert_eq!(hits.len(), 1);
         assert!(Query::parse(r#"tag:"""#).filters.is_empty());
+    }
+
+    #[test]
+    fn composed_decomposed_and_plain_forms_find_each_other() {
+        let lib = library_of(&[
+            (
+                "d",
+                "A Nai\u{308}ve Start",
+                "x",
+                &["general"],
+                &["salary"],
+                "2025-01-01",
+            ),
+            (
+                "c",
+                "Cafés and Résumés",
+                "x",
+                &["general"],
+                &["salary"],
+                "2025-01-02",
+            ),
+        ]);
+        for (q, slug) in [
+            ("Naïve", "d"),
+            ("Nai\u{308}ve", "d"),
+            ("naive", "d"),
+            ("resumes", "c"),
+            ("Re\u{301}sume\u{301}s", "c"),
+            ("CAFÉS", "c"),
+        ] {
+            assert_eq!(slugs(&lib, q), vec![slug], "{q}");
+        }
+        // Highlights cover whole letters: the decomposed ï is two chars, both marked.
+        let title = "A Nai\u{308}ve Start";
+        let marked = |q: &str| -> String {
+            let chars: Vec<char> = title.chars().collect();
+            title_positions(title, &[q.to_owned()])
+                .iter()
+                .map(|&i| chars[i])
+                .collect()
+        };
+        assert_eq!(marked("Naïve"), "Nai\u{308}ve");
+        assert_eq!(marked("naive"), "Nai\u{308}ve");
+        let composed = "Naïve";
+        let p = title_positions(composed, &["Nai\u{308}ve".to_owned()]);
+        assert_eq!(p, vec![0, 1, 2, 3, 4]);
     }
 
     #[test]

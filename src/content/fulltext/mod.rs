@@ -492,7 +492,7 @@ impl BodyIndex {
 
     fn tantivy_query(&self, bq: &BodyQuery, searcher: &tantivy::Searcher) -> BooleanQuery {
         let f = &self.fields;
-        let mut must: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        let mut words: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
         for unit in &bq.units {
             let mut should: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
             for (field, boost) in [
@@ -527,7 +527,31 @@ impl BodyIndex {
                     ));
                 }
             }
-            must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+            let occur = if unit.stop {
+                Occur::Should
+            } else {
+                Occur::Must
+            };
+            words.push((occur, Box::new(BooleanQuery::new(should))));
+        }
+        let content = bq.units.iter().filter(|u| !u.stop).count();
+        let mut must: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        if content > query::required(content) {
+            // Many words: enough of them must match, not all (stop words stay optional).
+            let (required, optional): (Vec<_>, Vec<_>) =
+                words.into_iter().zip(&bq.units).partition(|(_, u)| !u.stop);
+            let required: Vec<Box<dyn tantivy::query::Query>> =
+                required.into_iter().map(|((_, q), _)| q).collect();
+            must.push((
+                Occur::Must,
+                Box::new(BooleanQuery::union_with_minimum_required_clauses(
+                    required,
+                    query::required(content),
+                )),
+            ));
+            must.extend(optional.into_iter().map(|((_, q), _)| (Occur::Should, q)));
+        } else {
+            must.extend(words);
         }
         let mut names: Vec<&str> = bq.filters.iter().map(|(n, _)| n.as_str()).collect();
         names.sort_unstable();

@@ -18,6 +18,23 @@ pub struct Unit {
     pub terms: Vec<String>,
     /// Unstemmed (folded) form of a single word that may be a prefix of the real word.
     pub prefix: Option<String>,
+    /// A function word typed as part of a question (`how`, `to`, `the`): it helps the
+    /// ranking but is not required, and is not marked in snippets.
+    pub stop: bool,
+}
+
+/// Function words that questions are made of: alone they say nothing about an article.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "an", "and", "are", "as", "at", "be", "before", "can", "do", "does",
+    "for", "from", "how", "i", "if", "in", "is", "it", "me", "my", "of", "on", "or", "should",
+    "so", "the", "to", "up", "what", "when", "where", "which", "who", "why", "will", "with", "you",
+    "your",
+];
+
+/// Of `n` required words, how many an article must contain: all of one or two, two thirds
+/// of more (a question typed in full rarely has every one of its words in the answer).
+pub fn required(n: usize) -> usize {
+    if n <= 2 { n } else { (2 * n).div_ceil(3) }
 }
 
 /// A query as the body index reads it.
@@ -33,6 +50,7 @@ impl BodyQuery {
     pub fn new(query: &Query, stemmed: &mut TextAnalyzer, words: &mut TextAnalyzer) -> BodyQuery {
         let groups = group_phrases(&query.words);
         let last = groups.len().saturating_sub(1);
+        let groups_len = groups.len();
         let units = groups
             .into_iter()
             .enumerate()
@@ -48,9 +66,23 @@ impl BodyQuery {
                 } else {
                     None
                 };
-                Some(Unit { terms, prefix })
+                let stop = !quoted
+                    && terms.len() == 1
+                    && groups_len > 1
+                    && STOP_WORDS.contains(&text.to_lowercase().as_str());
+                Some(Unit {
+                    terms,
+                    // A function word is whole: "to" is not the start of "today".
+                    prefix: prefix.filter(|_| !stop),
+                    stop,
+                })
             })
-            .collect();
+            .collect::<Vec<Unit>>();
+        let mut units = units;
+        if units.iter().all(|u| u.stop) {
+            // Only function words: then they are what was asked for.
+            units.iter_mut().for_each(|u| u.stop = false);
+        }
         BodyQuery {
             units,
             filters: query

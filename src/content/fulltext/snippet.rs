@@ -62,7 +62,7 @@ pub fn matches(
             let unit = query
                 .units
                 .iter()
-                .position(|u| u.terms.contains(&t.term))
+                .position(|u| !u.stop && u.terms.contains(&t.term))
                 .or_else(|| {
                     let p = plain.get(i)?;
                     query.units.iter().position(|u| {
@@ -104,12 +104,18 @@ pub fn snippet(
         .rev()
         .nth(LEAD_CHARS)
         .map_or(0, |(i, _)| i);
-    let start = if lead_start == 0 {
-        0
-    } else {
-        body[lead_start..first]
+    // Start at a sentence or line that begins in the lead, else at a word.
+    let lead = &body[lead_start..first];
+    let sentence = lead
+        .rfind(['\n', '.', '?', '!'])
+        .map(|i| lead_start + i + 1)
+        .filter(|&i| i > 0);
+    let start = match sentence {
+        Some(i) => i,
+        None if lead_start == 0 => 0,
+        None => lead
             .find(char::is_whitespace)
-            .map_or(first, |i| lead_start + i)
+            .map_or(first, |i| lead_start + i),
     };
     let end = body[start..]
         .char_indices()
