@@ -789,8 +789,8 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
     Ok(if errors > 0 { 1 } else { 0 })
 }
 
-/// `2084` as `2,084`, for the summary a person reads.
-fn thousands(n: usize) -> String {
+/// `2084` as `2,084`, for the summary a person reads (and the status line).
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

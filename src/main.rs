@@ -75,7 +75,20 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         can_open_browser: true,
     };
+    // The body index is opened (cheap) and brought up to date on a low-priority thread:
+    // the first frame and typing never wait for it; the status line shows its progress.
+    let body = careerhub::content::fulltext::BodyIndex::open(
+        &library,
+        args.global.load_options(),
+        careerhub::content::fulltext::source::cache_dir(),
+    )
+    .ok()
+    .map(Arc::new);
+    if let Some(body) = &body {
+        careerhub::content::fulltext::spawn_update(body.clone(), library.clone());
+    }
     let mut app = App::new(library, saved, options);
+    app.body = body;
     app.message = warning;
     term::local::run(app, store).map_err(|e| cli::CliError {
         code: 1,

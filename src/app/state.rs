@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::content::document::Document;
+use crate::content::fulltext::BodyIndex;
 use crate::content::layout::Layout;
 use crate::content::library::{FacetCount, RelatedKind};
 use crate::content::search::Hit;
@@ -306,6 +307,12 @@ pub struct App {
     pub reader: Option<ReaderPane>,
     /// An article being opened: its document is loading on the worker.
     pub pending_open: Option<PendingOpen>,
+    /// The body index, when there is one: the worker searches it beside the titles.
+    pub body: Option<Arc<BodyIndex>>,
+    /// `(indexed, total)` while the body index is being built, for the status line.
+    pub indexing: Option<(usize, usize)>,
+    /// Find this text when this article opens (it was opened from a body hit).
+    pub open_find: Option<(ArticleId, String)>,
     pub history: History,
     pub saved: Saved,
     /// A one-line message for the status bar (cleared by the next key).
@@ -339,6 +346,9 @@ impl App {
             facets: FacetPane::default(),
             reader: None,
             pending_open: None,
+            body: None,
+            indexing: None,
+            open_find: None,
             history: History::default(),
             saved,
             message: None,
@@ -394,6 +404,26 @@ impl App {
     /// Rows of the article list (inside its border).
     pub fn list_rows(&self) -> usize {
         usize::from(self.size.1.saturating_sub(4)).max(1)
+    }
+
+    /// Terminal rows one article takes in the list: two while the results hold body hits
+    /// (the second row holds the snippet), else one.
+    pub fn list_row_height(&self) -> usize {
+        if self
+            .list
+            .results
+            .iter()
+            .any(|h| h.matched == crate::content::search::Matched::Body)
+        {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Articles the list shows at once.
+    pub fn list_items(&self) -> usize {
+        (self.list_rows() / self.list_row_height()).max(1)
     }
 
     /// Rows of article text in the reader (between title bar and status line).

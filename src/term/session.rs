@@ -20,7 +20,7 @@ impl Session {
     /// A session whose worker answers come back through `reply` (which should feed them to
     /// [`Session::apply`] on the session's own thread); `store` is written by the worker.
     pub fn new(app: App, store: Store, reply: impl Fn(Action) -> bool + Send + 'static) -> Session {
-        let worker = Worker::spawn(app.library.clone(), store, reply);
+        let worker = Worker::spawn_with(app.library.clone(), app.body.clone(), store, reply);
         Session { app, worker }
     }
 

@@ -7,10 +7,12 @@
 //! file here, so neither a local terminal's loop nor an SSH session's task ever waits on a file.
 
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
 
 use crate::app::{Action, Saved};
-use crate::content::search::{Query, Searcher};
+use crate::content::fulltext::{BodyIndex, READER_BODY_HITS, READER_SNIPPETS};
+use crate::content::search::{Query, Searcher, with_body_hits};
 use crate::content::{ArticleId, Library};
 use crate::store::Store;
 
@@ -38,10 +40,21 @@ impl Worker {
         store: Store,
         reply: impl Fn(Action) -> bool + Send + 'static,
     ) -> Worker {
+        Self::spawn_with(library, None, store, reply)
+    }
+
+    /// Like [`Worker::spawn`], searching `body` beside the titles when there is one, and
+    /// reporting its indexing progress with [`Action::IndexProgress`].
+    pub fn spawn_with(
+        library: Arc<Library>,
+        body: Option<Arc<BodyIndex>>,
+        store: Store,
+        reply: impl Fn(Action) -> bool + Send + 'static,
+    ) -> Worker {
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("careerhub-worker".into())
-            .spawn(move || serve(&library, &store, &rx, reply))
+            .spawn(move || serve(&library, body.as_deref(), &store, &rx, reply))
             .expect("spawn worker thread");
         Worker {
             requests: Some(tx),
@@ -82,9 +95,50 @@ impl Drop for Worker {
     }
 }
 
-fn serve(library: &Library, store: &Store, rx: &Receiver<Request>, reply: impl Fn(Action) -> bool) {
+/// How often indexing progress is reported while the body index is being built.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+fn serve(
+    library: &Library,
+    body: Option<&BodyIndex>,
+    store: &Store,
+    rx: &Receiver<Request>,
+    reply: impl Fn(Action) -> bool,
+) {
     let mut searcher = Searcher::default();
-    while let Ok(first) = rx.recv() {
+    let mut reported: Option<(usize, usize, bool)> = None;
+    loop {
+        // While the body index is being built, wake up now and then to report progress.
+        let indexing = body.filter(|_| reported.is_none_or(|(_, _, finished)| !finished));
+        let first = match indexing {
+            Some(_) => match rx.recv_timeout(PROGRESS_EVERY) {
+                Ok(r) => Some(r),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            },
+            None => match rx.recv() {
+                Ok(r) => Some(r),
+                Err(_) => return,
+            },
+        };
+        if let Some(index) = indexing {
+            let (done, total) = index.progress().counts();
+            let now = (done, total, index.progress().finished());
+            if reported != Some(now) {
+                reported = Some(now);
+                let (_, _, finished) = now;
+                if !reply(Action::IndexProgress {
+                    done,
+                    total,
+                    finished,
+                }) {
+                    return;
+                }
+            }
+        }
+        let Some(first) = first else {
+            continue;
+        };
         // Take everything queued: documents in order, only the newest search and save.
         let (mut search, mut save) = (None, None);
         let mut documents = Vec::new();
@@ -110,7 +164,12 @@ fn serve(library: &Library, store: &Store, rx: &Receiver<Request>, reply: impl F
             }
         }
         if let Some((generation, text)) = search {
-            let hits = searcher.search(library, &Query::parse(&text), library.by_date());
+            let query = Query::parse(&text);
+            let mut hits = searcher.search(library, &query, library.by_date());
+            if let Some(index) = body {
+                let found = index.search(library, &query, READER_BODY_HITS, READER_SNIPPETS);
+                hits = with_body_hits(hits, found);
+            }
             if !reply(Action::SearchDone { generation, hits }) {
                 return;
             }

@@ -61,6 +61,10 @@ const DESCRIPTION_BOOST: f32 = 1.5;
 const PREFIX_BOOST: f32 = 0.5;
 /// Separates facet name and value in the `facets` field.
 const FACET_SEP: char = '\u{1f}';
+/// Body hits the reader's search returns, and how many carry a snippet (the list shows a
+/// screenful; a snippet costs reading and analysing one body).
+pub const READER_BODY_HITS: usize = 100;
+pub const READER_SNIPPETS: usize = 40;
 /// Articles listed as similar by content.
 pub const SIMILAR_LIMIT: usize = 5;
 
@@ -173,7 +177,10 @@ pub struct BodyIndex {
     /// Where the index lives; `None` in memory.
     dir: Option<PathBuf>,
     /// Whether the index was found damaged or stale and started again.
-    rebuilt: bool,
+    rebuilt: AtomicBool,
+    /// Whether the files of the index have been checked against their checksums (done by
+    /// the first update, off the first frame's path).
+    validated: AtomicBool,
 }
 
 impl std::fmt::Debug for BodyIndex {
@@ -242,7 +249,8 @@ impl BodyIndex {
             by_path,
             progress: Progress::default(),
             dir,
-            rebuilt,
+            rebuilt: AtomicBool::new(rebuilt),
+            validated: AtomicBool::new(rebuilt),
         })
     }
 
@@ -253,7 +261,7 @@ impl BodyIndex {
 
     /// Whether the index on disk was found damaged or stale and started again.
     pub fn was_rebuilt(&self) -> bool {
-        self.rebuilt
+        self.rebuilt.load(Ordering::Relaxed)
     }
 
     /// Where the index lives; `None` when it is in memory.
@@ -280,6 +288,20 @@ impl BodyIndex {
             self.progress.finished.store(true, Ordering::Release);
             return Ok(stats);
         };
+        if !self.validated.swap(true, Ordering::AcqRel) {
+            // Every file of the last commit is checked against its checksum: a damaged
+            // index would give wrong answers, or none. It is emptied and filled again.
+            let damaged = !matches!(
+                self.reader.searcher().index().validate_checksum(),
+                Ok(bad) if bad.is_empty()
+            );
+            if damaged {
+                writer.delete_all_documents()?;
+                writer.commit()?;
+                self.reader.reload()?;
+                self.rebuilt.store(true, Ordering::Relaxed);
+            }
+        }
         let known = self.stamps()?;
         let f = &self.fields;
         let mut pending = 0;
@@ -661,6 +683,45 @@ impl BodyIndex {
     }
 }
 
+/// Brings `index` up to date on a thread of its own, at low priority (the reader's input
+/// and drawing come first), rendering bodies on a pool of its own as well. Progress is in
+/// [`BodyIndex::progress`]; the handle may be dropped (the thread then runs detached).
+pub fn spawn_update(
+    index: std::sync::Arc<BodyIndex>,
+    lib: std::sync::Arc<Library>,
+) -> Option<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("careerhub-index".into())
+        .spawn(move || {
+            lower_priority();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .thread_name(|i| format!("careerhub-index-{i}"))
+                .start_handler(|_| lower_priority())
+                .build();
+            let result = match pool {
+                Ok(pool) => pool.install(|| index.update(&lib)),
+                Err(_) => index.update(&lib),
+            };
+            if result.is_err() {
+                // Titles are still searched; say the body index is done so nobody waits.
+                index.progress.finished.store(true, Ordering::Release);
+            }
+        })
+        .ok()
+}
+
+/// Lowers the calling thread's scheduling priority (Linux: a thread's nice value is its
+/// own), so indexing never competes with the reader for a core.
+fn lower_priority() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: setpriority with who = 0 changes only the calling thread; it has no memory
+    // effects, and failing leaves the priority as it was.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 /// The `facets` term of a (facet, value) pair.
 fn facet_term(name: &str, value: &str) -> String {
     format!("{}{FACET_SEP}{}", name.to_lowercase(), value.to_lowercase())
@@ -709,12 +770,7 @@ fn open_trusted(dir: &Path, key: &str, schema: &Schema) -> Option<Index> {
     if index.schema() != *schema {
         return None;
     }
-    // Every file of the last commit is checked against its checksum: a damaged index
-    // would give wrong answers, or none.
-    match index.validate_checksum() {
-        Ok(bad) if bad.is_empty() => Some(index),
-        _ => None,
-    }
+    Some(index)
 }
 
 /// A new, empty index in `dir` for `key`, replacing whatever was there.
@@ -731,4 +787,4 @@ fn create_in(dir: &Path, key: &str, schema: &Schema) -> Result<Index, FulltextEr
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -55,6 +55,18 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
     // The server runs for days: give back what loading freed.
     crate::content::cache::release_freed_memory();
     tracing::info!(articles = library.len(), "library loaded");
+    // One body index for every session, brought up to date in the background.
+    let body = crate::content::fulltext::BodyIndex::open(
+        &library,
+        global.load_options(),
+        crate::content::fulltext::source::cache_dir(),
+    )
+    .map_err(|e| tracing::warn!(error = %e, "body search off"))
+    .ok()
+    .map(Arc::new);
+    if let Some(body) = &body {
+        crate::content::fulltext::spawn_update(body.clone(), library.clone());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -63,7 +75,9 @@ fn serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, CliError> {
             message: format!("cannot start the async runtime: {e}"),
         })?;
     runtime.block_on(async {
-        let server = Server::bind(library, args, key).await.map_err(fail)?;
+        let server = Server::bind_with_body(library, body, args, key)
+            .await
+            .map_err(fail)?;
         let addr = server.local_addr().map_err(|e| fail(e.to_string()))?;
         match &args.authorized_keys {
             Some(file) => {

@@ -26,6 +26,7 @@ use super::proxy::{self, ProxyFrom};
 use super::shell::{self, Chunk, End, Stops, Timers, Wiring};
 use super::users::{self, Allowlist};
 use crate::app::{App, AppOptions};
+use crate::content::fulltext::BodyIndex;
 use crate::content::{Library, sanitize};
 use crate::store::Store;
 
@@ -53,6 +54,8 @@ const HANGUP_GRACE: Duration = Duration::from_secs(2);
 /// What every connection shares: the library (loaded once), settings, caps.
 struct Shared {
     library: Arc<Library>,
+    /// The body index all sessions search (built once, in the background).
+    body: Option<Arc<BodyIndex>>,
     config: Arc<russh::server::Config>,
     login_grace: Duration,
     timers: Timers,
@@ -95,6 +98,16 @@ impl Server {
         args: &ServeArgs,
         host_key: PrivateKey,
     ) -> Result<Server, String> {
+        Self::bind_with_body(library, None, args, host_key).await
+    }
+
+    /// Like [`Server::bind`], with a body index that every session searches.
+    pub async fn bind_with_body(
+        library: Arc<Library>,
+        body: Option<Arc<BodyIndex>>,
+        args: &ServeArgs,
+        host_key: PrivateKey,
+    ) -> Result<Server, String> {
         let allowlist = args
             .authorized_keys
             .as_deref()
@@ -108,6 +121,7 @@ impl Server {
         let (tx, rx) = watch::channel(false);
         let shared = Shared {
             library,
+            body,
             config: Arc::new(russh_config(args, host_key, allowlist.is_some())),
             login_grace: args.login_grace,
             timers: Timers {
@@ -540,6 +554,7 @@ async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End
     };
     let (saved, warning) = store.load();
     let mut app = App::new(shared.library.clone(), saved, shared.app_options);
+    app.body = shared.body.clone();
     app.message = Some(identity_message(key.is_some(), shared.users_dir.is_some()).into());
     // The details name the server's files: they go to the log, the reader gets the gist.
     if let Some(detail) = warning {
