@@ -287,7 +287,14 @@ pub fn run(
         }),
         Command::Related { slug, json } => with_library(global, err, |lib, err| {
             let id = find(lib, slug)?.id;
-            let items = lib.related(id);
+            // Similar by content (the body index), else by shared facets.
+            let items = match BodyIndex::ensure(lib, global.load_options()) {
+                Ok(index) => index.related(lib, id),
+                Err(e) => {
+                    let _ = writeln!(err, "careerhub: {e}; similar articles by facets only");
+                    lib.related(id)
+                }
+            };
             if items.is_empty() {
                 let _ = writeln!(
                     err,

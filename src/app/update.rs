@@ -1031,9 +1031,12 @@ fn toggle_related(app: &mut App) {
     let Some(id) = app.current_article() else {
         return;
     };
-    let mut items: Vec<RelatedItem> = app
-        .library
-        .related(id)
+    // Similar by content when the body index has the article, else by shared facets.
+    let related = match &app.body {
+        Some(body) => body.related(&app.library, id),
+        None => app.library.related(id),
+    };
+    let mut items: Vec<RelatedItem> = related
         .into_iter()
         .map(|r| RelatedItem {
             id: r.id,

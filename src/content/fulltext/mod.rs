@@ -43,7 +43,7 @@ pub use query::BodyQuery;
 pub use snippet::Snippet;
 
 /// Bumped whenever the schema or the analyzers change.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Name of the key file inside the index folder.
 const KEY_FILE: &str = "careerhub-key";
 /// Documents added between two commits while indexing (each commit makes them searchable).
@@ -65,6 +65,8 @@ const FACET_SEP: char = '\u{1f}';
 /// screenful; a snippet costs reading and analysing one body).
 pub const READER_BODY_HITS: usize = 100;
 pub const READER_SNIPPETS: usize = 40;
+/// Candidates more-like-this proposes for the similar list, before they are ranked.
+const SIMILAR_CANDIDATES: usize = 25;
 /// Articles listed as similar by content.
 pub const SIMILAR_LIMIT: usize = 5;
 
@@ -78,6 +80,9 @@ struct Fields {
     words: Field,
     stamp: Field,
     digest: Field,
+    /// Bytes of `body` before its trailer sections (calls to action, link lists): what
+    /// similarity compares, as every article's trailer looks alike.
+    main_len: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -107,6 +112,7 @@ fn schema() -> (Schema, Fields) {
         ),
         stamp: b.add_u64_field("stamp", INDEXED | STORED | FAST),
         digest: b.add_u64_field("digest", STORED | FAST),
+        main_len: b.add_u64_field("main_len", STORED),
     };
     (b.build(), fields)
 }
@@ -443,12 +449,13 @@ impl BodyIndex {
                 doc.add_text(f.facets, facet_term(name, v));
             }
         }
-        let body = source::body_text(lib, d.id).unwrap_or_default();
+        let (body, main_len) = source::body_text(lib, d.id).unwrap_or_default();
         for text in [&*title, &*description, &body] {
             doc.add_text(f.words, text);
         }
         doc.add_text(f.body, &body);
         doc.add_u64(f.stamp, d.stamp);
+        doc.add_u64(f.main_len, main_len as u64);
         doc.add_u64(f.digest, source::file_digest(lib, &a.path).unwrap_or(0));
         doc
     }
@@ -603,32 +610,97 @@ impl BodyIndex {
         let Some(doc) = self.stored(&lib.get(id).path) else {
             return Vec::new();
         };
-        let text = |field: Field| -> Vec<OwnedValue> {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(|s| vec![OwnedValue::Str(s.to_owned())])
-                .unwrap_or_default()
-        };
+        let title = doc
+            .get_first(self.fields.title)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let main = self.main_text(&doc);
+        let text = |s: &str| vec![OwnedValue::Str(s.to_owned())];
         let searcher = self.reader.searcher();
         let docs = searcher.num_docs().max(1);
         let q = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(2)
-            // A word in most articles says nothing about this one.
-            .with_max_doc_frequency((docs / 2).max(2))
+            // A word in nearly every article says nothing about this one.
+            .with_max_doc_frequency((docs * 4 / 5).max(2))
             .with_min_term_frequency(2)
-            .with_max_query_terms(30)
+            .with_max_query_terms(40)
             .with_min_word_length(3)
             .with_document_fields(vec![
-                (self.fields.title, text(self.fields.title)),
-                (self.fields.body, text(self.fields.body)),
+                (self.fields.title, text(&title)),
+                (self.fields.body, text(&main)),
             ]);
-        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(limit + 1)) else {
+        // More-like-this finds the candidates; BM25 favours long articles that share many
+        // words, so they are ranked by the cosine of their tf-idf vectors instead.
+        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(SIMILAR_CANDIDATES)) else {
             return Vec::new();
         };
-        top.into_iter()
-            .filter_map(|(score, addr)| Some((self.article_at(&searcher, addr)?, score)))
+        let mut analyzer = analysis::stemmed();
+        let mut idf = HashMap::new();
+        let own_text = format!("{title}\n{main}");
+        let own = self.tfidf(&searcher, &mut analyzer, &mut idf, &own_text, docs);
+        let mut ranked: Vec<(ArticleId, f32)> = top
+            .into_iter()
+            .filter_map(|(_, addr)| {
+                let o = self.article_at(&searcher, addr)?;
+                let doc: TantivyDocument = searcher.doc(addr).ok()?;
+                let title = doc.get_first(self.fields.title).and_then(|v| v.as_str());
+                let other = format!("{}\n{}", title.unwrap_or(""), self.main_text(&doc));
+                let v = self.tfidf(&searcher, &mut analyzer, &mut idf, &other, docs);
+                Some((o, cosine(&own, &v)))
+            })
             .filter(|&(o, _)| o != id)
-            .take(limit)
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.truncate(limit);
+        ranked
+    }
+
+    /// A stored document's body without its trailer sections.
+    fn main_text(&self, doc: &TantivyDocument) -> String {
+        let body = doc
+            .get_first(self.fields.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let len = doc
+            .get_first(self.fields.main_len)
+            .and_then(|v| v.as_u64())
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(body.len());
+        body.get(..len).unwrap_or(body).to_owned()
+    }
+
+    /// The tf-idf vector of `text` (stemmed terms, log tf, idf from the body field), with
+    /// words in nearly every article left out.
+    fn tfidf(
+        &self,
+        searcher: &tantivy::Searcher,
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+        idf: &mut HashMap<String, f32>,
+        text: &str,
+        docs: u64,
+    ) -> HashMap<String, f32> {
+        let mut tf: HashMap<String, u32> = HashMap::new();
+        for t in analysis::tokens(analyzer, text) {
+            if t.term.len() >= 3 {
+                *tf.entry(t.term).or_default() += 1;
+            }
+        }
+        tf.into_iter()
+            .filter_map(|(term, n)| {
+                let w = *idf.entry(term.clone()).or_insert_with(|| {
+                    let df = searcher
+                        .doc_freq(&Term::from_field_text(self.fields.body, &term))
+                        .unwrap_or(0)
+                        .max(1);
+                    if df * 5 > docs * 4 {
+                        0.0
+                    } else {
+                        ((docs as f32 + 1.0) / df as f32).ln()
+                    }
+                });
+                (w > 0.0).then(|| (term, (1.0 + (n as f32).ln()) * w))
+            })
             .collect()
     }
 
@@ -651,17 +723,11 @@ impl BodyIndex {
         seen.extend(out.iter().map(|r| r.id));
         let own: BTreeSet<u32> = lib.value_ids(id).iter().copied().collect();
         let shared = |o: ArticleId| lib.value_ids(o).iter().filter(|v| own.contains(v)).count();
-        // Scores within 5% of each other are a tie: shared facets decide.
+        // Scores within about 10% of each other are a tie: shared facets decide.
         let mut ranked: Vec<(i64, usize, ArticleId)> = similar
             .into_iter()
-            .filter(|(o, _)| !seen.contains(o))
-            .map(|(o, s)| {
-                (
-                    (s.max(f32::MIN_POSITIVE).ln() / 0.05).round() as i64,
-                    shared(o),
-                    o,
-                )
-            })
+            .filter(|(o, s)| !seen.contains(o) && *s > 0.0)
+            .map(|(o, s)| ((s.ln() / 0.1).round() as i64, shared(o), o))
             .collect();
         ranked.sort_by_key(|&(s, f, _)| (std::cmp::Reverse(s), std::cmp::Reverse(f)));
         for (_, _, o) in ranked.into_iter().take(SIMILAR_LIMIT) {
@@ -720,6 +786,14 @@ fn lower_priority() {
     unsafe {
         libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
+}
+
+/// Cosine of two sparse vectors (0 when either is empty).
+fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
+    let dot: f32 = a.iter().filter_map(|(k, x)| b.get(k).map(|y| x * y)).sum();
+    let norm = |v: &HashMap<String, f32>| v.values().map(|x| x * x).sum::<f32>().sqrt();
+    let d = norm(a) * norm(b);
+    if d > 0.0 { dot / d } else { 0.0 }
 }
 
 /// The `facets` term of a (facet, value) pair.

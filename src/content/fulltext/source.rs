@@ -63,10 +63,33 @@ pub fn file_digest(lib: &Library, path: &str) -> Option<u64> {
 
 /// The body of `id` as the reader shows it, as plain text (NFC): markup the reader hides
 /// never reaches the index. `None` when the body cannot be rendered (the reader shows the
-/// problem; the title and description are still indexed).
-pub fn body_text(lib: &Library, id: ArticleId) -> Option<String> {
+/// problem; the title and description are still indexed). With it, the length (bytes) of
+/// the article proper: the text before its trailer sections (see [`main_len`]).
+pub fn body_text(lib: &Library, id: ArticleId) -> Option<(String, usize)> {
     let doc = lib.render_uncached(id).ok()?;
-    Some(plain_text(&doc))
+    let text = plain_text(&doc);
+    let main = main_len(&doc, &text);
+    Some((text, main))
+}
+
+/// Where the trailer sections start in `text` (the plain text of `doc`): exports end with
+/// Markdown sections after a `---` rule (a call to action, a hub link, a list of related
+/// titles) that look alike in every article. The text before the first rule counts when it
+/// is at least a third of the whole; else (a rule early in the article) the whole text.
+pub fn main_len(doc: &Document, text: &str) -> usize {
+    let Some(rule) = doc.blocks.iter().position(|b| matches!(b, Block::Rule)) else {
+        return text.len();
+    };
+    let before = Document {
+        blocks: doc.blocks[..rule].to_vec(),
+        links: Vec::new(),
+    };
+    let len = plain_text(&before).len();
+    if len * 3 >= text.len() {
+        len.min(text.len())
+    } else {
+        text.len()
+    }
 }
 
 /// The folder the index of `lib` lives in: beside the other caches, named and keyed as they
@@ -152,5 +175,34 @@ fn inline_text(spans: &[Inline], out: &mut String) {
         } else {
             out.push_str(&span.text);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trailer_is_left_out_of_the_article_proper() {
+        let body = "<p>Long enough article text about following up after a final round.</p>\n\n\
+                    ---\n\n## Related articles\n\n- [Another title](https://x.example/blog/a)\n";
+        let doc = crate::content::document::parse(body).unwrap();
+        let text = plain_text(&doc);
+        let main = main_len(&doc, &text);
+        assert!(text[..main].contains("following up"));
+        assert!(
+            !text[..main].contains("Related articles"),
+            "{:?}",
+            &text[..main]
+        );
+        assert!(
+            text.contains("Another title"),
+            "the whole text is still searched"
+        );
+        // A rule early in an article does not cut most of it away.
+        let early = "<p>Hi.</p><hr><p>The whole article follows this rule and goes on.</p>";
+        let doc = crate::content::document::parse(early).unwrap();
+        let text = plain_text(&doc);
+        assert_eq!(main_len(&doc, &text), text.len());
     }
 }
