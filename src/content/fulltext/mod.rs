@@ -46,6 +46,9 @@ pub use snippet::Snippet;
 const FORMAT: u32 = 2;
 /// Name of the key file inside the index folder.
 const KEY_FILE: &str = "careerhub-key";
+/// Name, size and modification time of every index file when careerhub last checked or
+/// wrote them (see [`dir_stamp`]).
+const CHECKED_FILE: &str = "careerhub-checked";
 /// Documents added between two commits while indexing (each commit makes them searchable).
 pub const COMMIT_EVERY: usize = 1000;
 /// Bodies rendered together on every core before they are added.
@@ -294,9 +297,15 @@ impl BodyIndex {
             self.progress.finished.store(true, Ordering::Release);
             return Ok(stats);
         };
-        if !self.validated.swap(true, Ordering::AcqRel) {
-            // Every file of the last commit is checked against its checksum: a damaged
-            // index would give wrong answers, or none. It is emptied and filled again.
+        // Every file of the last commit is checked against its checksum, unless no file of
+        // the index changed (name, size, modification time) since careerhub last checked or
+        // wrote it: a damaged index would give wrong answers, or none. A damaged one is
+        // emptied and filled again.
+        let unchanged = self
+            .dir
+            .as_deref()
+            .is_some_and(|d| std::fs::read_to_string(d.join(CHECKED_FILE)).ok() == dir_stamp(d));
+        if !self.validated.swap(true, Ordering::AcqRel) && !unchanged {
             let damaged = !matches!(
                 self.reader.searcher().index().validate_checksum(),
                 Ok(bad) if bad.is_empty()
@@ -362,6 +371,10 @@ impl BodyIndex {
         if pending > 0 {
             writer.commit()?;
             self.reader.reload()?;
+        }
+        if let Some((dir, stamp)) = self.dir.as_deref().and_then(|d| Some((d, dir_stamp(d)?))) {
+            // What was checked or written just now; failing to record it costs a check.
+            let _ = std::fs::write(dir.join(CHECKED_FILE), stamp);
         }
         self.progress.done.store(docs.len(), Ordering::Relaxed);
         self.progress.finished.store(true, Ordering::Release);
@@ -834,7 +847,30 @@ fn register_tokenizers(index: &Index) {
         .register(analysis::WORDS, analysis::words());
 }
 
-/// The index in `dir` if it was made for `key` with our schema and is whole.
+/// Every file of the index folder (ours and lock files aside) with its size and modification
+/// time, one a line, sorted; `None` when the folder cannot be listed.
+fn dir_stamp(dir: &Path) -> Option<String> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("careerhub-") || name.ends_with(".lock") {
+            continue;
+        }
+        let meta = entry.metadata().ok()?;
+        let mtime = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        files.push(format!("{name} {} {mtime}\n", meta.len()));
+    }
+    files.sort();
+    Some(files.concat())
+}
+
+/// The index in `dir` if it was made for `key` with our schema.
 fn open_trusted(dir: &Path, key: &str, schema: &Schema) -> Option<Index> {
     let stored = std::fs::read_to_string(dir.join(KEY_FILE)).ok()?;
     if stored != key {
