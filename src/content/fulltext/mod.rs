@@ -70,6 +70,8 @@ pub const READER_BODY_HITS: usize = 100;
 pub const READER_SNIPPETS: usize = 40;
 /// Candidates more-like-this proposes for the similar list, before they are ranked.
 const SIMILAR_CANDIDATES: usize = 25;
+/// An article counts as similar when its score is at least this share of the closest one's.
+const MIN_RELATIVE_SIMILARITY: f32 = 0.6;
 /// Articles listed as similar by content.
 pub const SIMILAR_LIMIT: usize = 5;
 
@@ -724,9 +726,9 @@ impl BodyIndex {
     pub fn related(&self, lib: &Library, id: ArticleId) -> Vec<Related> {
         let by_facets = lib.related(id);
         let similar = self.similar(lib, id, SIMILAR_LIMIT * 3);
-        if similar.is_empty() {
+        let Some(&(_, best)) = similar.first() else {
             return by_facets;
-        }
+        };
         let mut seen = std::collections::HashSet::from([id]);
         let mut out: Vec<Related> = by_facets
             .iter()
@@ -739,7 +741,8 @@ impl BodyIndex {
         // Scores within about 10% of each other are a tie: shared facets decide.
         let mut ranked: Vec<(i64, usize, ArticleId)> = similar
             .into_iter()
-            .filter(|(o, s)| !seen.contains(o) && *s > 0.0)
+            // Far below the closest article (listed or not) is not similar, only nearby.
+            .filter(|(o, s)| !seen.contains(o) && *s > 0.0 && *s >= best * MIN_RELATIVE_SIMILARITY)
             .map(|(o, s)| ((s.ln() / 0.1).round() as i64, shared(o), o))
             .collect();
         ranked.sort_by_key(|&(s, f, _)| (std::cmp::Reverse(s), std::cmp::Reverse(f)));
