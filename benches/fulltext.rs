@@ -61,6 +61,7 @@ fn main() {
     let index = BodyIndex::open(&lib, options, Some(cache.clone())).unwrap();
     index.update(&lib).unwrap();
     row("open + update, nothing changed", 10_000, ms(t.elapsed()));
+    index.release_writer(); // as the reader does once its update is done
 
     keystroke_rows(&lib, &index, 10_000);
     row(

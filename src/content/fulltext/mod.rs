@@ -56,7 +56,7 @@ const RENDER_BATCH: usize = 64;
 /// Memory tantivy's writer may buffer before it writes a segment (its minimum is 15 MB).
 const WRITER_HEAP: usize = 24_000_000;
 /// Words the typed prefix may expand to.
-const MAX_PREFIX_TERMS: usize = 64;
+const MAX_PREFIX_TERMS: usize = 32;
 /// A hit in the title counts this much more than one in the body.
 const TITLE_BOOST: f32 = 3.0;
 const DESCRIPTION_BOOST: f32 = 1.5;
@@ -263,6 +263,13 @@ impl BodyIndex {
             rebuilt: AtomicBool::new(rebuilt),
             validated: AtomicBool::new(rebuilt),
         })
+    }
+
+    /// Drops the writer: the index stays searchable, [`BodyIndex::update`] no longer
+    /// changes it.
+    pub fn release_writer(&self) {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        drop(writer);
     }
 
     /// How far indexing has got.
@@ -789,6 +796,9 @@ pub fn spawn_update(
                 // Titles are still searched; say the body index is done so nobody waits.
                 index.progress.finished.store(true, Ordering::Release);
             }
+            // Up to date: the writer's memory and its lock (another careerhub may want to
+            // update the same index) are given back.
+            index.release_writer();
         })
         .ok()
 }

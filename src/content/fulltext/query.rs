@@ -8,8 +8,8 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::analysis;
 use crate::content::search::Query;
 
-/// Shortest last word completed as a prefix: one letter would expand to half the dictionary.
-pub const MIN_PREFIX_CHARS: usize = 2;
+/// Shortest last word completed as a prefix: shorter ones expand to words of every kind.
+pub const MIN_PREFIX_CHARS: usize = 3;
 
 /// One thing every body hit must contain: a word (one term) or a phrase (terms in order).
 #[derive(Debug, Clone, PartialEq, Eq)]
