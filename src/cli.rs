@@ -6,6 +6,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -17,7 +18,8 @@ use crate::content::load::source::Source;
 use crate::content::render::document::{Block, Document, Inline};
 use crate::content::render::layout::{self, Layout};
 use crate::content::render::sanitize;
-use crate::content::search::{Hit, Query, Searcher, title_positions};
+use crate::content::search::fulltext::{self, BodyIndex, Snippet, source::Corpus};
+use crate::content::search::{self, Hit, Matched, Query, Searcher, title_positions};
 use crate::content::{Article, index::Related};
 use crate::content::{Bodies, Index, LoadOptions, Loader, Problem};
 use crate::term::ssh::{self, ServeArgs};
@@ -95,7 +97,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Fuzzy-search titles, facets and descriptions; `role:x intent:y` terms filter.
+    /// Search titles, facets, descriptions and bodies; `role:x intent:y` terms filter.
     Search {
         /// Words and `facet:value` filters.
         #[arg(required = true, num_args = 1.., value_name = "QUERY")]
@@ -103,6 +105,10 @@ pub enum Command {
         /// At most this many results.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Where to look: titles, facets and descriptions (fuzzy), article bodies (full
+        /// text), or both (title matches first).
+        #[arg(long = "in", value_enum, default_value_t = SearchIn::All, value_name = "WHERE")]
+        within: SearchIn,
         /// Print JSON instead of text (see README for the fields).
         #[arg(long)]
         json: bool,
@@ -146,6 +152,20 @@ pub enum Command {
     /// Print the man page (roff), e.g. `careerhub man > ~/.local/share/man/man1/careerhub.1`.
     Man,
 }
+
+/// Where `careerhub search` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchIn {
+    /// Titles, facets and descriptions.
+    Title,
+    /// Article bodies.
+    Body,
+    /// Both.
+    All,
+}
+
+/// Body hits `search` lists when no `--limit` is given.
+const BODY_LIMIT: usize = 50;
 
 /// A failure that ends a command with a message and an exit code.
 #[derive(Debug)]
@@ -228,7 +248,12 @@ pub fn run(
             }
             list(&articles, *json, out).map_err(io_error)
         }),
-        Command::Search { query, limit, json } => with_library(global, err, |lib, err| {
+        Command::Search {
+            query,
+            limit,
+            within,
+            json,
+        } => with_library(global, err, |lib, err| {
             let mut text = query_text(query);
             // The reader's cap: matching time grows with the query, and no question needs more.
             let cap = crate::app::update::MAX_INPUT_CHARS;
@@ -239,8 +264,33 @@ pub fn run(
                     "careerhub: the query is cut to its first {cap} characters"
                 );
             }
+            if let Some(cut) = search::cap_words(&text) {
+                text = cut;
+                let _ = writeln!(
+                    err,
+                    "careerhub: the query is cut to its first {} words",
+                    search::MAX_QUERY_WORDS
+                );
+            }
             let query = Query::parse(&text);
-            let mut hits = Searcher::default().search(lib, &query, lib.by_date());
+            let mut hits = match within {
+                SearchIn::Body => Vec::new(),
+                _ => Searcher::default().search(lib, &query, lib.by_date()),
+            };
+            if *within != SearchIn::Title && !query.words.is_empty() {
+                match body_index_now(global, lib) {
+                    Ok(index) => {
+                        let n = limit.unwrap_or(BODY_LIMIT);
+                        hits = search::with_body_hits(hits, index.search(lib, &query, n, n));
+                    }
+                    Err(e) => {
+                        let _ = writeln!(
+                            err,
+                            "careerhub: {e}; showing title matches only (delete the folder to rebuild it)"
+                        );
+                    }
+                }
+            }
             hits.truncate(limit.unwrap_or(usize::MAX));
             for hit in &mut hits {
                 hit.positions = title_positions(&lib.get(hit.id).title, &query.words);
@@ -253,7 +303,14 @@ pub fn run(
         }),
         Command::Related { slug, json } => with_library(global, err, |lib, err| {
             let id = find(lib, slug)?.id;
-            let items = lib.related(id);
+            // Similar by content (the body index), else by shared facets.
+            let items = match body_index_now(global, lib) {
+                Ok(index) => index.related(lib, id),
+                Err(e) => {
+                    let _ = writeln!(err, "careerhub: {e}; similar articles by facets only");
+                    lib.related(id)
+                }
+            };
             if items.is_empty() {
                 let _ = writeln!(
                     err,
@@ -453,6 +510,12 @@ struct ArticleJson<'a> {
     positions: Option<&'a [usize]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<crate::content::index::RelatedKind>,
+    /// `search` only: where the words matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matched: Option<Matched>,
+    /// `search` only: the body text around the match (null for title matches).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Option<&'a Snippet>>,
 }
 
 impl<'a> ArticleJson<'a> {
@@ -472,6 +535,8 @@ impl<'a> ArticleJson<'a> {
             score: None,
             positions: None,
             kind: None,
+            matched: None,
+            snippet: None,
         }
     }
 }
@@ -519,6 +584,8 @@ fn search(lib: &Index, hits: &[Hit], json: bool, out: &mut dyn Write) -> io::Res
             .map(|h| ArticleJson {
                 score: Some(h.score),
                 positions: Some(&h.positions),
+                matched: Some(h.matched),
+                snippet: Some(h.snippet.as_ref()),
                 ..ArticleJson::new(lib.get(h.id))
             })
             .collect();
@@ -662,13 +729,43 @@ pub fn article_header(article: &Article) -> Document {
     }
 }
 
+/// The body index of the library named by the global flags, opened (cheap) and brought up
+/// to date on a low-priority thread of its own; `None` (with a log line) when it cannot be
+/// opened: search then covers titles, facets and descriptions only.
+pub fn body_index(global: &GlobalArgs, library: &Arc<Index>) -> Option<Arc<BodyIndex>> {
+    let source = global.source();
+    let corpus = Corpus {
+        index: library,
+        source: &source,
+    };
+    let body = BodyIndex::open(&corpus, global.load_options(), crate::xdg::cache_dir())
+        .map_err(|e| tracing::warn!(error = %e, "body search off"))
+        .ok()
+        .map(Arc::new)?;
+    fulltext::spawn_update(body.clone(), library.clone(), source);
+    Some(body)
+}
+
+/// The body index of `lib`, brought up to date before the command goes on (the CLI waits;
+/// the reader does not, see [`body_index`]).
+fn body_index_now(global: &GlobalArgs, lib: &Index) -> Result<BodyIndex, fulltext::FulltextError> {
+    let source = global.source();
+    let corpus = Corpus {
+        index: lib,
+        source: &source,
+    };
+    BodyIndex::ensure(&corpus, global.load_options(), crate::xdg::cache_dir())
+}
+
 /// `serve`: loads the library once, then serves it over SSH until SIGTERM.
 fn serve(global: &GlobalArgs, args: &ServeArgs) -> CliResult {
     let _logging = ssh::Logging::start();
-    let library = std::sync::Arc::new(load(global, global.load_options())?);
+    let library = Arc::new(load(global, global.load_options())?);
     // The server runs for days: give back what loading freed.
     crate::os::release_freed_memory();
-    ssh::run(library, global.source(), args).map_err(|e| CliError {
+    // One body index for every session, brought up to date in the background.
+    let body = body_index(global, &library);
+    ssh::run(library, global.source(), body, args).map_err(|e| CliError {
         code: e.exit_code(),
         message: e.to_string(),
     })?;
@@ -745,8 +842,8 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
     Ok(if errors > 0 { 1 } else { 0 })
 }
 
-/// `2084` as `2,084`, for the summary a person reads.
-fn thousands(n: usize) -> String {
+/// `2084` as `2,084`, for the summary a person reads (and the status line).
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -77,7 +77,11 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         can_open_browser: true,
     };
+    // The body index is opened (cheap) and brought up to date on a low-priority thread:
+    // the first frame and typing never wait for it; the status line shows its progress.
+    let body = cli::body_index(&args.global, &library);
     let mut app = App::new(library, args.global.source(), saved, options);
+    app.body = body;
     app.message = warning;
     term::local::run(app, store).map_err(|e| cli::CliError {
         code: 1,

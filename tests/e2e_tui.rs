@@ -167,6 +167,8 @@ fn a_click_selects_an_article_and_a_second_click_opens_it() {
     let mut tui = Tui::start(&[]);
     tui.wait_for("Networking Messages That Get Replies");
     let title = "Switching Careers into Business";
+    // The first frame may still be arriving (the body index is built beside it).
+    tui.wait_for(title);
     // Where the list drew the title: a 1-based cell for the SGR mouse report.
     let (row, column) = {
         let parser = tui.screen.lock().unwrap();

@@ -63,6 +63,13 @@ pub enum Action {
     OpenArticle(ArticleId),
     /// A message from the runtime for the status line (a save that failed, say).
     Notice(String),
+    /// How far the body index has got: `done` of `total` articles; `finished` once the
+    /// last update is complete (results then include every body).
+    IndexProgress {
+        done: usize,
+        total: usize,
+        finished: bool,
+    },
     /// The document asked for with `Effect::LoadDocument` is ready, or why it is not.
     DocumentReady {
         id: ArticleId,

@@ -148,18 +148,22 @@ pub struct ListArea {
     pub offset: usize,
     /// How many articles are shown.
     pub shown: usize,
+    /// Terminal rows each article takes (see [`App::list_row_height`]).
+    pub row_height: usize,
 }
 
 /// The article list in `pane`: which articles show on which rows.
 pub fn article_list(app: &App, pane: Rect) -> ListArea {
     let inner = inside_border(pane);
     let len = app.list.visible.len();
-    let rows = usize::from(inner.height);
+    let row_height = app.list_row_height();
+    let rows = (usize::from(inner.height) / row_height).max(1);
     let offset = list_offset(app.list.offset, app.list.selected, rows, len);
     ListArea {
         inner,
         offset,
         shown: len.saturating_sub(offset).min(rows),
+        row_height,
     }
 }
 
@@ -559,12 +563,12 @@ pub fn target_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Target>
     if let Some(pane) = panes.list {
         let list = article_list(app, pane);
         let rows = Rect {
-            height: u16::try_from(list.shown).unwrap_or(u16::MAX),
+            height: u16::try_from(list.shown * list.row_height).unwrap_or(u16::MAX),
             ..list.inner
         }
         .intersection(list.inner);
         if rows.contains(at) {
-            let index = list.offset + usize::from(at.y - rows.y);
+            let index = list.offset + usize::from(at.y - rows.y) / list.row_height;
             return Some(Target::Article {
                 index,
                 offset: list.offset,

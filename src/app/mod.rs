@@ -34,8 +34,17 @@ pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
         for effect in update(app, action) {
             match effect {
                 Effect::Search { generation, query } => {
-                    let hits =
-                        searcher.search(&app.library, &Query::parse(&query), app.library.by_date());
+                    let query = Query::parse(&query);
+                    let mut hits = searcher.search(&app.library, &query, app.library.by_date());
+                    if let Some(body) = &app.body {
+                        let found = body.search(
+                            &app.library,
+                            &query,
+                            crate::content::search::fulltext::READER_BODY_HITS,
+                            crate::content::search::fulltext::READER_SNIPPETS,
+                        );
+                        hits = crate::content::search::with_body_hits(hits, found);
+                    }
                     pending.push(Action::SearchDone { generation, hits });
                 }
                 Effect::LoadDocument(id) => {

@@ -9,6 +9,7 @@ use crate::content::index::{FacetCount, RelatedKind};
 use crate::content::render::document::Document;
 use crate::content::render::layout::Layout;
 use crate::content::search::Hit;
+use crate::content::search::fulltext::BodyIndex;
 use crate::content::{ArticleId, Index, Source};
 
 /// Smallest terminal the reader draws in; below it a "terminal too small" message shows.
@@ -309,6 +310,12 @@ pub struct App {
     pub reader: Option<ReaderPane>,
     /// An article being opened: its document is loading on the worker.
     pub pending_open: Option<PendingOpen>,
+    /// The body index, when there is one: the worker searches it beside the titles.
+    pub body: Option<Arc<BodyIndex>>,
+    /// `(indexed, total)` while the body index is being built, for the status line.
+    pub indexing: Option<(usize, usize)>,
+    /// Find this text when this article opens (it was opened from a body hit).
+    pub open_find: Option<(ArticleId, String)>,
     pub history: History,
     pub saved: Saved,
     /// A one-line message for the status bar (cleared by the next key).
@@ -326,11 +333,7 @@ impl App {
         let results: Vec<Hit> = library
             .by_date()
             .iter()
-            .map(|&id| Hit {
-                id,
-                score: 0,
-                positions: Vec::new(),
-            })
+            .map(|&id| Hit::title(id, 0))
             .collect();
         let counts = library.facet_counts(library.by_date());
         App {
@@ -353,6 +356,9 @@ impl App {
             },
             reader: None,
             pending_open: None,
+            body: None,
+            indexing: None,
+            open_find: None,
             history: History::default(),
             saved,
             message: None,
@@ -406,6 +412,26 @@ impl App {
     /// Rows of the article list (inside its border).
     pub fn list_rows(&self) -> usize {
         usize::from(self.size.1.saturating_sub(4)).max(1)
+    }
+
+    /// Terminal rows one article takes in the list: two while the results hold body hits
+    /// (the second row holds the snippet), else one.
+    pub fn list_row_height(&self) -> usize {
+        if self
+            .list
+            .results
+            .iter()
+            .any(|h| h.matched == crate::content::search::Matched::Body)
+        {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Articles the list shows at once.
+    pub fn list_items(&self) -> usize {
+        (self.list_rows() / self.list_row_height()).max(1)
     }
 
     /// Rows of article text in the reader (between title bar and status line).

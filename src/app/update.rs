@@ -106,6 +106,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::Cancel
             | Action::SearchDone { .. }
             | Action::DocumentReady { .. }
+            | Action::IndexProgress { .. }
             | Action::Resize(..)
     ) && let Some(r) = app.reader.as_mut()
     {
@@ -116,6 +117,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         action,
         Action::SearchDone { .. }
             | Action::DocumentReady { .. }
+            | Action::IndexProgress { .. }
             | Action::Notice(..)
             | Action::Resize(..)
             // A click that hits nothing must change nothing; `click` clears it on a hit.
@@ -185,6 +187,17 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Open => open(app, &mut fx),
         Action::OpenArticle(id) => open_article(app, id, true, &mut fx),
         Action::DocumentReady { id, result } => document_ready(app, id, result, &mut fx),
+        Action::IndexProgress {
+            done,
+            total,
+            finished,
+        } => {
+            app.indexing = (!finished && total > 0).then_some((done, total));
+            // Once every body is indexed, the results of the current query may hold more.
+            if finished && !app.search.input.trim().is_empty() {
+                fx.push(request_search(app));
+            }
+        }
         Action::Notice(text) => app.message = Some(sanitize::line(&text).into_owned()),
         Action::Back => back(app, &mut fx),
         Action::Forward => forward(app, &mut fx),
@@ -319,7 +332,7 @@ fn keep_order(
 fn clamp_list(app: &mut App) {
     let len = app.list.visible.len();
     app.list.selected = app.list.selected.min(len.saturating_sub(1));
-    app.list.offset = scroll_into_view(app.list.offset, app.list.selected, app.list_rows());
+    app.list.offset = scroll_into_view(app.list.offset, app.list.selected, app.list_items());
     fill_positions(app);
 }
 
@@ -330,7 +343,7 @@ fn fill_positions(app: &mut App) {
     if words.is_empty() {
         return;
     }
-    let end = (app.list.offset + app.list_rows()).min(app.list.visible.len());
+    let end = (app.list.offset + app.list_items()).min(app.list.visible.len());
     for &i in &app.list.visible[app.list.offset.min(end)..end] {
         let hit = &mut app.list.results[i];
         if hit.positions.is_empty() {
@@ -342,6 +355,7 @@ fn fill_positions(app: &mut App) {
 fn page(app: &App) -> usize {
     match app.mode() {
         Mode::Reader => app.reader_rows().saturating_sub(2).max(1),
+        Mode::Library => app.list_items().saturating_sub(1).max(1),
         _ => app.list_rows().saturating_sub(1).max(1),
     }
 }
@@ -613,6 +627,15 @@ fn open(app: &mut App, fx: &mut Vec<Effect>) {
         (Screen::Library, _) => {
             if let Some(id) = app.selected_article() {
                 app.focus = Focus::List;
+                // A body hit opens at its match, with find set to the matched word.
+                app.open_find = app
+                    .list
+                    .visible
+                    .get(app.list.selected)
+                    .and_then(|&i| app.list.results.get(i))
+                    .and_then(|h| h.snippet.as_ref())
+                    .and_then(|s| s.first_match())
+                    .map(|word| (id, word));
                 open_article(app, id, true, fx);
             }
         }
@@ -704,7 +727,11 @@ fn show_article(app: &mut App, pending: PendingOpen, doc: Arc<Document>, fx: &mu
     };
     let slug = app.library.get(id).slug.clone();
     let rows = app.reader_rows();
-    if let Some(scroll) = pending.scroll {
+    if let Some((_, word)) = app.open_find.take_if(|(f, _)| *f == id) {
+        // Opened from a body hit: the first match, found by `settle` before the next frame.
+        reader.find.input = word;
+        reader.find.stale = true;
+    } else if let Some(scroll) = pending.scroll {
         reader.scroll = scroll.min(max_scroll(&reader, rows));
     } else if let Some(pos) = app.saved.positions.get(&slug) {
         reader.scroll = restore_scroll(&reader, pos).min(max_scroll(&reader, rows));
@@ -914,9 +941,12 @@ fn toggle_related(app: &mut App) {
     let Some(id) = app.current_article() else {
         return;
     };
-    let mut items: Vec<RelatedItem> = app
-        .library
-        .related(id)
+    // Similar by content when the body index has the article, else by shared facets.
+    let related = match &app.body {
+        Some(body) => body.related(&app.library, id),
+        None => app.library.related(id),
+    };
+    let mut items: Vec<RelatedItem> = related
         .into_iter()
         .map(|r| RelatedItem {
             id: r.id,

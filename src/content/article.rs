@@ -1,6 +1,7 @@
 //! The article model: what the loader produces and the index links, by id.
 //!
-//! A leaf module: it imports nothing else of careerhub but the date type, so every layer
+//! A leaf module: it imports nothing else of careerhub but the date type and text folding, so
+//! every layer
 //! (loading, the index, search, the reader) can share it.
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use super::date::Date;
+use super::fold::fold;
 
 /// The facet of an article's category, the one facet the model itself knows (the others are
 /// in [`crate::content::index::facets::FACETS`]).
@@ -96,9 +98,12 @@ impl Article {
             .map(|v| format!("{v} "))
             .collect();
         // Titles and descriptions are single lines (sanitized): newlines separate the fields.
-        self.haystack = format!("{}\n{facet_text}\n{}", self.title, self.description)
-            .to_lowercase()
-            .into();
+        // Folded (see `fold`) as the query words are, so any form of a letter matches.
+        self.haystack = fold(&format!(
+            "{}\n{facet_text}\n{}",
+            self.title, self.description
+        ))
+        .into();
         self.facet_text = facet_text.into();
     }
 
@@ -107,13 +112,14 @@ impl Article {
         &self.facet_text
     }
 
-    /// Lower-cased title, facets and description, separated by newlines (which no query
-    /// word contains, so a match never spans two fields), for the search prefilter.
+    /// Folded (lower-cased, accents off) title, facets and description, separated by
+    /// newlines (which no query word contains, so a match never spans two fields), for the
+    /// search prefilter.
     pub fn haystack(&self) -> &str {
         &self.haystack
     }
 
-    /// Lower-cased title, facets and description as three slices of the haystack.
+    /// Folded title, facets and description as three slices of the haystack.
     pub fn lower_fields(&self) -> [&str; 3] {
         let mut parts = self.haystack.splitn(3, '\n');
         [(); 3].map(|_| parts.next().unwrap_or_default())

@@ -69,6 +69,13 @@ impl Bodies {
         Ok(doc)
     }
 
+    /// The rendered body of `id`, read and rendered afresh without touching the cache:
+    /// indexing every body must not evict the few documents a reader has open. Links are left
+    /// unresolved.
+    pub fn render_uncached(&self, index: &Index, id: ArticleId) -> Result<Document, Problem> {
+        render(&self.source, index.get(id))
+    }
+
     /// Renders every article and reports the ones whose body cannot be rendered; `check` uses
     /// this so that broken bodies are found before a reader opens them.
     pub fn check(&self, index: &Index) -> Vec<Problem> {

@@ -8,12 +8,15 @@
 //! - [`render`] turns a body into a document and wraps it; [`bodies`] reads and renders
 //!   bodies on demand for a worker.
 //!
-//! [`article`] is the model they share; [`search`] matches queries over an index. Every
+//! [`article`] is the model they share; [`search`] matches queries over titles, facets and
+//! descriptions, and over bodies (tantivy); [`fold`] makes text comparable. Every
 //! problem found on the way is a [`Problem`] that names the file and line.
 
 pub mod article;
 pub mod bodies;
 pub mod date;
+pub mod fold;
+
 pub mod index;
 pub mod load;
 pub mod problem;

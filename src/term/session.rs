@@ -22,7 +22,8 @@ impl Session {
     /// [`Session::apply`] on the session's own thread); `store` is written by the worker.
     pub fn new(app: App, store: Store, reply: impl Fn(Action) -> bool + Send + 'static) -> Session {
         let bodies = Bodies::new(app.source.clone());
-        let worker = Worker::spawn(app.library.clone(), bodies, store, reply);
+        let worker =
+            Worker::spawn_with(app.library.clone(), bodies, app.body.clone(), store, reply);
         Session { app, worker }
     }
 

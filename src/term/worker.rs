@@ -14,7 +14,8 @@
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 
 use crate::app::{Action, Saved};
-use crate::content::search::{Query, Searcher};
+use crate::content::search::fulltext::{BodyIndex, READER_BODY_HITS, READER_SNIPPETS};
+use crate::content::search::{Query, Searcher, with_body_hits};
 use crate::content::{ArticleId, Bodies, Index};
 use crate::store::Store;
 
@@ -42,6 +43,10 @@ fn pool() -> &'static rayon::ThreadPool {
 /// What one session's jobs share.
 struct Inner {
     library: Arc<Index>,
+    /// The body index searched beside the titles, when there is one.
+    body: Option<Arc<BodyIndex>>,
+    /// The indexing progress last reported to the session.
+    reported: Mutex<Option<(usize, usize, bool)>>,
     /// The session's own bodies and their small cache; only one job runs at a time.
     bodies: Mutex<Bodies>,
     store: Store,
@@ -90,9 +95,23 @@ impl Worker {
         store: Store,
         reply: impl Fn(Action) -> bool + Send + 'static,
     ) -> Worker {
-        Worker {
+        Self::spawn_with(library, bodies, None, store, reply)
+    }
+
+    /// Like [`Worker::spawn`], searching `body` beside the titles when there is one, and
+    /// reporting its indexing progress with [`Action::IndexProgress`] until it is done.
+    pub fn spawn_with(
+        library: Arc<Index>,
+        bodies: Bodies,
+        body: Option<Arc<BodyIndex>>,
+        store: Store,
+        reply: impl Fn(Action) -> bool + Send + 'static,
+    ) -> Worker {
+        let worker = Worker {
             inner: Arc::new(Inner {
                 library,
+                body,
+                reported: Mutex::new(None),
                 bodies: Mutex::new(bodies),
                 store,
                 reply: Mutex::new(Box::new(reply)),
@@ -100,7 +119,11 @@ impl Worker {
                 queue: Mutex::new(Queue::default()),
                 idle: Condvar::new(),
             }),
+        };
+        if worker.inner.body.is_some() {
+            progress::watch(&worker.inner);
         }
+        worker
     }
 
     fn send(&self, request: Request) {
@@ -199,12 +222,88 @@ fn handle(inner: &Inner, batch: Vec<Request>) -> bool {
         }
     }
     if let Some((generation, text)) = search {
-        let hits = lock(&inner.searcher).search(library, &Query::parse(&text), library.by_date());
+        let query = Query::parse(&text);
+        let mut hits = lock(&inner.searcher).search(library, &query, library.by_date());
+        if let Some(index) = &inner.body {
+            let found = index.search(library, &query, READER_BODY_HITS, READER_SNIPPETS);
+            hits = with_body_hits(hits, found);
+        }
         if !reply(Action::SearchDone { generation, hits }) {
             return false;
         }
     }
     true
+}
+
+/// Indexing progress for the sessions whose body index is still being built: one thread
+/// for them all (not one per session, and no job on the pool), waking every
+/// [`progress::EVERY`] while any is left, telling each session when its count changed.
+mod progress {
+    use std::sync::{Arc, Mutex, Weak};
+    use std::time::Duration;
+
+    use super::{Inner, lock};
+    use crate::app::Action;
+
+    /// How often indexing progress is reported while the body index is being built.
+    pub(super) const EVERY: Duration = Duration::from_millis(250);
+
+    /// Sessions still to be told, and whether the thread that tells them runs.
+    static WATCHED: Mutex<(Vec<Weak<Inner>>, bool)> = Mutex::new((Vec::new(), false));
+
+    /// Reports `inner`'s indexing progress until indexing has finished (and said so).
+    pub(super) fn watch(inner: &Arc<Inner>) {
+        let mut watched = lock(&WATCHED);
+        watched.0.push(Arc::downgrade(inner));
+        if !watched.1 {
+            let started = std::thread::Builder::new()
+                .name("careerhub-progress".into())
+                .spawn(run)
+                .is_ok();
+            watched.1 = started;
+        }
+    }
+
+    fn run() {
+        loop {
+            std::thread::sleep(EVERY);
+            let sessions: Vec<Weak<Inner>> = {
+                let mut watched = lock(&WATCHED);
+                if watched.0.is_empty() {
+                    watched.1 = false;
+                    return;
+                }
+                std::mem::take(&mut watched.0)
+            };
+            let keep: Vec<Weak<Inner>> = sessions
+                .into_iter()
+                .filter(|weak| weak.upgrade().is_some_and(|inner| tell(&inner)))
+                .collect();
+            lock(&WATCHED).0.extend(keep);
+        }
+    }
+
+    /// Tells a session its progress if it changed; false once there is no more to tell.
+    fn tell(inner: &Inner) -> bool {
+        let Some(body) = &inner.body else {
+            return false;
+        };
+        let (done, total) = body.progress().counts();
+        let now = (done, total, body.progress().finished());
+        let mut reported = lock(&inner.reported);
+        if *reported != Some(now) {
+            *reported = Some(now);
+            let finished = now.2;
+            if !(lock(&inner.reply))(Action::IndexProgress {
+                done,
+                total,
+                finished,
+            }) {
+                return false;
+            }
+        }
+        !now.2
+    }
 }
 
 #[cfg(test)]

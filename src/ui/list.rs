@@ -169,24 +169,54 @@ fn list(view: &View, frame: &mut Frame, area: Rect) {
     } else {
         s.selected_unfocused
     };
-    for (k, (y, hit)) in (inner.y..inner.bottom()).zip(shown).enumerate() {
+    let height = u16::try_from(rows.row_height).unwrap_or(1);
+    for (k, hit) in shown.into_iter().enumerate() {
+        let Some(y) = u16::try_from(k)
+            .ok()
+            .and_then(|k| k.checked_mul(height))
+            .map(|dy| inner.y.saturating_add(dy))
+            .filter(|&y| y < inner.bottom())
+        else {
+            break;
+        };
         let row = Rect {
             y,
             height: 1,
             ..padded
         };
         let mut line = list_row(view, hit, cols);
+        let mut snippet = (height > 1).then(|| snippet_row(view, hit, usize::from(padded.width)));
         if offset + k == app.list.selected {
             let bar = Rect {
                 y,
-                height: 1,
+                height: height.min(inner.bottom() - y),
                 ..inner
             };
             frame.buffer_mut().set_style(bar, selected_style);
             line = line.patch_style(selected_style);
+            snippet = snippet.map(|l| l.patch_style(selected_style));
         }
         frame.render_widget(Paragraph::new(line), row);
+        if let Some(snippet) = snippet.filter(|_| y + 1 < inner.bottom()) {
+            let below = Rect { y: y + 1, ..row };
+            frame.render_widget(Paragraph::new(snippet), below);
+        }
     }
+}
+
+/// The second row of a body hit: its snippet under the title, matched words highlighted;
+/// empty for a title hit.
+fn snippet_row<'a>(view: &View<'a>, hit: &'a Hit, room: usize) -> Line<'a> {
+    let s = &view.styles;
+    let Some(snippet) = hit.snippet.as_ref() else {
+        return Line::default();
+    };
+    // Offsets are char ranges: expand them into the char positions `marked` highlights.
+    let positions: Vec<usize> = snippet.offsets.iter().flat_map(|&(a, b)| a..b).collect();
+    let text = marked(&snippet.text, s.dim, &runs(&positions, s.matched));
+    let mut spans = vec![Span::raw("    ")];
+    spans.extend(fit_spans(text, room.saturating_sub(4)));
+    Line::from(spans)
 }
 
 /// One row: star, title with matched characters, category, date, reading time, progress.

@@ -9,6 +9,7 @@ use super::View;
 use super::help;
 use super::text::{clean, fit, fit_tail, width};
 use crate::app::state::{FindState, Mode, Overlay, Screen};
+use crate::cli::thousands;
 
 /// Draws the status line into a one-row `area`.
 pub fn render(view: &View, frame: &mut Frame, area: Rect) {
@@ -174,8 +175,12 @@ fn counts(view: &View, room: usize) -> Vec<Span<'static>> {
             .map(|t| vec![Span::styled(t, s.dim)])
             .unwrap_or_default();
     }
+    // While the body index is built: how far, before the counts.
+    let indexing = app.indexing.map_or_else(String::new, |(done, total)| {
+        format!("indexing {} / {} · ", thousands(done), thousands(total))
+    });
     let shown = format!(
-        "{} of {} articles ",
+        "{indexing}{} of {} articles ",
         app.list.visible.len(),
         app.library.len()
     );

@@ -179,6 +179,68 @@ fn reading(extra: &[Action]) -> Vec<Action> {
     actions
 }
 
+/// A body hit shows its snippet under the title; Enter opens the article at the match, with
+/// find set to the matched word; the status line shows indexing progress.
+#[test]
+fn body_hits_show_a_snippet_and_open_at_the_match() {
+    use crate::content::search::fulltext::{BodyIndex, Corpus, tests::fixture_files};
+    let (library, source) = load_memory(fixture_files(), Vec::new(), LoadOptions::default());
+    let library = Arc::new(library);
+    let corpus = Corpus {
+        index: &library,
+        source: &source,
+    };
+    let body = BodyIndex::open(&corpus, LoadOptions::default(), None).unwrap();
+    body.update(&corpus).unwrap();
+    let mut app = App::new(library.clone(), source, Saved::default(), options(true));
+    app.body = Some(Arc::new(body));
+    update_now(&mut app, Action::Resize(80, 24));
+    update_now(
+        &mut app,
+        Action::IndexProgress {
+            done: 4210,
+            total: 10000,
+            finished: false,
+        },
+    );
+    update_now(&mut app, Action::StartSearch);
+    for action in typing("negotiate") {
+        update_now(&mut app, action);
+    }
+    let terminal = draw(&app, 80, 24);
+    insta::assert_snapshot!("body_hit_snippet_80x24", terminal.backend());
+    // The snippet row marks the matched word.
+    let buffer = terminal.backend().buffer();
+    let row: String = (0..80).map(|x| buffer[(x, 3)].symbol()).collect();
+    assert!(row.contains("Negotiating calmly"), "{row}");
+    let x = row.find("Negotiating").unwrap() as u16;
+    assert!(
+        buffer[(x, 3)].modifier.contains(Modifier::BOLD)
+            || buffer[(x, 3)].fg != buffer[(x - 2, 3)].fg
+    );
+    update_now(&mut app, Action::SubmitInput);
+    update_now(&mut app, Action::Open);
+    let r = app.reader.as_ref().expect("opened");
+    assert_eq!(r.find.input, "Negotiating");
+    let &(line, _, _) = r.find.hits.first().expect("a find hit");
+    assert!(r.scroll <= line && line < r.scroll + app.reader_rows());
+    let terminal = draw(&app, 80, 24);
+    insta::assert_snapshot!("body_hit_opened_80x24", terminal.backend());
+    // n goes on from there (one match here: it stays).
+    update_now(&mut app, Action::FindNext);
+    assert_eq!(app.reader.as_ref().unwrap().find.current, 0);
+    // Progress ends: the status line says nothing more about it.
+    update_now(
+        &mut app,
+        Action::IndexProgress {
+            done: 5,
+            total: 5,
+            finished: true,
+        },
+    );
+    assert_eq!(app.indexing, None);
+}
+
 #[test]
 fn library_initial() {
     snapshot("library_initial", &[]);

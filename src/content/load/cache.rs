@@ -274,13 +274,13 @@ fn snapshot_key(root: &Path, options: LoadOptions, entries: &[Entry]) -> Option<
 
 /// The content folder as both caches record it: its canonical path, so `./x` and `/abs/x`
 /// share a cache.
-fn folder_key(root: &Path) -> String {
+pub(crate) fn folder_key(root: &Path) -> String {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     root.display().to_string()
 }
 
 /// A short name for a folder's cache files, the same on every build and platform.
-fn folder_hash(key: &str) -> u64 {
+pub(crate) fn folder_hash(key: &str) -> u64 {
     xxh3_64(key.as_bytes())
 }
 
@@ -436,7 +436,7 @@ impl Drop for PendingWrite {
 }
 
 /// Identifies this build: version plus the executable's size and modification time.
-fn build_id() -> String {
+pub(crate) fn build_id() -> String {
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     let (size, mtime) = exe.map_or((0, 0), |m| {
         let t = m

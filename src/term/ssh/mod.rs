@@ -29,6 +29,7 @@ use std::sync::Arc;
 pub use config::ServeArgs;
 pub use server::{Server, ShutdownHandle};
 
+use crate::content::search::fulltext::BodyIndex;
 use crate::content::{Index, Source};
 
 /// Why the server could not start or run.
@@ -73,9 +74,15 @@ impl Drop for Logging {
     }
 }
 
-/// Serves `library` (bodies read from `source`) over SSH until SIGTERM or Ctrl-C. Logging
-/// should be started first ([`Logging::start`]).
-pub fn run(library: Arc<Index>, source: Source, args: &ServeArgs) -> Result<(), ServeError> {
+/// Serves `library` (bodies read from `source`, searched through `body` when there is a body
+/// index) over SSH until SIGTERM or Ctrl-C. Logging should be started first
+/// ([`Logging::start`]).
+pub fn run(
+    library: Arc<Index>,
+    source: Source,
+    body: Option<Arc<BodyIndex>>,
+    args: &ServeArgs,
+) -> Result<(), ServeError> {
     let fail = ServeError::Setup;
     let key_path = hostkey::default_path(args.host_key.as_deref()).map_err(fail)?;
     let (key, created) = hostkey::load_or_create(&key_path).map_err(fail)?;
@@ -86,11 +93,12 @@ pub fn run(library: Arc<Index>, source: Source, args: &ServeArgs) -> Result<(), 
         "host key"
     );
     tracing::info!(articles = library.len(), "library loaded");
+    // One body index for every session, brought up to date in the background.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let server = Server::bind(library, source, args, key)
+        let server = Server::bind_with_body(library, source, body, args, key)
             .await
             .map_err(fail)?;
         let addr = server.local_addr().map_err(|e| fail(e.to_string()))?;

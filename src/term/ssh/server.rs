@@ -27,6 +27,7 @@ use super::shell::{self, Chunk, End, Stops, Timers, Wiring};
 use super::users::{self, Allowlist};
 use crate::app::{App, AppOptions};
 use crate::content::render::sanitize;
+use crate::content::search::fulltext::BodyIndex;
 use crate::content::{Index, Source};
 use crate::store::Store;
 use crate::store::postgres::PgState;
@@ -57,6 +58,8 @@ struct Shared {
     library: Arc<Index>,
     /// Where article bodies are read from.
     source: Source,
+    /// The body index all sessions search (built once, in the background).
+    body: Option<Arc<BodyIndex>>,
     config: Arc<russh::server::Config>,
     login_grace: Duration,
     timers: Timers,
@@ -104,6 +107,17 @@ impl Server {
         args: &ServeArgs,
         host_key: PrivateKey,
     ) -> Result<Server, String> {
+        Self::bind_with_body(library, source, None, args, host_key).await
+    }
+
+    /// Like [`Server::bind`], with a body index that every session searches.
+    pub async fn bind_with_body(
+        library: Arc<Index>,
+        source: Source,
+        body: Option<Arc<BodyIndex>>,
+        args: &ServeArgs,
+        host_key: PrivateKey,
+    ) -> Result<Server, String> {
         let allowlist = args
             .authorized_keys
             .as_deref()
@@ -122,6 +136,7 @@ impl Server {
         let shared = Shared {
             library,
             source,
+            body,
             config: Arc::new(russh_config(args, host_key, allowlist.is_some())),
             login_grace: args.login_grace,
             timers: Timers {
@@ -570,6 +585,7 @@ async fn reader(shared: &Shared, key: Option<&PublicKey>, wiring: Wiring) -> End
         saved,
         shared.app_options,
     );
+    app.body = shared.body.clone();
     let can_keep = shared.state.is_some() || shared.users_dir.is_some();
     app.message = Some(
         notice

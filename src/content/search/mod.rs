@@ -8,16 +8,24 @@
 //!
 //! [`Searcher`] is the one interface to the matcher, so it can move to a worker thread.
 
+pub mod fulltext;
+pub mod query;
+
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use std::sync::LazyLock;
 
+use unicode_normalization::char::is_combining_mark;
+
 use rayon::prelude::*;
 
-use super::article::{Article, ArticleId};
-use super::index::Index;
-use super::index::facets::FacetFilter;
+use crate::content::article::{Article, ArticleId};
+pub use crate::content::fold::fold;
+use crate::content::fold::fold_with_owners;
+use crate::content::index::Index;
+use fulltext::{BodyHit, Snippet};
+pub use query::{MAX_QUERY_WORDS, Query, cap_words};
 
 /// Field weights: a hit in the title counts most.
 const TITLE_WEIGHT: i64 = 3;
@@ -42,91 +50,6 @@ const WORD_START_BONUS: i64 = 10;
 /// Words shorter than this are not typo-corrected: dropping a letter would match anything.
 const TYPO_MIN_LEN: usize = 6;
 
-/// A parsed query.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Query {
-    /// `(facet, value)` filter terms, facet names lower-cased.
-    pub filters: Vec<(String, String)>,
-    /// Free words to match fuzzily.
-    pub words: Vec<String>,
-}
-
-impl Query {
-    /// Splits a query into filter terms (`name:value`) and words. A filter value with spaces
-    /// is written in double quotes, `tag:"how we work"`, as facet values may hold spaces.
-    pub fn parse(input: &str) -> Query {
-        let mut q = Query::default();
-        for token in tokens(input) {
-            match token.split_once(':') {
-                Some((name, value))
-                    if !name.is_empty()
-                        && !value.is_empty()
-                        && !value.starts_with('/')
-                        && name
-                            .chars()
-                            .all(|c| c.is_alphanumeric() || c == '-' || c == '_') =>
-                {
-                    let value = unquote(value);
-                    if value.trim().is_empty() {
-                        continue; // `tag:""` filters on nothing
-                    }
-                    q.filters
-                        .push((name.to_lowercase(), value.trim().to_owned()))
-                }
-                _ => q.words.push(token.to_owned()),
-            }
-        }
-        q
-    }
-
-    /// True when the query neither filters nor searches.
-    pub fn is_empty(&self) -> bool {
-        self.filters.is_empty() && self.words.is_empty()
-    }
-
-    /// The query's facet filters over `index` (see [`FacetFilter`]: values of one facet are
-    /// alternatives, every filtered facet must hold).
-    pub fn facet_filter(&self, index: &Index) -> FacetFilter {
-        FacetFilter::new(
-            index,
-            self.filters.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-        )
-    }
-}
-
-/// Whitespace-separated tokens, where a `name:"..."` token runs to its closing quote (or the
-/// end of the input), spaces included.
-fn tokens(input: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = input.trim_start();
-    while !rest.is_empty() {
-        let mut end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        if let Some(open) = rest[..end].find(":\"") {
-            // The quote may close in this token or a later one.
-            let after = open + 2;
-            end = match rest[after..].find('"') {
-                Some(close) => {
-                    let close = after + close + 1;
-                    close
-                        + rest[close..]
-                            .find(char::is_whitespace)
-                            .unwrap_or(rest.len() - close)
-                }
-                None => rest.len(),
-            };
-        }
-        out.push(&rest[..end]);
-        rest = rest[end..].trim_start();
-    }
-    out
-}
-
-/// A filter value without its surrounding double quotes.
-fn unquote(value: &str) -> &str {
-    let inner = value.strip_prefix('"').unwrap_or(value);
-    inner.strip_suffix('"').unwrap_or(inner)
-}
-
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -135,6 +58,58 @@ pub struct Hit {
     pub score: i64,
     /// Char indices of matched characters in the title, sorted, for highlighting.
     pub positions: Vec<usize>,
+    /// Where the words matched: title, facets and description, or only the body.
+    pub matched: Matched,
+    /// For a body hit, the line of body text around the match.
+    pub snippet: Option<Snippet>,
+}
+
+impl Hit {
+    /// A hit on the title side (title, facets, description).
+    pub fn title(id: ArticleId, score: i64) -> Hit {
+        Hit {
+            id,
+            score,
+            positions: Vec::new(),
+            matched: Matched::Title,
+            snippet: None,
+        }
+    }
+}
+
+/// Which side of the search found a hit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Matched {
+    /// Title, facets or description (fuzzy).
+    #[default]
+    Title,
+    /// Only the body (full text).
+    Body,
+}
+
+/// Title hits first (they keep their order), then the body hits of articles that matched
+/// nowhere else, best first. A body hit's score is its BM25 score times 100.
+pub fn with_body_hits(mut hits: Vec<Hit>, body: Vec<BodyHit>) -> Vec<Hit> {
+    let seen: std::collections::HashSet<ArticleId> = hits.iter().map(|h| h.id).collect();
+    hits.extend(
+        body.into_iter()
+            .filter(|b| !seen.contains(&b.id))
+            .map(|b| Hit {
+                id: b.id,
+                score: (b.score * 100.0).round() as i64,
+                positions: Vec::new(),
+                matched: Matched::Body,
+                snippet: b.snippet,
+            }),
+    );
+    hits
+}
+
+/// A query word as the fuzzy side sees it: the double quotes that make a phrase for the
+/// body search are not part of any title.
+fn unquoted(word: &str) -> Option<&str> {
+    Some(word.trim_matches('"')).filter(|w| !w.is_empty())
 }
 
 /// Fuzzy matcher over titles, facets, categories and descriptions.
@@ -177,7 +152,12 @@ impl Searcher {
     /// left empty: fill them with [`title_positions`] for the rows that are shown.
     pub fn search(&mut self, library: &Index, query: &Query, candidates: &[ArticleId]) -> Vec<Hit> {
         let key = (library as *const Index as usize, candidates.len());
-        let words: Vec<Word> = query.words.iter().map(|w| Word::new(w)).collect();
+        let words: Vec<Word> = query
+            .words
+            .iter()
+            .filter_map(|w| unquoted(w))
+            .map(Word::new)
+            .collect();
         let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
         let narrowed = self
             .last
@@ -252,11 +232,7 @@ impl Searcher {
                         .flatten()
                 })?;
         }
-        Some(Hit {
-            id: article.id,
-            score: total,
-            positions: Vec::new(),
-        })
+        Some(Hit::title(article.id, total))
     }
 
     /// The best weighted skim score of `word` over the title and facets that can match it.
@@ -294,21 +270,49 @@ impl Searcher {
 
 /// Char indices of `title` matched by the query words, for highlighting. Computed only for
 /// the rows that are shown, not for every hit.
+///
+/// A word is matched against the title as written, else against its folded form (see
+/// [`fold`]), whose matches are mapped back to the title's own characters: `Naïve` then
+/// marks a decomposed `Nai\u{308}ve` whole, the combining mark with its letter.
 pub fn title_positions(title: &str, words: &[String]) -> Vec<usize> {
     static MATCHER: LazyLock<SkimMatcherV2> =
         LazyLock::new(|| SkimMatcherV2::default().smart_case());
+    let (folded, owner) = fold_with_owners(title);
     let mut positions = Vec::new();
-    for word in words {
-        let matched = |w: &str| {
+    for word in words.iter().filter_map(|w| unquoted(w)) {
+        let matched = |hay: &str, w: &str| {
             MATCHER
-                .fuzzy_indices(title, w)
+                .fuzzy_indices(hay, w)
                 .filter(|(s, _)| *s >= min_score(w))
                 .map(|(_, p)| p)
         };
-        if let Some(p) = matched(word).or_else(|| typo_variants(word).find_map(|w| matched(&w))) {
+        let raw =
+            matched(title, word).or_else(|| typo_variants(word).find_map(|w| matched(title, &w)));
+        let found = raw.or_else(|| {
+            let word = fold(word);
+            matched(&folded, &word)
+                .or_else(|| typo_variants(&word).find_map(|w| matched(&folded, &w)))
+                .map(|p| {
+                    p.into_iter()
+                        .filter_map(|i| owner.get(i).copied())
+                        .collect()
+                })
+        });
+        if let Some(p) = found {
             positions.extend(p);
         }
     }
+    // A combining mark belongs to the letter before it: mark them together.
+    let chars: Vec<char> = title.chars().collect();
+    let mut marks = Vec::new();
+    for &p in &positions {
+        let mut i = p + 1;
+        while chars.get(i).is_some_and(|&c| is_combining_mark(c)) {
+            marks.push(i);
+            i += 1;
+        }
+    }
+    positions.extend(marks);
     positions.sort_unstable();
     positions.dedup();
     positions
@@ -358,7 +362,7 @@ impl Word {
     fn plain(typed: &str) -> Word {
         Word {
             typed: typed.to_owned(),
-            lower: typed.to_lowercase(),
+            lower: fold(typed),
             chars: typed.chars().count(),
             typos: Vec::new(),
         }
@@ -493,6 +497,52 @@ mod tests {
             Searcher::default().search(&lib, &Query::parse(r#"tag:"How We Work""#), lib.by_date());
         assert_eq!(hits.len(), 1);
         assert!(Query::parse(r#"tag:"""#).filters.is_empty());
+    }
+
+    #[test]
+    fn composed_decomposed_and_plain_forms_find_each_other() {
+        let lib = library_of(&[
+            (
+                "d",
+                "A Nai\u{308}ve Start",
+                "x",
+                &["general"],
+                &["salary"],
+                "2025-01-01",
+            ),
+            (
+                "c",
+                "Cafés and Résumés",
+                "x",
+                &["general"],
+                &["salary"],
+                "2025-01-02",
+            ),
+        ]);
+        for (q, slug) in [
+            ("Naïve", "d"),
+            ("Nai\u{308}ve", "d"),
+            ("naive", "d"),
+            ("resumes", "c"),
+            ("Re\u{301}sume\u{301}s", "c"),
+            ("CAFÉS", "c"),
+        ] {
+            assert_eq!(slugs(&lib, q), vec![slug], "{q}");
+        }
+        // Highlights cover whole letters: the decomposed ï is two chars, both marked.
+        let title = "A Nai\u{308}ve Start";
+        let marked = |q: &str| -> String {
+            let chars: Vec<char> = title.chars().collect();
+            title_positions(title, &[q.to_owned()])
+                .iter()
+                .map(|&i| chars[i])
+                .collect()
+        };
+        assert_eq!(marked("Naïve"), "Nai\u{308}ve");
+        assert_eq!(marked("naive"), "Nai\u{308}ve");
+        let composed = "Naïve";
+        let p = title_positions(composed, &["Nai\u{308}ve".to_owned()]);
+        assert_eq!(p, vec![0, 1, 2, 3, 4]);
     }
 
     #[test]
