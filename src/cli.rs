@@ -23,6 +23,7 @@ use crate::content::search::{self, Hit, Matched, Query, Searcher, title_position
 use crate::content::{Article, index::Related};
 use crate::content::{Bodies, Index, LoadOptions, Loader, Problem};
 use crate::term::ssh::{self, ServeArgs};
+use crate::ui::text::thousands;
 use crate::ui::theme::{Styles, sgr};
 
 /// Default width of `read` when stdout is not a terminal.
@@ -840,19 +841,6 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
         let _ = writeln!(err, "  {:>7}  {kind}", thousands(n));
     }
     Ok(if errors > 0 { 1 } else { 0 })
-}
-
-/// `2084` as `2,084`, for the summary a person reads (and the status line).
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use ratatui::widgets::Paragraph;
 
 use super::View;
 use super::help;
+use super::text::thousands;
 use super::text::{clean, fit, fit_tail, width};
 use crate::app::state::{FindState, Mode, Overlay, Screen};
-use crate::cli::thousands;
 
 /// Draws the status line into a one-row `area`.
 pub fn render(view: &View, frame: &mut Frame, area: Rect) {

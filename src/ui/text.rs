@@ -165,6 +165,19 @@ pub fn runs(positions: &[usize], style: Style) -> Vec<Mark> {
     marks
 }
 
+/// `2084` as `2,084`, for the summary a person reads (the status line, and the CLI's notes).
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
