@@ -255,7 +255,7 @@ pub fn run(
             within,
             json,
         } => with_library(global, err, |lib, err| {
-            let mut text = query_text(query);
+            let mut text = query_text(lib, query);
             // The reader's cap: matching time grows with the query, and no question needs more.
             let cap = crate::app::update::MAX_INPUT_CHARS;
             if let Some((cut, _)) = text.char_indices().nth(cap) {
@@ -428,17 +428,26 @@ fn list_query(
     })
 }
 
-/// The query words as one query. An argument that the shell kept whole, such as
-/// `tag:how we work` from `'tag:how we work'`, stays one filter: its value is quoted.
-fn query_text(args: &[String]) -> String {
+/// The query words as one query. An argument the shell kept whole is read as typed, words
+/// and filters alike (`"role:data-analyst follow up"`), except one that names a facet value
+/// holding spaces, such as `tag:how we work` from `'tag:how we work'`: that stays one filter,
+/// its value quoted.
+fn query_text(lib: &Index, args: &[String]) -> String {
+    let is_value = |name: &str, value: &str| {
+        (0..lib.facet_pair_count()).any(|v| {
+            let (n, known) = lib.facet_pair(v as u32);
+            n.eq_ignore_ascii_case(name) && known.eq_ignore_ascii_case(value.trim())
+        })
+    };
     let quoted = |a: &String| match a.split_once(':') {
         Some((name, value))
             if value.contains(char::is_whitespace)
                 && !name.is_empty()
                 && !name.contains(char::is_whitespace)
-                && !value.starts_with('"') =>
+                && !value.starts_with('"')
+                && is_value(name, value) =>
         {
-            format!("{name}:\"{value}\"")
+            format!("{name}:\"{}\"", value.trim())
         }
         _ => a.clone(),
     };
@@ -861,5 +870,42 @@ mod tests {
             assert_eq!(padded.width(), 32, "{value:?} → {padded:?}");
         }
         assert_eq!(pad_to(&"x".repeat(40), 32), "x".repeat(40), "never cut");
+    }
+
+    #[test]
+    fn one_argument_holding_a_whole_query_is_read_as_typed() {
+        use crate::content::index::tests::article_file;
+        let mut spaced = article_file(
+            "w",
+            "How teams work",
+            "workplace",
+            &["general"],
+            &["culture"],
+            "2025-01-01",
+            &[],
+        );
+        let text = String::from_utf8(spaced.bytes).unwrap();
+        spaced.bytes = text
+            .replace("  intent:\n", "  tag:\n    - how we work\n  intent:\n")
+            .into_bytes();
+        let lib = Index::from_files(vec![spaced], Vec::new(), LoadOptions::default());
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // The shell kept a whole query as one argument: filters and words, as typed.
+        assert_eq!(
+            query_text(
+                &lib,
+                &args(&["role:data-analyst intent:interview follow up"])
+            ),
+            "role:data-analyst intent:interview follow up"
+        );
+        assert_eq!(
+            query_text(&lib, &args(&["role:engineer pebbles"])),
+            "role:engineer pebbles"
+        );
+        // A facet value with spaces, kept whole by the shell, stays one filter.
+        assert_eq!(
+            query_text(&lib, &args(&["tag:how we work", "notes"])),
+            "tag:\"how we work\" notes"
+        );
     }
 }
