@@ -133,3 +133,46 @@ fn long_queries_are_cut_with_a_note() {
         .success()
         .stderr(predicate::str::contains("cut to its first 200 characters"));
 }
+
+/// Several careerhub processes searching one folder at once, its body index not built yet:
+/// the ones that find another writing the index wait for it, so none misses a body hit.
+#[test]
+fn parallel_searches_of_a_new_folder_all_find_body_hits() {
+    let content = tempfile::tempdir().unwrap();
+    for i in 0..24 {
+        std::fs::write(
+            content.path().join(format!("note-{i}.md")),
+            format!(
+                "---\ntitle: \"Note {i}\"\nslug: note-{i}\n---\n<p>Plain words about week {i}, and the marker quillbeam{}.</p>\n",
+                i % 5
+            ),
+        )
+        .unwrap();
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_careerhub"))
+                .env("XDG_CACHE_HOME", cache.path())
+                .arg("--content")
+                .arg(content.path())
+                .args(["search", "quillbeam3", "--in", "body"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success());
+        for slug in ["note-3", "note-8", "note-13", "note-18", "note-23"] {
+            assert!(
+                stdout.contains(slug),
+                "{slug} missing: {stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

@@ -134,7 +134,14 @@ pub enum FulltextError {
     Index(#[from] tantivy::TantivyError),
     #[error("body index folder {0}: {1}")]
     Io(String, std::io::Error),
+    /// Another careerhub kept the index to itself (writing it) for longer than
+    /// [`WRITER_WAIT`].
+    #[error("body index: another careerhub is still writing it")]
+    Busy,
 }
+
+/// How long [`BodyIndex::ensure`] waits for another careerhub that is writing the same index.
+pub const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// How far indexing has got, readable from any thread.
 #[derive(Debug, Default)]
@@ -209,15 +216,33 @@ impl std::fmt::Debug for BodyIndex {
 }
 
 impl BodyIndex {
-    /// Opens the index of `lib` in the default cache folder, and brings it up to date.
+    /// Opens the index of `lib` in `cache_dir` and brings it up to date, waiting (at most
+    /// [`WRITER_WAIT`]) for another careerhub that is writing it.
     pub fn ensure(
         lib: &Corpus,
         options: LoadOptions,
         cache_dir: Option<PathBuf>,
     ) -> Result<BodyIndex, FulltextError> {
-        let index = Self::open(lib, options, cache_dir)?;
-        index.update(lib)?;
-        Ok(index)
+        // Another careerhub may be writing this index (the lock is tantivy's): searching it
+        // half-written would silently miss bodies, so wait for it, then bring it up to date.
+        let deadline = std::time::Instant::now() + WRITER_WAIT;
+        loop {
+            let index = Self::open(lib, options, cache_dir.clone())?;
+            let has_writer = index
+                .writer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_some();
+            if has_writer {
+                index.update(lib)?;
+                return Ok(index);
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(FulltextError::Busy);
+            }
+            drop(index);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
     }
 
     /// Opens (or creates) the index of `lib` under `cache_dir` without indexing anything:
