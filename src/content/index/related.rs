@@ -73,7 +73,10 @@ impl Index {
         }
         let mut similar: Vec<(usize, ArticleId)> = scores
             .into_iter()
-            .filter(|&(o, score)| score >= MIN_SIMILARITY && !seen.contains(&o))
+            // An article that links here is listed as such: a link says more than likeness.
+            .filter(|&(o, score)| {
+                score >= MIN_SIMILARITY && !seen.contains(&o) && !self.backlinks(id).contains(&o)
+            })
             .map(|(o, score)| (score, o))
             .collect();
         // Best first; newest first among equals.

@@ -400,6 +400,39 @@ fn the_facet_filter_ors_values_of_a_facet_ands_facets_and_counts_alternatives() 
 }
 
 #[test]
+fn an_article_that_links_here_is_a_backlink_even_when_it_is_also_similar() {
+    let files = vec![
+        article_file(
+            "hub",
+            "Hub",
+            "interviewing",
+            &["data-analyst"],
+            &["interview"],
+            "2025-01-01",
+            &[],
+        ),
+        // Shares every facet with the hub, and links to it.
+        article_file(
+            "twin",
+            "Twin",
+            "interviewing",
+            &["data-analyst"],
+            &["interview"],
+            "2025-01-02",
+            &["hub"],
+        ),
+    ];
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
+    let hub = lib.by_slug("hub").unwrap().id;
+    let kinds: Vec<(String, RelatedKind)> = lib
+        .related(hub)
+        .iter()
+        .map(|r| (lib.get(r.id).slug.clone(), r.kind))
+        .collect();
+    assert_eq!(kinds, vec![("twin".into(), RelatedKind::Backlink)]);
+}
+
+#[test]
 fn reading_time_and_dates_order() {
     let words = "word ".repeat(700);
     let files = vec![

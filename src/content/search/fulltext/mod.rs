@@ -784,7 +784,13 @@ impl BodyIndex {
         let mut ranked: Vec<(i64, usize, ArticleId)> = similar
             .into_iter()
             // Far below the closest article (listed or not) is not similar, only nearby.
-            .filter(|(o, s)| !seen.contains(o) && *s > 0.0 && *s >= best * MIN_RELATIVE_SIMILARITY)
+            // An article that links here is listed as such: a link says more than likeness.
+            .filter(|(o, s)| {
+                !seen.contains(o)
+                    && !lib.backlinks(id).contains(o)
+                    && *s > 0.0
+                    && *s >= best * MIN_RELATIVE_SIMILARITY
+            })
             .map(|(o, s)| ((s.ln() / 0.1).round() as i64, shared(o), o))
             .collect();
         ranked.sort_by_key(|&(s, f, _)| (std::cmp::Reverse(s), std::cmp::Reverse(f)));
