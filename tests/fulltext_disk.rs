@@ -134,4 +134,27 @@ fn the_index_updates_per_document_and_rebuilds_when_damaged() {
     let (_, index, stats) = update(content.path(), &cache);
     assert!(index.was_rebuilt());
     assert_eq!(stats.indexed, 5);
+    drop(index);
+
+    // Segment files gone (a disk cleaner, a hand): rebuilt, and bodies are found again.
+    let mut removed = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "idx") {
+            std::fs::remove_file(&path).unwrap();
+            removed += 1;
+        }
+    }
+    assert!(removed > 0);
+    // As `careerhub search` opens it.
+    let source = Source::Dir(content.path().into());
+    let lib = Loader::new(source.clone(), LoadOptions::default())
+        .load()
+        .unwrap();
+    let corpus = Corpus {
+        index: &lib,
+        source: &source,
+    };
+    let index = BodyIndex::ensure(&corpus, LoadOptions::default(), Some(cache.clone())).unwrap();
+    assert_eq!(found(&lib, &index, "bargaining"), vec!["talking-money"]);
 }

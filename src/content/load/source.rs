@@ -110,7 +110,8 @@ impl Source {
 }
 
 fn list_dir(root: &Path) -> Result<(Vec<Entry>, Vec<Problem>), SourceError> {
-    let shown = root.display().to_string();
+    // The folder name reaches the terminal in the error: no control characters.
+    let shown = crate::content::render::sanitize::line(&root.display().to_string()).into_owned();
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => SourceError::Missing(shown.clone()),
         _ => SourceError::Unreadable(shown.clone(), e),

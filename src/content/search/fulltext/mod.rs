@@ -226,16 +226,40 @@ impl BodyIndex {
         // Another careerhub may be writing this index (the lock is tantivy's): searching it
         // half-written would silently miss bodies, so wait for it, then bring it up to date.
         let deadline = std::time::Instant::now() + WRITER_WAIT;
+        let mut retried = false;
         loop {
-            let index = Self::open(lib, options, cache_dir.clone())?;
+            let index = match Self::open(lib, options, cache_dir.clone()) {
+                Ok(index) => index,
+                // An index that cannot even be opened (a segment file gone) is damaged:
+                // it is built again once, never trusted.
+                Err(_) if !retried => {
+                    retried = true;
+                    if let Some(dir) = source::index_dir(lib, options, cache_dir.clone()) {
+                        let _ = std::fs::remove_dir_all(dir);
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let has_writer = index
                 .writer
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .is_some();
             if has_writer {
-                index.update(lib)?;
-                return Ok(index);
+                match index.update(lib) {
+                    Ok(_) => return Ok(index),
+                    Err(_) if !retried => {
+                        retried = true;
+                        let dir = index.dir().map(Path::to_path_buf);
+                        drop(index);
+                        if let Some(dir) = dir {
+                            let _ = std::fs::remove_dir_all(dir);
+                        }
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             if std::time::Instant::now() >= deadline {
                 return Err(FulltextError::Busy);
