@@ -93,7 +93,6 @@ pub fn run(
         "host key"
     );
     tracing::info!(articles = library.len(), "library loaded");
-    // One body index for every session, brought up to date in the background.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
