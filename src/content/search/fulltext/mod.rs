@@ -39,7 +39,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 
 use crate::content::article::ArticleId;
 use crate::content::index::Index as LibIndex;
-use crate::content::index::{Related, RelatedKind};
+use crate::content::index::Related;
 use crate::content::load::LoadOptions;
 use crate::content::load::source::Source;
 use crate::content::search::query::Query;
@@ -785,55 +785,26 @@ impl BodyIndex {
             .collect()
     }
 
-    /// [`Library::related`] with the similar articles chosen by content: explicit links
+    /// [`LibIndex::related`] with the similar articles chosen by content: explicit links
     /// first, then articles similar by text (shared facets break ties), then backlinks;
-    /// each article once, under its first kind. Falls back to the library's own list when
+    /// each article once (assembled by [`LibIndex::related_with`]). Falls back to the library's own list when
     /// the article is not indexed (yet).
     pub fn related(&self, lib: &LibIndex, id: ArticleId) -> Vec<Related> {
-        let by_facets = lib.related(id);
         let similar = self.similar(lib, id, SIMILAR_LIMIT * 3);
         let Some(&(_, best)) = similar.first() else {
-            return by_facets;
+            return lib.related(id);
         };
-        let mut seen = std::collections::HashSet::from([id]);
-        let mut out: Vec<Related> = by_facets
-            .iter()
-            .filter(|r| r.kind == RelatedKind::Explicit)
-            .copied()
-            .collect();
-        seen.extend(out.iter().map(|r| r.id));
         let own: BTreeSet<u32> = lib.value_ids(id).iter().copied().collect();
         let shared = |o: ArticleId| lib.value_ids(o).iter().filter(|v| own.contains(v)).count();
         // Scores within about 10% of each other are a tie: shared facets decide.
         let mut ranked: Vec<(i64, usize, ArticleId)> = similar
             .into_iter()
             // Far below the closest article (listed or not) is not similar, only nearby.
-            // An article that links here is listed as such: a link says more than likeness.
-            .filter(|(o, s)| {
-                !seen.contains(o)
-                    && !lib.backlinks(id).contains(o)
-                    && *s > 0.0
-                    && *s >= best * MIN_RELATIVE_SIMILARITY
-            })
+            .filter(|(_, s)| *s > 0.0 && *s >= best * MIN_RELATIVE_SIMILARITY)
             .map(|(o, s)| ((s.ln() / 0.1).round() as i64, shared(o), o))
             .collect();
         ranked.sort_by_key(|&(s, f, _)| (std::cmp::Reverse(s), std::cmp::Reverse(f)));
-        for (_, _, o) in ranked.into_iter().take(SIMILAR_LIMIT) {
-            seen.insert(o);
-            out.push(Related {
-                id: o,
-                kind: RelatedKind::Similar,
-            });
-        }
-        for &b in lib.backlinks(id) {
-            if seen.insert(b) {
-                out.push(Related {
-                    id: b,
-                    kind: RelatedKind::Backlink,
-                });
-            }
-        }
-        out
+        lib.related_with(id, ranked.into_iter().map(|(_, _, o)| o))
     }
 }
 
