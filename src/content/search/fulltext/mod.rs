@@ -786,9 +786,9 @@ impl BodyIndex {
     }
 
     /// [`LibIndex::related`] with the similar articles chosen by content: explicit links
-    /// first, then articles similar by text (shared facets break ties), then backlinks;
-    /// each article once (assembled by [`LibIndex::related_with`]). Falls back to the library's own list when
-    /// the article is not indexed (yet).
+    /// first, then articles similar by text (shared facets break ties), then backlinks; each
+    /// article once (assembled by [`LibIndex::related_with`]). Falls back to the library's own
+    /// list when the article is not indexed (yet).
     pub fn related(&self, lib: &LibIndex, id: ArticleId) -> Vec<Related> {
         let similar = self.similar(lib, id, SIMILAR_LIMIT * 3);
         let Some(&(_, best)) = similar.first() else {
