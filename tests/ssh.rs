@@ -572,12 +572,19 @@ async fn typing_64_kb_into_find_does_not_stall_another_reader() {
     for f in floods {
         f.abort();
     }
-    let p99 = times[times.len() * 99 / 100];
+    let p50 = times[times.len() / 2];
+    let p90 = times[times.len() * 9 / 10];
+    let worst = times[times.len() - 1];
     eprintln!(
-        "victim keystroke → frame while 2 × 64 KB are typed into find: p50 {:?}, p99 {:?}",
-        times[times.len() / 2],
-        p99
+        "victim keystroke → frame while 2 × 64 KB are typed into find: p50 {p50:?}, p90 {p90:?}, max {worst:?}"
     );
-    assert!(p99 < Duration::from_millis(50), "p99 {p99:?}: {times:?}");
+    // The stall this guards against held the victim's keystrokes for up to 1.4 s. With 40
+    // samples the maximum is one scheduler hiccup of a loaded CI machine away from any tight
+    // bound, so the typical keystroke gets the tight bound and the worst one a stall bound.
+    assert!(p90 < Duration::from_millis(50), "p90 {p90:?}: {times:?}");
+    assert!(
+        worst < Duration::from_millis(400),
+        "max {worst:?}: {times:?}"
+    );
     server.shutdown.shutdown();
 }
