@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::app::{AppOptions, Theme};
 use crate::content::index::facets::FACETS;
-use crate::content::load::cache::SnapshotWriter;
+use crate::content::load::Deferred;
 use crate::content::load::source::Source;
 use crate::content::render::document::{Block, Document, Inline};
 use crate::content::render::layout::{self, Layout};
@@ -194,15 +194,15 @@ pub fn load(global: &GlobalArgs, options: LoadOptions) -> Result<Index, CliError
         .map_err(|e| CliError::usage(e.to_string()))
 }
 
-/// Like [`load`], leaving the snapshot for the caller to write (see
-/// [`Loader::load_deferred`]).
-pub fn load_deferred(
+/// Like [`load`], for the reader: what its first frame does not need is left to do beside
+/// it (see [`Loader::load_for_reader`]).
+pub fn load_for_reader(
     global: &GlobalArgs,
     options: LoadOptions,
-) -> Result<(Index, Option<SnapshotWriter>), CliError> {
+) -> Result<(Index, Deferred), CliError> {
     global
         .loader(options)
-        .load_deferred()
+        .load_for_reader()
         .map_err(|e| CliError::usage(e.to_string()))
 }
 

@@ -62,14 +62,15 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
                 std::io::stderr(),
             )
         });
-    let loaded = cli::load_deferred(&args.global, args.global.load_options());
+    let loaded = cli::load_for_reader(&args.global, args.global.load_options());
     drop(notice);
-    let (library, snapshot) = loaded?;
+    let (library, deferred) = loaded?;
     let library = Arc::new(library);
     // Parsing a big folder freed tens of megabytes that glibc would keep for the session.
     careerhub::os::release_freed_memory();
-    // Written beside the reader; waited for when this function returns.
-    let _snapshot = snapshot.map(|s| s.spawn(library.clone()));
+    // Backlinks and the caches, beside the reader; a snapshot write is waited for when this
+    // function returns.
+    let _deferred = deferred.spawn(library.clone());
     let store = Store::default_location();
     let (saved, warning) = store.load();
     let options = AppOptions {

@@ -296,3 +296,19 @@ fn link_twelve_is_followed_by_typing_1_then_2() {
     tui.wait_exit();
     tui.assert_restored();
 }
+
+/// A first start reads the bodies' links beside the first frame: the preview's backlink
+/// count appears once they are read, without a key.
+#[test]
+fn backlinks_appear_on_a_first_start_without_a_key() {
+    let folder = many_links_folder();
+    let mut tui = Tui::start(&["--content", folder.path().to_str().unwrap()]);
+    tui.wait_for("The whole plan");
+    // Newest first: the hub, then step fifteen, which the hub links to.
+    tui.send("j");
+    tui.wait_for("2025-01-15 · job-search");
+    tui.wait_for("linked from 1 article");
+    tui.send("\x03");
+    tui.wait_exit();
+    tui.assert_restored();
+}

@@ -99,7 +99,7 @@ fn the_load_scan_and_the_document_find_the_same_links() {
                     continue;
                 };
                 assert!(
-                    article.links_to.contains(&target),
+                    index.links_to(article.id).contains(&target),
                     "{name}: {} links to {}",
                     article.path,
                     index.get(target).path

@@ -70,6 +70,9 @@ pub enum Action {
         total: usize,
         finished: bool,
     },
+    /// The library's link graph is there: backlinks can be shown (see
+    /// [`crate::content::Index::links_ready`]).
+    LinksReady,
     /// The document asked for with `Effect::LoadDocument` is ready, or why it is not.
     DocumentReady {
         id: ArticleId,

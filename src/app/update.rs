@@ -107,6 +107,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::SearchDone { .. }
             | Action::DocumentReady { .. }
             | Action::IndexProgress { .. }
+            | Action::LinksReady
             | Action::Resize(..)
     ) && let Some(r) = app.reader.as_mut()
     {
@@ -118,6 +119,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SearchDone { .. }
             | Action::DocumentReady { .. }
             | Action::IndexProgress { .. }
+            | Action::LinksReady
             | Action::Notice(..)
             | Action::Resize(..)
             // A click that hits nothing must change nothing; `click` clears it on a hit.
@@ -187,6 +189,14 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Open => open(app, &mut fx),
         Action::OpenArticle(id) => open_article(app, id, true, &mut fx),
         Action::DocumentReady { id, result } => document_ready(app, id, result, &mut fx),
+        Action::LinksReady => {
+            // Backlinks arrived: an open related list gains them (the preview's counts are
+            // drawn from the index anyway).
+            if matches!(app.overlay, Some(Overlay::Related { .. })) {
+                app.overlay = None;
+                toggle_related(app);
+            }
+        }
         Action::IndexProgress {
             done,
             total,

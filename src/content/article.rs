@@ -49,8 +49,6 @@ pub struct Article {
     pub words: usize,
     /// Links from the `## Related articles` section, resolved where they name a library article.
     pub related_links: Vec<RelatedLink>,
-    /// Index articles this one links to anywhere (related section or body).
-    pub links_to: Vec<ArticleId>,
     /// File line where the body starts, for problems found when rendering it.
     pub body_line: usize,
     /// Facet values joined by spaces: the facets field for search. Derived, but cached:

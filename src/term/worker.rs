@@ -11,6 +11,7 @@
 //! with its stack and, under glibc, a share of malloc arenas; and systemd's `TasksMax`
 //! counts them). A session's requests still run one batch at a time, in order.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 
 use crate::app::{Action, Saved};
@@ -48,6 +49,9 @@ struct Inner {
     body: Option<Arc<BodyIndex>>,
     /// The indexing progress last reported to the session.
     reported: Mutex<Option<(usize, usize, bool)>>,
+    /// Whether the session knows the library's link graph is there (see
+    /// [`Index::links_ready`]).
+    links_told: AtomicBool,
     /// The session's own bodies and their small cache; only one job runs at a time.
     bodies: Mutex<Bodies>,
     store: Store,
@@ -110,9 +114,10 @@ impl Worker {
     ) -> Worker {
         let worker = Worker {
             inner: Arc::new(Inner {
-                library,
+                library: library.clone(),
                 body,
                 reported: Mutex::new(None),
+                links_told: AtomicBool::new(library.links_ready()),
                 bodies: Mutex::new(bodies),
                 store,
                 reply: Mutex::new(Box::new(reply)),
@@ -121,7 +126,7 @@ impl Worker {
                 idle: Condvar::new(),
             }),
         };
-        if worker.inner.body.is_some() {
+        if worker.inner.body.is_some() || !library.links_ready() {
             progress::watch(&worker.inner);
         }
         worker
@@ -246,6 +251,8 @@ mod progress {
     use std::sync::{Arc, Mutex, Weak};
     use std::time::Duration;
 
+    use std::sync::atomic::Ordering;
+
     use super::{Inner, lock};
     use crate::app::Action;
 
@@ -287,10 +294,18 @@ mod progress {
         }
     }
 
-    /// Tells a session its progress if it changed; false once there is no more to tell.
+    /// Tells a session its progress if it changed, and once that the library's link graph
+    /// is there; false once there is no more to tell.
     fn tell(inner: &Inner) -> bool {
+        if !inner.links_told.load(Ordering::Relaxed) && inner.library.links_ready() {
+            inner.links_told.store(true, Ordering::Relaxed);
+            if !(lock(&inner.reply))(Action::LinksReady) {
+                return false;
+            }
+        }
+        let links_left = !inner.links_told.load(Ordering::Relaxed);
         let Some(body) = &inner.body else {
-            return false;
+            return links_left;
         };
         let (done, total) = body.progress().counts();
         let now = (done, total, body.progress().finished());
@@ -306,7 +321,7 @@ mod progress {
                 return false;
             }
         }
-        !now.2
+        !now.2 || links_left
     }
 }
 
@@ -368,6 +383,37 @@ mod tests {
         };
         assert_eq!(got, id);
         assert!(!result.unwrap().blocks.is_empty());
+        drop(worker);
+    }
+
+    #[test]
+    fn tells_the_session_once_when_the_link_graph_arrives() {
+        use crate::content::load::parse::{BodyLinks, parse_file_with};
+        use crate::content::load::source::Source;
+        let files = vec![
+            article_file("a", "A", "interviewing", &[], &[], "2025-01-01", &["b"]),
+            article_file("b", "B", "interviewing", &[], &[], "2025-01-02", &[]),
+        ];
+        let parsed = files
+            .iter()
+            .map(|f| parse_file_with(&f.path, &f.bytes, BodyLinks::Later).unwrap())
+            .collect();
+        let (lib, _) = Index::link(parsed);
+        let lib = Arc::new(lib);
+        let whole = Index::from_files(files.clone(), Vec::new(), LoadOptions::default());
+        let (tx, rx) = mpsc::channel();
+        let worker = Worker::spawn(
+            lib.clone(),
+            Bodies::new(Source::memory(files)),
+            Store::memory(),
+            move |a| tx.send(a).is_ok(),
+        );
+        // Nothing to tell while the graph is missing.
+        assert!(rx.recv_timeout(progress::EVERY * 2).is_err());
+        assert!(lib.set_link_graph(lib.graph_from(&whole).unwrap()));
+        let told = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert!(matches!(told, Action::LinksReady), "{told:?}");
+        assert!(rx.recv_timeout(progress::EVERY * 3).is_err(), "told once");
         drop(worker);
     }
 

@@ -649,3 +649,53 @@ fn capital_y_and_a_number_copy_that_link() {
         Some("This article has no link [27]")
     );
 }
+
+#[test]
+fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
+    use crate::content::index::{Index, RelatedKind};
+    use crate::content::load::parse::{BodyLinks, parse_file_with};
+    use crate::content::load::source::Source;
+    let files = vec![
+        long_article("long", &["resume"]),
+        article_file(
+            "resume",
+            "Resume Keywords",
+            "resume-cover-letters",
+            &["data-analyst"],
+            &["resume"],
+            "2025-02-01",
+            &[],
+        ),
+    ];
+    let parsed = files
+        .iter()
+        .map(|f| parse_file_with(&f.path, &f.bytes, BodyLinks::Later).unwrap())
+        .collect();
+    let (lib, _) = Index::link(parsed);
+    let lib = Arc::new(lib);
+    let whole = Index::from_files(files.clone(), Vec::new(), LoadOptions::default());
+    let mut app = App::new(
+        lib.clone(),
+        Source::memory(files),
+        Saved::default(),
+        AppOptions::default(),
+    );
+    update_now(&mut app, Action::Resize(120, 30));
+    let resume = lib.by_slug("resume").unwrap().id;
+    let long = lib.by_slug("long").unwrap().id;
+    run(&mut app, [Action::OpenArticle(resume), Action::ToggleRelated]);
+    let backlinks = |app: &App| match &app.overlay {
+        Some(Overlay::Related { items, .. }) => items
+            .iter()
+            .filter(|i| i.label == RelatedLabel::Kind(RelatedKind::Backlink))
+            .map(|i| i.id)
+            .collect::<Vec<_>>(),
+        other => panic!("no related panel: {other:?}"),
+    };
+    assert!(backlinks(&app).is_empty());
+    assert!(lib.set_link_graph(lib.graph_from(&whole).unwrap()));
+    app.dirty = false;
+    update_now(&mut app, Action::LinksReady);
+    assert_eq!(backlinks(&app), vec![long]);
+    assert!(app.dirty);
+}

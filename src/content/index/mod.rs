@@ -3,6 +3,11 @@
 //! shared as `Arc<Index>` by the CLI, the reader and every SSH session. It does no I/O: bodies
 //! are read and rendered by [`crate::content::bodies::Bodies`].
 //!
+//! The one part that may come later is the [`LinkGraph`] (which article links to which): it
+//! needs every body's links, the costliest part of a first load, so the reader shows its first
+//! frame without it and a write-once cell takes it when the loader has read the bodies (see
+//! [`crate::content::load::Loader::load_for_reader`]).
+//!
 //! [`facets`] holds the facet table and the one filter-and-count, [`related`] the related
 //! articles, [`check`] the lint pass of `careerhub check`.
 
@@ -15,6 +20,7 @@ mod urls;
 pub(crate) mod tests;
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 // Fx hashing: linking a big library does hundreds of thousands of lookups, and the keys are
 // the library's own slugs and URLs, loaded by the person who runs careerhub.
@@ -34,8 +40,9 @@ use urls::{normalize_into, normalize_url};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Parsed {
     pub article: Article,
-    /// Every URL the body links to, before resolution (needed only to link the library).
-    pub outgoing: Vec<String>,
+    /// Every URL the body links to, before resolution (needed only to link the library);
+    /// `None` when the body's links were not read (see [`Index::link`]).
+    pub outgoing: Option<Vec<String>>,
     /// The slug the file's name gives, when the frontmatter chose another one: a Hugo `ref`
     /// or Liquid `post_url` names the file, and must still reach the article.
     pub file_slug: Option<String>,
@@ -66,7 +73,6 @@ pub struct Links {
     date_rank: Vec<u32>,
     /// Articles whose `slug:` differs from the one their file name gives, by the latter.
     by_file: HashMap<String, ArticleId>,
-    backlinks: Vec<Vec<ArticleId>>,
     /// Every (facet, value) pair, numbered: counting facets over a result set is then array
     /// arithmetic, not string hashing (it runs after every search).
     facet_pairs: Vec<(String, String)>,
@@ -76,13 +82,28 @@ pub struct Links {
     postings: Vec<Vec<ArticleId>>,
 }
 
-/// All loaded articles and what links them. Immutable once built.
+/// Which library articles each article links to, and is linked from, by id. A snapshot
+/// stores it as it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LinkGraph {
+    /// Articles each one links to (related section first, then the body; no repeats, never
+    /// itself).
+    links_to: Vec<Vec<ArticleId>>,
+    /// Articles that link to each one, in id order.
+    backlinks: Vec<Vec<ArticleId>>,
+}
+
+/// All loaded articles and what links them. Immutable once built, except that the link graph
+/// may be set once, later (see [`Index::set_link_graph`]).
 #[derive(Debug, Default)]
 pub struct Index {
     articles: Vec<Article>,
     by_slug: HashMap<String, ArticleId>,
     by_canonical: HashMap<String, ArticleId>,
     links: Links,
+    /// Set once: by [`Index::link`] when every body's links were read, else by
+    /// [`Index::set_link_graph`]. Until then there are no backlinks.
+    graph: OnceLock<LinkGraph>,
     report: LoadReport,
 }
 
@@ -90,7 +111,8 @@ impl Index {
     /// Links parsed articles into an index: ids in path order, slug and canonical maps,
     /// duplicate slugs made unique (a warning each), related links and backlinks resolved,
     /// date order, facet value numbers. Pure: no I/O, the same input gives the same index.
-    /// Returns the parse warnings and what linking found, unsorted.
+    /// Returns the parse warnings and what linking found, unsorted. When some article's body
+    /// links were not read (`outgoing: None`), the link graph is left unset.
     pub fn link(parsed: Vec<Parsed>) -> (Index, Vec<Problem>) {
         let mut problems = Vec::new();
         let mut articles = Vec::with_capacity(parsed.len());
@@ -105,7 +127,7 @@ impl Index {
 
     fn link_articles(
         &mut self,
-        mut articles: Vec<(Article, Vec<String>, Option<String>)>,
+        mut articles: Vec<(Article, Option<Vec<String>>, Option<String>)>,
         problems: &mut Vec<Problem>,
     ) {
         // Path order makes ids and "which duplicate wins" independent of thread timing.
@@ -157,23 +179,25 @@ impl Index {
         }
         // Resolving every link is read-only work on the maps: spread it over the cores, then
         // write the results back in order.
-        let resolved: Vec<(Vec<Option<ArticleId>>, Vec<ArticleId>)> = outgoing
+        let targets: Vec<Vec<Option<ArticleId>>> = self
+            .articles
             .par_iter()
-            .enumerate()
-            .map_init(String::new, |buf, (i, urls)| {
-                self.resolve_links(ArticleId(i as u32), urls, buf)
+            .map_init(String::new, |buf, article| {
+                article
+                    .related_links
+                    .iter()
+                    .map(|l| self.resolve_with(&l.url, buf))
+                    .collect()
             })
             .collect();
-        self.links.backlinks = vec![Vec::new(); self.articles.len()];
-        for (i, (targets, links_to)) in resolved.into_iter().enumerate() {
-            for &t in &links_to {
-                self.links.backlinks[t.idx()].push(ArticleId(i as u32));
-            }
-            let article = &mut self.articles[i];
+        for (article, targets) in self.articles.iter_mut().zip(targets) {
             for (link, target) in article.related_links.iter_mut().zip(targets) {
                 link.target = target;
             }
-            article.links_to = links_to;
+        }
+        if let Some(outgoing) = outgoing.into_iter().collect::<Option<Vec<_>>>() {
+            let graph = self.link_graph(&outgoing);
+            let _ = self.graph.set(graph);
         }
         let mut by_date: Vec<ArticleId> = self.articles.iter().map(|a| a.id).collect();
         by_date.sort_by(|&a, &b| {
@@ -217,42 +241,98 @@ impl Index {
         }
     }
 
-    /// The targets of article `id`'s related links, and every library article it links to
-    /// (related section first, then the body, without repeats or itself).
-    fn resolve_links(
-        &self,
-        id: ArticleId,
-        urls: &[String],
-        buf: &mut String,
-    ) -> (Vec<Option<ArticleId>>, Vec<ArticleId>) {
-        let related = &self.get(id).related_links;
-        let targets: Vec<Option<ArticleId>> = related
-            .iter()
-            .map(|l| self.resolve_with(&l.url, buf))
+    /// The link graph, from the URLs each article's body links to (`outgoing`, by id):
+    /// resolved related links first, then the body's, without repeats or the article itself.
+    pub fn link_graph(&self, outgoing: &[Vec<String>]) -> LinkGraph {
+        let links_to: Vec<Vec<ArticleId>> = self
+            .articles
+            .par_iter()
+            .zip(outgoing.par_iter())
+            .map_init(String::new, |buf, (article, urls)| {
+                let related = article.related_links.iter().filter_map(|l| l.target);
+                let body = urls.iter().filter_map(|u| self.resolve_with(u, buf));
+                let mut seen = Vec::new();
+                // First-mention order; lists are short.
+                for t in related.chain(body) {
+                    if t != article.id && !seen.contains(&t) {
+                        seen.push(t);
+                    }
+                }
+                seen
+            })
             .collect();
-        let mut links_to: Vec<ArticleId> = targets.iter().flatten().copied().collect();
-        links_to.extend(urls.iter().filter_map(|u| self.resolve_with(u, buf)));
-        links_to.retain(|&t| t != id);
-        // Keep first-mention order while dropping repeats; lists are short.
-        let mut seen = Vec::with_capacity(links_to.len());
-        links_to.retain(|t| {
-            let new = !seen.contains(t);
-            seen.push(*t);
-            new
-        });
-        (targets, links_to)
+        let mut backlinks = vec![Vec::new(); self.articles.len()];
+        for (i, targets) in links_to.iter().enumerate() {
+            for &t in targets {
+                backlinks[t.idx()].push(ArticleId(i as u32));
+            }
+        }
+        LinkGraph {
+            links_to,
+            backlinks,
+        }
+    }
+
+    /// Sets the link graph of an index built without it (see [`Index::link`]); the first
+    /// graph set stays. False when `graph` does not fit this index (then nothing changes).
+    pub fn set_link_graph(&self, graph: LinkGraph) -> bool {
+        self.graph_fits(&graph) && self.graph.set(graph).is_ok()
+    }
+
+    /// The link graph of `other`, an index of the same folder loaded again with every body's
+    /// links, carried over to this one by article path (ids of both agree unless files changed
+    /// between the two loads; links to an article this index lacks are left out).
+    pub fn graph_from(&self, other: &Index) -> Option<LinkGraph> {
+        let graph = other.graph.get()?;
+        let ours = |id: &ArticleId| {
+            self.articles
+                .binary_search_by(|a| a.path.as_str().cmp(&other.get(*id).path))
+                .ok()
+                .map(|i| ArticleId(i as u32))
+        };
+        let mut links_to = vec![Vec::new(); self.articles.len()];
+        for (from, targets) in graph.links_to.iter().enumerate() {
+            if let Some(from) = ours(&ArticleId(from as u32)) {
+                links_to[from.idx()] = targets.iter().filter_map(ours).collect();
+            }
+        }
+        let mut backlinks = vec![Vec::new(); self.articles.len()];
+        for (i, targets) in links_to.iter().enumerate() {
+            for &t in targets {
+                backlinks[t.idx()].push(ArticleId(i as u32));
+            }
+        }
+        Some(LinkGraph {
+            links_to,
+            backlinks,
+        })
+    }
+
+    /// Whether the link graph is there (backlinks and links are empty until it is).
+    pub fn links_ready(&self) -> bool {
+        self.graph.get().is_some()
+    }
+
+    /// The link graph, once it is there.
+    pub fn graph(&self) -> Option<&LinkGraph> {
+        self.graph.get()
     }
 
     /// An index rebuilt from a snapshot's parts, or `None` when they do not fit together (a
     /// damaged snapshot that still decodes).
-    pub fn from_parts(articles: Vec<Article>, links: Links, report: LoadReport) -> Option<Index> {
+    pub fn from_parts(
+        articles: Vec<Article>,
+        links: Links,
+        graph: LinkGraph,
+        report: LoadReport,
+    ) -> Option<Index> {
         let mut index = Index {
             articles,
             links,
             report,
             ..Index::default()
         };
-        if !index.is_consistent() {
+        if !index.is_consistent() || !index.set_link_graph(graph) {
             return None;
         }
         let mut buf = String::new();
@@ -266,10 +346,10 @@ impl Index {
         Some(index)
     }
 
-    /// The parts a snapshot stores: the linked tables and the load report (the articles are
-    /// stored apart, in chunks, see [`Index::articles`]).
-    pub fn parts(&self) -> (&Links, &LoadReport) {
-        (&self.links, &self.report)
+    /// The parts a snapshot stores: the linked tables, the link graph (when it is there) and
+    /// the load report (the articles are stored apart, in chunks, see [`Index::articles`]).
+    pub fn parts(&self) -> (&Links, Option<&LinkGraph>, &LoadReport) {
+        (&self.links, self.graph.get(), &self.report)
     }
 
     /// Sets what loading found; the loader calls this once, before sharing the index.
@@ -285,7 +365,6 @@ impl Index {
         let pairs = self.links.facet_pairs.len();
         self.articles.iter().enumerate().all(|(i, a)| {
             a.id.idx() == i
-                && a.links_to.iter().all(ok)
                 && a.related_links
                     .iter()
                     .filter_map(|l| l.target.as_ref())
@@ -298,8 +377,6 @@ impl Index {
                 .iter()
                 .enumerate()
                 .all(|(rank, id)| ok(id) && self.links.date_rank[id.idx()] as usize == rank)
-            && self.links.backlinks.len() == n
-            && self.links.backlinks.iter().flatten().all(ok)
             && self.links.value_ids.len() == n
             && self
                 .links
@@ -386,8 +463,24 @@ impl Index {
             .copied()
     }
 
-    /// Articles that link to `id`.
+    /// Articles that link to `id` (none until the link graph is there).
     pub fn backlinks(&self, id: ArticleId) -> &[ArticleId] {
-        &self.links.backlinks[id.idx()]
+        self.graph.get().map_or(&[], |g| &g.backlinks[id.idx()])
+    }
+
+    /// Library articles `id` links to, related section first, then its body (none until the
+    /// link graph is there).
+    pub fn links_to(&self, id: ArticleId) -> &[ArticleId] {
+        self.graph.get().map_or(&[], |g| &g.links_to[id.idx()])
+    }
+
+    /// Whether `graph` has one entry per article and only ids of this index.
+    fn graph_fits(&self, graph: &LinkGraph) -> bool {
+        let n = self.articles.len();
+        let ok = |id: &ArticleId| id.idx() < n;
+        graph.links_to.len() == n
+            && graph.backlinks.len() == n
+            && graph.links_to.iter().flatten().all(ok)
+            && graph.backlinks.iter().flatten().all(ok)
     }
 }

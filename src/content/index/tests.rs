@@ -148,7 +148,10 @@ fn duplicate_slugs_keep_both_articles_with_a_stable_second_slug() {
     assert_eq!(lib.skipped(), 0);
     // Links to the slug go to the first article.
     let links = lib.by_slug("links").unwrap();
-    assert_eq!(links.links_to, vec![lib.by_slug("first-post").unwrap().id]);
+    assert_eq!(
+        lib.links_to(links.id),
+        &[lib.by_slug("first-post").unwrap().id]
+    );
 }
 
 #[test]
@@ -613,7 +616,67 @@ fn refs_to_a_file_reach_its_article_whatever_its_slug() {
     ];
     let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
     let target = lib.by_slug("custom-slug").unwrap().id;
-    assert_eq!(lib.by_slug("linker").unwrap().links_to, vec![target]);
+    assert_eq!(lib.links_to(lib.by_slug("linker").unwrap().id), &[target]);
     assert_eq!(lib.resolve_url("/first-week"), Some(target));
     assert_eq!(lib.backlinks(target).len(), 1);
+}
+
+/// Files where `from-*` articles link to `to` in their bodies, one through its related
+/// section.
+fn linking_files(extra: bool) -> Vec<SourceFile> {
+    let mut files = vec![
+        file("to.md", "---\ntitle: To\n---\nplain body"),
+        file(
+            "from-a.md",
+            "---\ntitle: A\n---\n<p>Read <a href=\"https://site.example/blog/to\">this</a>.</p>",
+        ),
+        file(
+            "from-c.md",
+            "---\ntitle: C\n---\nBody.\n\n## Related articles\n\n- [To](https://site.example/blog/to)\n",
+        ),
+    ];
+    if extra {
+        files.push(file(
+            "from-b.md",
+            "---\ntitle: B\n---\nSee https://site.example/blog/to for more.",
+        ));
+    }
+    files
+}
+
+#[test]
+fn an_index_without_body_links_has_no_graph_until_one_is_set() {
+    let parsed: Vec<Parsed> = linking_files(false)
+        .iter()
+        .map(|f| {
+            crate::content::load::parse::parse_file_with(
+                &f.path,
+                &f.bytes,
+                crate::content::load::parse::BodyLinks::Later,
+            )
+            .unwrap()
+        })
+        .collect();
+    let (lib, _) = Index::link(parsed);
+    let to = lib.by_slug("to").unwrap().id;
+    assert!(!lib.links_ready());
+    assert!(lib.backlinks(to).is_empty());
+    // Related links do not wait for the bodies: they are resolved at once.
+    let c = lib.by_slug("from-c").unwrap();
+    assert_eq!(c.related_links[0].target, Some(to));
+
+    // A graph of another library's size is refused; the whole one is taken.
+    let whole = Index::from_files(linking_files(true), Vec::new(), LoadOptions::default());
+    assert!(!lib.set_link_graph(whole.graph().unwrap().clone()));
+    assert!(!lib.links_ready());
+    // The whole load found a file (`from-b.md`) this index lacks: carried by path, the
+    // graph keeps the links between articles both have.
+    let graph = lib.graph_from(&whole).unwrap();
+    assert!(lib.set_link_graph(graph));
+    let a = lib.by_slug("from-a").unwrap().id;
+    assert_eq!(lib.backlinks(to), &[a, c.id]);
+    assert_eq!(lib.links_to(a), &[to]);
+    assert_eq!(lib.links_to(c.id), &[to]);
+    // Set once: a second graph changes nothing.
+    assert!(!lib.set_link_graph(lib.graph().unwrap().clone()));
 }

@@ -28,11 +28,11 @@ use super::options::LoadOptions;
 use super::parse::ParsedFile;
 use super::source::Entry;
 use crate::content::article::Article;
-use crate::content::index::{Index, Links, LoadReport};
+use crate::content::index::{Index, LinkGraph, Links, LoadReport};
 use crate::os::{WriteMode, write_atomically};
 
 /// Bumped whenever the cached types or the file layout change shape. 6: postcard frames.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 /// Files (or articles) per independently decodable chunk, so a big cache is written and
 /// decoded on every core; also the unit of parallel parsing.
 pub const CHUNK_ROWS: usize = 128;
@@ -329,7 +329,10 @@ impl Snapshot {
         if key.format != FORMAT || key.build != build_id() {
             return None;
         }
-        let (links, report): (Links, LoadReport) = get_frame(&mut reader, len)?;
+        let (links, graph, report): (Links, Option<LinkGraph>, LoadReport) =
+            get_frame(&mut reader, len)?;
+        // Written only once the graph is there, but a snapshot is never trusted.
+        let graph = graph?;
         let count: u64 = get_frame(&mut reader, len)?;
         // Articles are most of a snapshot and decoding them is allocation-bound: one chunk
         // per task, on every core. Chunks are read a batch at a time, so the file is never
@@ -348,7 +351,7 @@ impl Snapshot {
                 .collect::<Option<_>>()?;
             articles.extend(decoded.into_iter().flatten());
         }
-        let index = Index::from_parts(articles, links, report)?;
+        let index = Index::from_parts(articles, links, graph, report)?;
         Some(Snapshot { key, index })
     }
 
@@ -386,6 +389,11 @@ impl SnapshotWriter {
     /// cache. Articles are written a chunk at a time, so writing holds no second copy of the
     /// index.
     pub fn write(&self, index: &Index) -> std::io::Result<()> {
+        if !index.links_ready() {
+            // A snapshot is a whole index: without its link graph it would start readers
+            // with no backlinks, for good.
+            return Err(std::io::Error::other("the index has no link graph yet"));
+        }
         write_atomically(&self.file, "library", WriteMode::default(), |out| {
             let articles = index.articles().chunks(CHUNK_ROWS);
             put_frame(out, &self.key)?;

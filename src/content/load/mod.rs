@@ -18,14 +18,15 @@ pub mod split;
 pub mod templates;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::index::{Index, LoadReport, Parsed};
 use super::problem::Problem;
-use cache::{IndexCache, Snapshot, SnapshotWriter};
+use cache::{IndexCache, PendingWrite, Snapshot, SnapshotWriter};
 pub use options::LoadOptions;
-use parse::ParsedFile;
+use parse::{BodyLinks, ParsedFile};
 use source::{Entry, Source, SourceError, SourceFile};
 
 /// Loads one content source into an [`Index`]. Broken files become problems; the rest load.
@@ -62,7 +63,7 @@ impl Loader {
     /// through the index cache, so unchanged files are not parsed again; both are written for
     /// the next start.
     pub fn load(&self) -> Result<Index, SourceError> {
-        let (index, snapshot) = self.load_deferred()?;
+        let (index, snapshot) = self.load_with(BodyLinks::Read)?;
         if let Some(snapshot) = snapshot {
             // A cache is only an optimisation: failing to write it changes nothing else.
             let _ = snapshot.write(&index);
@@ -70,13 +71,27 @@ impl Loader {
         Ok(index)
     }
 
-    /// Like [`Loader::load`], but leaves the snapshot for the caller to write, on another
-    /// thread once the index is shared (see [`SnapshotWriter::spawn`]), so the reader's first
-    /// frame does not wait for it. `None` when there is nothing to write.
-    pub fn load_deferred(&self) -> Result<(Index, Option<SnapshotWriter>), SourceError> {
+    /// Loads for the reader, whose first frame needs no backlinks: files not in the index
+    /// cache are parsed without reading their bodies' links (half the cost of a first
+    /// load), and the index comes without its link graph. [`Deferred::spawn`] then finishes
+    /// the work beside the reader.
+    pub fn load_for_reader(&self) -> Result<(Index, Deferred), SourceError> {
+        let (index, snapshot) = self.load_with(BodyLinks::Later)?;
+        let deferred = match snapshot {
+            _ if !index.links_ready() => Deferred::Links(self.clone()),
+            Some(writer) => Deferred::Snapshot(writer),
+            None => Deferred::Nothing,
+        };
+        Ok((index, deferred))
+    }
+
+    /// Loads from the snapshot, else parses (reading bodies' links as `links` says); gives
+    /// the snapshot to write when it was not used.
+    fn load_with(&self, links: BodyLinks) -> Result<(Index, Option<SnapshotWriter>), SourceError> {
         let Source::Dir(root) = &self.source else {
             let (entries, problems) = self.source.list()?;
-            return Ok((self.parse_and_link(&entries, problems), None));
+            let index = self.parse_and_link(&entries, problems, BodyLinks::Read);
+            return Ok((index, None));
         };
         let dir = self.cache_dir.as_deref();
         // The snapshot is read and decoded while the folder is listed: listing waits on
@@ -89,7 +104,7 @@ impl Loader {
         if let Some(index) = snapshot.and_then(|s| s.check(root, self.options, &entries)) {
             return Ok((index, None));
         }
-        let index = self.parse_and_link(&entries, problems);
+        let index = self.parse_and_link(&entries, problems, links);
         Ok((
             index,
             SnapshotWriter::new(dir, root, self.options, &entries),
@@ -97,8 +112,10 @@ impl Loader {
     }
 
     /// Parses listed files (through the index cache for a folder), keeps what the options
-    /// show and links them.
-    fn parse_and_link(&self, entries: &[Entry], problems: Vec<Problem>) -> Index {
+    /// show and links them. With [`BodyLinks::Later`], files not in the index cache are
+    /// parsed without their bodies' links, and the index cache is left as it is (its rows
+    /// hold whole files).
+    fn parse_and_link(&self, entries: &[Entry], problems: Vec<Problem>, links: BodyLinks) -> Index {
         let all = entries.len();
         let articles: Vec<Entry>;
         let entries = if entries.iter().any(|e| source::is_section_page(&e.path)) {
@@ -118,7 +135,8 @@ impl Loader {
         };
         let mut cached: Vec<Option<ParsedFile>> = entries.iter().map(|e| cache.take(e)).collect();
         let fresh = cached.iter().filter(|c| c.is_none()).count();
-        let write_cache = cache.is_stored() && (fresh > 0 || cache.has_leftovers());
+        let write_cache =
+            links == BodyLinks::Read && cache.is_stored() && (fresh > 0 || cache.has_leftovers());
         // Files are read inside the parallel tasks and dropped once parsed, so a big folder
         // never sits in memory whole; each task also encodes its files' cache rows.
         let chunks: Vec<(Vec<ParsedFile>, Option<Vec<u8>>)> = entries
@@ -128,7 +146,11 @@ impl Loader {
                 let parsed: Vec<ParsedFile> = entries
                     .iter()
                     .zip(cached)
-                    .map(|(entry, cached)| cached.take().unwrap_or_else(|| self.parse_entry(entry)))
+                    .map(|(entry, cached)| {
+                        cached
+                            .take()
+                            .unwrap_or_else(|| self.parse_entry(entry, links))
+                    })
                     .collect();
                 let rows = write_cache
                     .then(|| cache::encode_chunk(entries.iter().zip(&parsed)).ok())
@@ -155,14 +177,55 @@ impl Loader {
         assemble(parsed, self.options, report)
     }
 
-    fn parse_entry(&self, entry: &Entry) -> ParsedFile {
+    fn parse_entry(&self, entry: &Entry, links: BodyLinks) -> ParsedFile {
         match self.source.read(&entry.path) {
-            Ok(bytes) => parse::parse_file(&entry.path, &bytes),
+            Ok(bytes) => parse::parse_file_with(&entry.path, &bytes, links),
             Err(e) => Err(vec![Problem::error(
                 &entry.path,
                 1,
                 format!("cannot read file: {e}"),
             )]),
+        }
+    }
+}
+
+/// What [`Loader::load_for_reader`] leaves to do once the reader is up.
+#[derive(Debug)]
+pub enum Deferred {
+    /// Nothing: the index came whole from its snapshot.
+    Nothing,
+    /// Write the snapshot for the next start.
+    Snapshot(SnapshotWriter),
+    /// Read every body's links and set the link graph. The folder is loaded again, whole,
+    /// through [`Loader::load`], which also writes the index cache and the snapshot; the
+    /// graph is carried over by article path (see [`Index::graph_from`]).
+    Links(Loader),
+}
+
+impl Deferred {
+    /// Starts the deferred work on a thread of its own. A snapshot write is waited for when
+    /// the returned handle drops (a process that quits leaves a whole snapshot or none);
+    /// the link pass is not: quitting during it only means the next start is a first one
+    /// again (a temporary file it leaves is swept by a later write).
+    pub fn spawn(self, index: Arc<Index>) -> Option<PendingWrite> {
+        match self {
+            Deferred::Nothing => None,
+            Deferred::Snapshot(writer) => Some(writer.spawn(index)),
+            Deferred::Links(loader) => {
+                let pass = move || {
+                    if let Ok(whole) = loader.load()
+                        && let Some(graph) = index.graph_from(&whole)
+                    {
+                        index.set_link_graph(graph);
+                    }
+                    crate::os::release_freed_memory();
+                };
+                // No thread (the system refused one): the reader goes on without backlinks.
+                let _ = std::thread::Builder::new()
+                    .name("careerhub-links".into())
+                    .spawn(pass);
+                None
+            }
         }
     }
 }
@@ -210,7 +273,7 @@ pub fn load_memory(
     // Listing memory never fails; an empty list would only hide articles, never invent any.
     let (entries, mut listed) = loader.source.list().unwrap_or_default();
     listed.extend(problems);
-    let index = loader.parse_and_link(&entries, listed);
+    let index = loader.parse_and_link(&entries, listed, BodyLinks::Read);
     (index, loader.source)
 }
 
@@ -223,5 +286,95 @@ impl Index {
         options: LoadOptions,
     ) -> Index {
         load_memory(files, problems, options).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn write(dir: &std::path::Path, name: &str, text: &str) {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+
+    /// Waits until `index` has its link graph, at most a few seconds.
+    fn wait_for_links(index: &Index) {
+        let started = Instant::now();
+        while !index.links_ready() {
+            assert!(started.elapsed() < Duration::from_secs(20), "no link graph");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn the_reader_starts_without_backlinks_and_gets_them_with_the_caches_beside_it() {
+        let content = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        write(content.path(), "to.md", "---\ntitle: To\n---\nplain body");
+        write(
+            content.path(),
+            "from.md",
+            "---\ntitle: From\n---\n<p>Read <a href=\"https://site.example/blog/to\">this</a>.</p>",
+        );
+        let loader = Loader::new(Source::Dir(content.path().into()), LoadOptions::default())
+            .with_cache_dir(Some(cache.path().into()));
+
+        let (index, deferred) = loader.load_for_reader().unwrap();
+        let to = index.by_slug("to").unwrap().id;
+        let from = index.by_slug("from").unwrap().id;
+        assert!(!index.links_ready());
+        assert!(index.backlinks(to).is_empty());
+        assert!(matches!(deferred, Deferred::Links(_)));
+        let index = Arc::new(index);
+        assert!(deferred.spawn(index.clone()).is_none());
+        wait_for_links(&index);
+        assert_eq!(index.backlinks(to), &[from]);
+
+        // The pass wrote the snapshot: the next start is whole from it, nothing left to do.
+        let (again, deferred) = loader.load_for_reader().unwrap();
+        assert!(again.links_ready());
+        assert!(matches!(deferred, Deferred::Nothing));
+        assert_eq!(again.backlinks(to), &[from]);
+
+        // One file changed: the other comes whole from the index cache, the changed one
+        // without its links, so the graph waits for the pass again.
+        write(
+            content.path(),
+            "to.md",
+            "---\ntitle: To, changed\n---\nplain body",
+        );
+        let (changed, deferred) = loader.load_for_reader().unwrap();
+        assert!(!changed.links_ready());
+        assert_eq!(changed.by_slug("to").unwrap().title, "To, changed");
+        let changed = Arc::new(changed);
+        let _ = deferred.spawn(changed.clone());
+        wait_for_links(&changed);
+        assert_eq!(changed.backlinks(to), &[from]);
+
+        // Only the link-reading pass is left out: `load` (the CLI's) is whole at once.
+        write(
+            content.path(),
+            "to.md",
+            "---\ntitle: To, again\n---\nplain body",
+        );
+        let whole = loader.load().unwrap();
+        assert_eq!(whole.backlinks(to), &[from]);
+    }
+
+    #[test]
+    fn a_snapshot_is_never_written_without_the_link_graph() {
+        let content = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        write(content.path(), "a.md", "---\ntitle: A\n---\nbody");
+        let loader = Loader::new(Source::Dir(content.path().into()), LoadOptions::default())
+            .with_cache_dir(Some(cache.path().into()));
+        let (index, _) = loader.load_with(BodyLinks::Later).unwrap();
+        let (entries, _) = loader.source.list().unwrap();
+        let writer =
+            SnapshotWriter::new(Some(cache.path()), content.path(), loader.options, &entries)
+                .unwrap();
+        assert!(writer.write(&index).is_err());
+        assert!(Snapshot::read(Some(cache.path()), content.path(), loader.options).is_none());
     }
 }

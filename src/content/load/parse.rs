@@ -16,10 +16,24 @@ use crate::content::render::sanitize;
 /// A parsed file, or the errors that keep it out of the library.
 pub type ParsedFile = Result<Parsed, Vec<Problem>>;
 
+/// Whether [`parse_file_with`] reads the links of a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLinks {
+    /// Read them (for backlinks): about half the cost of parsing a file.
+    Read,
+    /// Leave them for later: `outgoing` is `None`.
+    Later,
+}
+
 /// Decodes, repairs, splits and validates one file and scans its body. Only a file that
 /// cannot be read at all (over a size cap) is an error; everything else about it is a
 /// warning, and the article loads with what could be read.
 pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
+    parse_file_with(path, bytes, BodyLinks::Read)
+}
+
+/// [`parse_file`], reading the body's links only when `links` says so.
+pub fn parse_file_with(path: &str, bytes: &[u8], links: BodyLinks) -> ParsedFile {
     let (text, encoding) = split::decode(path, bytes).map_err(|p| vec![p])?;
     let (text, repaired) = repair::repair_report(&text);
     let (parts, unclosed) = split::split(path, &text).map_err(|p| vec![p])?;
@@ -82,8 +96,6 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
         Some(slug) => slug,
         None => slug_from_file_name(path, &name, &mut warnings),
     };
-    // The same link rules as the reader's document, so backlinks and links agree.
-    let links = link_targets(&body);
     let related_links: Vec<RelatedLink> = split::related_links(&body)
         .into_iter()
         .map(|l| RelatedLink {
@@ -93,14 +105,18 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
             line: l.line,
         })
         .collect();
-    // Each URL once, and not those of the related section (linked anyway): this list is
-    // stored in the index cache and resolved on every start.
-    let mut outgoing: Vec<String> = Vec::with_capacity(links.len());
-    for url in links {
-        if !outgoing.contains(&url) && !related_links.iter().any(|l| l.url == url) {
-            outgoing.push(url);
+    // The same link rules as the reader's document, so backlinks and links agree. Each URL
+    // once, and not those of the related section (linked anyway): this list is stored in
+    // the index cache and resolved on every start.
+    let outgoing = (links == BodyLinks::Read).then(|| {
+        let mut outgoing: Vec<String> = Vec::new();
+        for url in link_targets(&body) {
+            if !outgoing.contains(&url) && !related_links.iter().any(|l| l.url == url) {
+                outgoing.push(url);
+            }
         }
-    }
+        outgoing
+    });
     let mut article = Article {
         id: ArticleId(0),
         slug,
@@ -115,7 +131,6 @@ pub fn parse_file(path: &str, bytes: &[u8]) -> ParsedFile {
         path: path.to_owned(),
         words: body_words(&body),
         related_links,
-        links_to: Vec::new(),
         body_line: parts.body_line,
         facet_text: Box::default(),
         haystack: Box::default(),
