@@ -46,8 +46,21 @@ fn main() {
     for n in [1_000, 10_000] {
         let dir = synthetic_dir(&work, n);
         let _ = std::fs::remove_dir_all(&cache);
+        // The reader's first load leaves the bodies' links for after its first frame.
+        let reader_cold = time(|| {
+            Loader::new(Source::Dir(dir.to_path_buf()), LoadOptions::default())
+                .with_cache_dir(Some(bench_cache()))
+                .load_for_reader()
+                .unwrap()
+        });
+        let _ = std::fs::remove_dir_all(&cache);
         let cold = time(|| load_dir(&dir));
         let warm = median(7, || time(|| load_dir(&dir)));
+        row(
+            "load + index for the reader, cold (links after the first frame)",
+            n,
+            ms(reader_cold),
+        );
         row("load + index, cold (no cache)", n, ms(cold));
         row("load + index, unchanged (index cache)", n, ms(warm));
         let lib = load_dir(&dir);

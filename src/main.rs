@@ -68,9 +68,8 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
     let library = Arc::new(library);
     // Parsing a big folder freed tens of megabytes that glibc would keep for the session.
     careerhub::os::release_freed_memory();
-    // Backlinks and the caches, beside the reader; a snapshot write is waited for when this
-    // function returns.
-    let _deferred = deferred.spawn(library.clone());
+    // Backlinks and the caches, beside the reader; waited for once the reader is closed.
+    let deferred = deferred.spawn(library.clone());
     let store = Store::default_location();
     let (saved, warning) = store.load();
     let options = AppOptions {
@@ -84,9 +83,29 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
     let mut app = App::new(library, args.global.source(), saved, options);
     app.body = body;
     app.message = warning;
-    term::local::run(app, store).map_err(|e| cli::CliError {
+    let ran = term::local::run(app, store).map_err(|e| cli::CliError {
         code: 1,
         message: format!("terminal error: {e}"),
-    })?;
+    });
+    // Quitting during a first start on a big folder: finish the caches, so the next start
+    // is fast, and say so if that takes a moment.
+    if let Some(pending) = deferred.filter(|p| !p.is_finished()) {
+        let notice = args
+            .global
+            .content
+            .as_ref()
+            .filter(|_| stderr_is_terminal)
+            .map(|dir| {
+                let columns = ratatui::crossterm::terminal::size().map_or(80, |(c, _)| c);
+                term::slow_notice::SlowNotice::start(
+                    term::slow_notice::saving_message(dir, columns),
+                    term::slow_notice::DELAY,
+                    std::io::stderr(),
+                )
+            });
+        pending.finish();
+        drop(notice);
+    }
+    ran?;
     Ok(0)
 }

@@ -16,10 +16,24 @@ pub const DELAY: Duration = Duration::from_millis(400);
 /// The notice for loading `dir` on a terminal `columns` wide: one line, terminal-safe, cut to
 /// fit (a wrapped line could not be erased with the one line it ends on).
 pub fn loading_message(dir: &std::path::Path, columns: u16) -> String {
+    notice(dir, columns, |shown| {
+        format!("careerhub: reading the articles in {shown}…")
+    })
+}
+
+/// The notice while the index of `dir` is saved for the next start, after the reader closed
+/// during a first start (see [`crate::content::load::Deferred`]).
+pub fn saving_message(dir: &std::path::Path, columns: u16) -> String {
+    notice(dir, columns, |shown| {
+        format!("careerhub: saving the index of {shown} for a fast next start…")
+    })
+}
+
+/// A one-line notice naming `dir`, terminal-safe and cut to `columns`.
+fn notice(dir: &std::path::Path, columns: u16, say: impl Fn(&str) -> String) -> String {
     let shown = crate::content::render::sanitize::line(&dir.display().to_string()).into_owned();
-    let message = format!("careerhub: reading the articles in {shown}…");
     let room = usize::from(columns).saturating_sub(1).max(1);
-    crate::ui::text::fit(&message, room).into_owned()
+    crate::ui::text::fit(&say(&shown), room).into_owned()
 }
 
 #[derive(PartialEq)]
@@ -131,8 +145,11 @@ mod tests {
     #[test]
     fn the_message_is_one_safe_line_that_fits() {
         let dir = std::path::Path::new("/srv/export/\u{1b}]52;c;x\u{7}/very/long/path/to/articles");
-        for columns in [0, 1, 20, 40, 200] {
-            let message = loading_message(dir, columns);
+        for (columns, say) in [0, 1, 20, 40, 200]
+            .into_iter()
+            .flat_map(|c| [(c, loading_message as fn(_, _) -> _), (c, saving_message)])
+        {
+            let message = say(dir, columns);
             assert!(
                 !message.contains('\u{1b}') && !message.contains('\u{7}'),
                 "{message:?}"
@@ -146,6 +163,10 @@ mod tests {
         assert_eq!(
             loading_message(std::path::Path::new("/a"), 80),
             "careerhub: reading the articles in /a…"
+        );
+        assert_eq!(
+            saving_message(std::path::Path::new("/a"), 80),
+            "careerhub: saving the index of /a for a fast next start…"
         );
     }
 

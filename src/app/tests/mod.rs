@@ -683,7 +683,10 @@ fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
     update_now(&mut app, Action::Resize(120, 30));
     let resume = lib.by_slug("resume").unwrap().id;
     let long = lib.by_slug("long").unwrap().id;
-    run(&mut app, [Action::OpenArticle(resume), Action::ToggleRelated]);
+    run(
+        &mut app,
+        [Action::OpenArticle(resume), Action::ToggleRelated],
+    );
     let backlinks = |app: &App| match &app.overlay {
         Some(Overlay::Related { items, .. }) => items
             .iter()

@@ -425,6 +425,16 @@ impl SnapshotWriter {
 pub struct PendingWrite(Option<std::thread::JoinHandle<()>>);
 
 impl PendingWrite {
+    /// The write running on `thread`.
+    pub(crate) fn new(thread: std::thread::JoinHandle<()>) -> PendingWrite {
+        PendingWrite(Some(thread))
+    }
+
+    /// Whether the write is over (or never started).
+    pub fn is_finished(&self) -> bool {
+        self.0.as_ref().is_none_or(|h| h.is_finished())
+    }
+
     /// Waits for the write.
     pub fn finish(mut self) {
         self.join();

@@ -203,10 +203,9 @@ pub enum Deferred {
 }
 
 impl Deferred {
-    /// Starts the deferred work on a thread of its own. A snapshot write is waited for when
-    /// the returned handle drops (a process that quits leaves a whole snapshot or none);
-    /// the link pass is not: quitting during it only means the next start is a first one
-    /// again (a temporary file it leaves is swept by a later write).
+    /// Starts the deferred work on a thread of its own; the returned handle waits for it
+    /// when dropped, so a process that quits early still leaves whole caches for the next
+    /// start (or none), never a stray temporary file.
     pub fn spawn(self, index: Arc<Index>) -> Option<PendingWrite> {
         match self {
             Deferred::Nothing => None,
@@ -221,10 +220,11 @@ impl Deferred {
                     crate::os::release_freed_memory();
                 };
                 // No thread (the system refused one): the reader goes on without backlinks.
-                let _ = std::thread::Builder::new()
+                std::thread::Builder::new()
                     .name("careerhub-links".into())
-                    .spawn(pass);
-                None
+                    .spawn(pass)
+                    .ok()
+                    .map(PendingWrite::new)
             }
         }
     }
@@ -327,8 +327,10 @@ mod tests {
         assert!(index.backlinks(to).is_empty());
         assert!(matches!(deferred, Deferred::Links(_)));
         let index = Arc::new(index);
-        assert!(deferred.spawn(index.clone()).is_none());
-        wait_for_links(&index);
+        let pending = deferred.spawn(index.clone()).expect("a link pass");
+        // The handle waits for the pass: a reader closed at once still leaves the caches.
+        pending.finish();
+        assert!(index.links_ready());
         assert_eq!(index.backlinks(to), &[from]);
 
         // The pass wrote the snapshot: the next start is whole from it, nothing left to do.
@@ -348,7 +350,7 @@ mod tests {
         assert!(!changed.links_ready());
         assert_eq!(changed.by_slug("to").unwrap().title, "To, changed");
         let changed = Arc::new(changed);
-        let _ = deferred.spawn(changed.clone());
+        let _pending = deferred.spawn(changed.clone());
         wait_for_links(&changed);
         assert_eq!(changed.backlinks(to), &[from]);
 
