@@ -70,6 +70,11 @@ pub enum Action {
         total: usize,
         finished: bool,
     },
+    /// The related list asked for with `Effect::FindRelated`, ranked.
+    RelatedReady {
+        id: ArticleId,
+        related: Vec<crate::content::index::Related>,
+    },
     /// The library's link graph is there: backlinks can be shown (see
     /// [`crate::content::Index::links_ready`]).
     LinksReady,

@@ -22,8 +22,22 @@ pub use update::{Effect, settle, update};
 use crate::content::Bodies;
 use crate::content::search::{Query, Searcher};
 
-/// Applies an action and carries out search and document effects at once, returning the
-/// other effects.
+/// The related list of `id`, similar articles ranked by content when `body` has the
+/// article, else by shared facets. A scan of the whole library: runners call it on their
+/// worker (see `Effect::FindRelated`), never on the input thread.
+pub fn rank_related(
+    library: &crate::content::Index,
+    body: Option<&crate::content::search::fulltext::BodyIndex>,
+    id: crate::content::ArticleId,
+) -> Vec<crate::content::index::Related> {
+    match body {
+        Some(body) => body.related(library, id),
+        None => library.related(id),
+    }
+}
+
+/// Applies an action and carries out search, document and related effects at once,
+/// returning the other effects.
 /// For tests and tools that drive the app without a worker thread.
 pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
     let mut searcher = Searcher::default();
@@ -50,6 +64,10 @@ pub fn update_now(app: &mut App, action: Action) -> Vec<Effect> {
                 Effect::LoadDocument(id) => {
                     let result = bodies.document(&app.library, id).map_err(|p| p.to_string());
                     pending.push(Action::DocumentReady { id, result });
+                }
+                Effect::FindRelated(id) => {
+                    let related = rank_related(&app.library, app.body.as_deref(), id);
+                    pending.push(Action::RelatedReady { id, related });
                 }
                 other => out.push(other),
             }

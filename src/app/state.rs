@@ -82,7 +82,12 @@ pub enum Overlay {
     },
     /// Related articles and internal links of an article.
     Related {
+        /// The article they are related to.
+        article: ArticleId,
         items: Vec<RelatedItem>,
+        /// Similar articles are still being ranked on the worker: `items` holds the related
+        /// links, backlinks and text links until `Action::RelatedReady` brings the rest.
+        ranking: bool,
         selected: usize,
         /// As in [`Overlay::Toc`].
         top: Option<usize>,

@@ -16,8 +16,8 @@ use super::state::{
     RelatedLabel, Screen, progress_permille,
 };
 use crate::content::ArticleId;
-use crate::content::index::FacetCount;
 use crate::content::index::facets::FacetFilter;
+use crate::content::index::{FacetCount, Related};
 use crate::content::render::document::Document;
 use crate::content::render::layout;
 use crate::content::render::sanitize;
@@ -36,6 +36,9 @@ pub enum Effect {
     Copy(String),
     /// Read and render this article's body, then send `Action::DocumentReady`.
     LoadDocument(ArticleId),
+    /// Rank this article's related list (similar by content when there is a body index, a
+    /// scan of the whole library), then send `Action::RelatedReady`.
+    FindRelated(ArticleId),
 }
 
 /// Applies one action. Sets `app.dirty` when the screen must be redrawn; the runner clears
@@ -192,11 +195,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::LinksReady => {
             // Backlinks arrived: an open related list gains them (the preview's counts are
             // drawn from the index anyway).
-            if matches!(app.overlay, Some(Overlay::Related { .. })) {
-                app.overlay = None;
-                toggle_related(app);
+            if let Some(Overlay::Related { article, .. }) = app.overlay {
+                fx.push(Effect::FindRelated(article));
             }
         }
+        Action::RelatedReady { id, related } => related_ready(app, id, related),
         Action::IndexProgress {
             done,
             total,
@@ -232,7 +235,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => Focus::List,
             }
         }
-        Action::ToggleRelated => toggle_related(app),
+        Action::ToggleRelated => toggle_related(app, &mut fx),
         Action::ToggleToc => toggle_overlay(
             app,
             Overlay::Toc {
@@ -943,7 +946,10 @@ fn toggle_overlay(app: &mut App, overlay: Overlay) {
     }
 }
 
-fn toggle_related(app: &mut App) {
+/// Opens the related panel at once with what costs nothing (related links, backlinks, the
+/// text's links) and asks the worker to rank similar articles, which can take tens of
+/// milliseconds at 10,000 articles: the input thread never waits for it.
+fn toggle_related(app: &mut App, fx: &mut Vec<Effect>) {
     if matches!(app.overlay, Some(Overlay::Related { .. })) {
         app.overlay = None;
         return;
@@ -951,11 +957,45 @@ fn toggle_related(app: &mut App) {
     let Some(id) = app.current_article() else {
         return;
     };
-    // Similar by content when the body index has the article, else by shared facets.
-    let related = match &app.body {
-        Some(body) => body.related(&app.library, id),
-        None => app.library.related(id),
+    let items = related_items(app, id, app.library.related_with(id, []));
+    app.overlay = Some(Overlay::Related {
+        article: id,
+        items,
+        ranking: true,
+        selected: 0,
+        top: None,
+    });
+    fx.push(Effect::FindRelated(id));
+}
+
+/// The ranked related list of `id` arrived: an open panel for it shows it, keeping the
+/// selected article selected.
+fn related_ready(app: &mut App, id: ArticleId, related: Vec<Related>) {
+    let chosen = match &app.overlay {
+        Some(Overlay::Related {
+            article,
+            items,
+            selected,
+            ..
+        }) if *article == id => items.get(*selected).map(|i| i.id),
+        _ => return,
     };
+    let items = related_items(app, id, related);
+    let selected = chosen
+        .and_then(|c| items.iter().position(|i| i.id == c))
+        .unwrap_or(0);
+    app.overlay = Some(Overlay::Related {
+        article: id,
+        items,
+        ranking: false,
+        selected,
+        top: None,
+    });
+}
+
+/// The panel's rows: `related` in its order, then the library articles the open text links
+/// to that are not listed yet, by link number.
+fn related_items(app: &App, id: ArticleId, related: Vec<Related>) -> Vec<RelatedItem> {
     let mut items: Vec<RelatedItem> = related
         .into_iter()
         .map(|r| RelatedItem {
@@ -980,11 +1020,7 @@ fn toggle_related(app: &mut App) {
             }
         }
     }
-    app.overlay = Some(Overlay::Related {
-        items,
-        selected: 0,
-        top: None,
-    });
+    items
 }
 
 fn toggle_bookmark(app: &mut App, fx: &mut Vec<Effect>) {

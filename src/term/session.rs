@@ -54,6 +54,7 @@ impl Session {
             match effect {
                 Effect::Search { generation, query } => self.worker.search(generation, query),
                 Effect::LoadDocument(id) => self.worker.load_document(id),
+                Effect::FindRelated(id) => self.worker.find_related(id),
                 Effect::Persist => self.worker.save(self.app.saved.clone()),
                 Effect::Copy(text) => out.push(super::osc52(&text)),
                 Effect::OpenUrl(url) => {

@@ -24,6 +24,7 @@ use crate::store::Store;
 enum Request {
     Search { generation: u64, query: String },
     Document(ArticleId),
+    Related(ArticleId),
     Save(Box<Saved>),
 }
 
@@ -162,6 +163,11 @@ impl Worker {
     pub fn load_document(&self, id: ArticleId) {
         self.send(Request::Document(id));
     }
+
+    /// Asks for the ranked related list of an article ([`crate::app::rank_related`]).
+    pub fn find_related(&self, id: ArticleId) {
+        self.send(Request::Related(id));
+    }
 }
 
 impl Drop for Worker {
@@ -206,11 +212,13 @@ fn handle(inner: &Inner, batch: Vec<Request>) -> bool {
     let (library, store) = (&*inner.library, &inner.store);
     let reply = lock(&inner.reply);
     let (mut search, mut save) = (None, None);
-    let mut documents = Vec::new();
+    let (mut documents, mut related) = (Vec::new(), None);
     for request in batch {
         match request {
             Request::Search { generation, query } => search = Some((generation, query)),
             Request::Document(id) => documents.push(id),
+            // Only the newest panel is on screen.
+            Request::Related(id) => related = Some(id),
             Request::Save(saved) => save = Some(saved),
         }
     }
@@ -227,6 +235,12 @@ fn handle(inner: &Inner, batch: Vec<Request>) -> bool {
             .document(library, id)
             .map_err(|p| p.to_string());
         if !reply(Action::DocumentReady { id, result }) {
+            return false;
+        }
+    }
+    if let Some(id) = related {
+        let related = crate::app::rank_related(library, inner.body.as_deref(), id);
+        if !reply(Action::RelatedReady { id, related }) {
             return false;
         }
     }
@@ -383,6 +397,15 @@ mod tests {
         };
         assert_eq!(got, id);
         assert!(!result.unwrap().blocks.is_empty());
+        // The related list is ranked here, off the session's input thread.
+        worker.find_related(id);
+        let Action::RelatedReady { id: got, related } =
+            rx.recv_timeout(Duration::from_secs(5)).unwrap()
+        else {
+            panic!("expected a related list")
+        };
+        assert_eq!(got, id);
+        assert_eq!(related, lib.related(id));
         drop(worker);
     }
 

@@ -13,7 +13,7 @@ use super::boxed::draw_box;
 use super::help;
 use super::text::{clean, fit, fit_spans, pad, width};
 use crate::app::geometry;
-use crate::app::state::{Overlay, RelatedItem, RelatedLabel};
+use crate::app::state::{Overlay, RelatedLabel};
 use crate::content::ArticleId;
 use crate::content::index::RelatedKind;
 use crate::content::render::layout::TocEntry;
@@ -26,11 +26,7 @@ pub fn render(view: &View, overlay: &Overlay, frame: &mut Frame, area: Rect) {
     match overlay {
         Overlay::Help { scroll } => help::render(view, *scroll, frame, area),
         Overlay::Toc { selected, top } => toc(view, *selected, *top, frame, area),
-        Overlay::Related {
-            items,
-            selected,
-            top,
-        } => related(view, items, *selected, *top, frame, area),
+        Overlay::Related { .. } => related(view, overlay, frame, area),
         Overlay::Bookmarks { selected, top } => {
             let ids = view.app.bookmarked();
             let boxed = ListBox {
@@ -137,27 +133,38 @@ fn title_and_date<'a>(view: &View<'a>, id: ArticleId, room: usize) -> Vec<Span<'
 }
 
 /// The related panel: why each article is there, its title and date.
-fn related(
-    view: &View,
-    items: &[RelatedItem],
-    selected: usize,
-    top: Option<usize>,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let app = view.app;
-    // The panel lists what is related to the article on screen (see `toggle_related`).
-    let title = app.current_article().map_or_else(
-        || " Related ".to_owned(),
-        |id| format!(" Related to “{}” ", clean(&app.library.get(id).title)),
+/// The related panel: what is related to the article it was opened on (see
+/// `toggle_related`), similar articles joining when the worker has ranked them.
+fn related(view: &View, overlay: &Overlay, frame: &mut Frame, area: Rect) {
+    let Overlay::Related {
+        article,
+        items,
+        ranking,
+        selected,
+        top,
+    } = overlay
+    else {
+        return;
+    };
+    let title = format!(
+        " Related to “{}” ",
+        clean(&view.app.library.get(*article).title)
     );
     let boxed = ListBox {
         title: &title,
-        footer: " Enter open · Esc close ",
-        empty: "No related articles, links or backlinks",
+        footer: if *ranking {
+            " Enter open · Esc close · finding similar… "
+        } else {
+            " Enter open · Esc close "
+        },
+        empty: if *ranking {
+            "Finding similar articles…"
+        } else {
+            "No related articles, links or backlinks"
+        },
         len: items.len(),
-        selected,
-        top,
+        selected: *selected,
+        top: *top,
     };
     boxed.draw(view, frame, area, |i, room| {
         let item = &items[i];

@@ -10,7 +10,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 
 use crate::app::keymap::{Input, action_for};
-use crate::app::state::{Overlay, Position, Screen};
+use crate::app::state::{Overlay, Position, RelatedLabel, Screen};
 use crate::app::{Action, App, AppOptions, Saved, update_now};
 use crate::content::index::tests::article_file;
 use crate::content::load::source::SourceFile;
@@ -1193,4 +1193,94 @@ fn an_empty_folder_says_so_and_not_that_files_were_skipped() {
     let shown = format!("{:?}", draw(&app, 80, 24).backend());
     assert!(shown.contains("No articles in this folder."), "{shown}");
     assert!(!shown.contains("skipped"), "{shown}");
+}
+
+/// The related panel opens at once, before the worker has ranked similar articles: it says
+/// so, lists what it already has, and takes the ranked list keeping the selection.
+#[test]
+fn the_related_panel_opens_before_similar_articles_are_ranked() {
+    use crate::app::update;
+    use crate::content::index::{Related, RelatedKind};
+    let (w, h) = (100, 30);
+    let id = id_of("data-analyst-interview");
+    let mut app = app_after(w, h, true, &[Action::OpenArticle(id)]);
+    let effects = update(&mut app, Action::ToggleRelated);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, crate::app::Effect::FindRelated(x) if *x == id)),
+        "{effects:?}"
+    );
+    let Some(Overlay::Related { ranking, items, .. }) = app.overlay.clone() else {
+        panic!("related open")
+    };
+    assert!(ranking);
+    assert!(screen_text(&draw(&app, w, h)).contains("finding similar…"));
+
+    // The ranked list: the second row of it is selected before; it stays selected.
+    let ranked = app.library.related(id);
+    assert!(ranked.len() >= 2, "fixture has related articles");
+    let keep = ranked[1].id;
+    if let Some(Overlay::Related {
+        items, selected, ..
+    }) = &mut app.overlay
+    {
+        items.insert(
+            0,
+            crate::app::state::RelatedItem {
+                id: keep,
+                label: RelatedLabel::Kind(RelatedKind::Similar),
+            },
+        );
+        *selected = 0;
+    }
+    // An answer for another article changes nothing.
+    let other = id_of("resume-tips");
+    update(
+        &mut app,
+        Action::RelatedReady {
+            id: other,
+            related: vec![Related {
+                id: other,
+                kind: RelatedKind::Similar,
+            }],
+        },
+    );
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Related { ranking: true, .. })
+    ));
+    update(
+        &mut app,
+        Action::RelatedReady {
+            id,
+            related: ranked.clone(),
+        },
+    );
+    let Some(Overlay::Related {
+        ranking: false,
+        items: now,
+        selected,
+        ..
+    }) = &app.overlay
+    else {
+        panic!("ranked: {:?}", app.overlay)
+    };
+    assert_eq!(now[*selected].id, keep);
+    assert!(now.len() >= items.len());
+    assert!(!screen_text(&draw(&app, w, h)).contains("finding similar"));
+}
+
+/// With nothing to list yet, the panel does not claim there is nothing related.
+#[test]
+fn an_empty_related_panel_while_ranking_says_it_is_looking() {
+    let (w, h) = (100, 30);
+    let mut app = app_after(w, h, true, &reading(&[]));
+    crate::app::update(&mut app, Action::ToggleRelated);
+    if let Some(Overlay::Related { items, .. }) = &mut app.overlay {
+        items.clear();
+    }
+    let text = screen_text(&draw(&app, w, h));
+    assert!(text.contains("Finding similar articles…"), "{text}");
+    assert!(!text.contains("No related articles"), "{text}");
 }
