@@ -16,6 +16,7 @@ use super::state::{
     RelatedLabel, Screen, progress_permille,
 };
 use crate::content::ArticleId;
+use crate::content::fold::{fold, fold_with_owners};
 use crate::content::index::facets::FacetFilter;
 use crate::content::index::{FacetCount, Related};
 use crate::content::render::document::Document;
@@ -1086,24 +1087,32 @@ fn remember_position(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 /// Recomputes find hits: case-insensitive matches of the find input on each layout line.
+/// Finds the find text in the article as search matches titles: composed and decomposed
+/// forms alike, accents off, lower case ([`crate::content::fold`]), so `naive` finds `Naïve`
+/// and `Nai\u{308}ve`. Hits are ranges of the line's own chars, and a hit takes the accents
+/// after its last letter with it, so a highlight never splits a letter from its accent.
 fn refresh_find(r: &mut ReaderPane) {
     r.find.hits.clear();
-    // Case-fold each char to one char, so hit positions count the line's own chars (a full
-    // `to_lowercase` can turn one char into two and shift every highlight after it).
-    let fold = |c: char| c.to_lowercase().next().unwrap_or(c);
-    let needle: Vec<char> = r.find.input.chars().map(fold).collect();
+    let needle: Vec<char> = fold(&r.find.input).chars().collect();
     if needle.is_empty() {
         return;
     }
+    let mut text = String::new();
     let mut hay: Vec<char> = Vec::new();
     for (i, line) in r.layout.lines.iter().enumerate() {
+        text.clear();
+        text.extend(line.spans.iter().map(|s| s.text.as_str()));
+        let (folded, owner) = fold_with_owners(&text);
         hay.clear();
-        hay.extend(line.spans.iter().flat_map(|s| s.text.chars()).map(fold));
+        hay.extend(folded.chars());
+        let chars = text.chars().count();
         let mut start = 0;
         while start + needle.len() <= hay.len() {
-            if hay[start..start + needle.len()] == needle[..] {
-                r.find.hits.push((i, start, start + needle.len()));
-                start += needle.len();
+            let end = start + needle.len();
+            if hay[start..end] == needle[..] {
+                let last = owner.get(end).copied().unwrap_or(chars);
+                r.find.hits.push((i, owner[start], last));
+                start = end;
             } else {
                 start += 1;
             }

@@ -702,3 +702,47 @@ fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
     assert_eq!(backlinks(&app), vec![long]);
     assert!(app.dirty);
 }
+
+#[test]
+fn find_in_article_folds_accents_and_decomposed_letters() {
+    let files = vec![SourceFile {
+        path: "naive.md".into(),
+        bytes: "---\ntitle: Words\n---\nA Naïve plan, a Nai\u{308}ve hope and a NAIVE guess; naivety aside.\n"
+            .as_bytes()
+            .to_vec(),
+    }];
+    let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
+    let mut app = App::new(
+        Arc::new(lib),
+        source,
+        Saved::default(),
+        AppOptions::default(),
+    );
+    update_now(&mut app, Action::Resize(120, 30));
+    let id = app.library.by_slug("naive").unwrap().id;
+    for query in ["naïve", "naive", "NAI\u{308}VE"] {
+        run(&mut app, [Action::OpenArticle(id), Action::StartSearch]);
+        run(&mut app, query.chars().map(Action::Input));
+        let r = app.reader.as_ref().unwrap();
+        let found: Vec<String> = r
+            .find
+            .hits
+            .iter()
+            .map(|&(line, start, end)| {
+                let text: String = r.layout.lines[line]
+                    .spans
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .collect();
+                text.chars().skip(start).take(end - start).collect()
+            })
+            .collect();
+        // Each whole word, its accent included; `naivety` holds `naive` too.
+        assert_eq!(
+            found,
+            ["Naïve", "Nai\u{308}ve", "NAIVE", "naive"],
+            "{query:?}"
+        );
+        run(&mut app, [Action::Cancel, Action::Cancel]);
+    }
+}
