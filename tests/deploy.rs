@@ -9,7 +9,9 @@
 //! stopped, a reader (from 127.0.0.4) is told its saved state is unavailable and bookmarks the
 //! second-newest article anyway; the script starts the database again. `after-outage`: both
 //! bookmarks are there (the one made during the outage was queued, and did not overwrite the
-//! first).
+//! first). `history`: two servers' stores of one key each save a full reading history of
+//! their own; the database keeps only the newest (the reader shows no more), so a key's rows
+//! do not grow with every article it ever opened.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -179,7 +181,53 @@ async fn deployment_keeps_bookmark_and_place_across_a_killed_instance() {
             term.ends_with_status(0).await;
             eprintln!("both bookmarks there after the outage");
         }
-        other => panic!("CAREERHUB_DEPLOY_STEP is `{other}`: write, read, outage or after-outage"),
+        "history" => {
+            use careerhub::app::Saved;
+            use careerhub::app::state::RECENT_LIMIT;
+            use careerhub::store::postgres::{PgState, StateUrl};
+            let url = std::env::var("CAREERHUB_DEPLOY_DB").expect("CAREERHUB_DEPLOY_DB");
+            let url = StateUrl::parse(&url).unwrap();
+            let (a, b) = (
+                PgState::start(&url).await.unwrap(),
+                PgState::start(&url).await.unwrap(),
+            );
+            let key = "0123456789abcdef".repeat(4);
+            let histories: Vec<Vec<String>> = ["a", "b"]
+                .iter()
+                .map(|s| {
+                    (0..RECENT_LIMIT)
+                        .map(|i| format!("read-on-{s}-{i}"))
+                        .collect()
+                })
+                .collect();
+            for (server, recent) in [&a, &b].into_iter().zip(&histories) {
+                let (store, notice) = server.open(&key).await;
+                assert_eq!(notice, None);
+                let saved = Saved {
+                    recent: recent.clone(),
+                    ..Saved::default()
+                };
+                store.save(&saved).unwrap();
+                server.flush(WAIT).await;
+            }
+            let (store, _) = a.open(&key).await;
+            assert_eq!(store.load().0.recent, histories[1], "the newest history");
+            let (client, connection) = url.0.connect(tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            let rows: i64 = client
+                .query_one(
+                    "SELECT count(*) FROM careerhub_item WHERE key_sha256 = $1 AND kind = 'recent'",
+                    &[&key],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(rows, RECENT_LIMIT as i64);
+            eprintln!("{rows} history rows kept of {}", 2 * RECENT_LIMIT);
+        }
+        other => panic!(
+            "CAREERHUB_DEPLOY_STEP is `{other}`: write, read, outage, after-outage or history"
+        ),
     }
 }
 

@@ -28,6 +28,7 @@ use tokio_postgres::{Client, Config, NoTls};
 use super::items::{self, Item, Kind};
 use super::{StateBackend, Store};
 use crate::app::Saved;
+use crate::app::state::RECENT_LIMIT;
 
 /// Longest wait for a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -68,6 +69,18 @@ const UPSERT: &str = "INSERT INTO careerhub_item AS t (key_sha256, kind, slug, p
     ON CONFLICT (key_sha256, kind, slug) DO UPDATE
     SET present = excluded.present, value = excluded.value, at = excluded.at
     WHERE t.at <= excluded.at";
+
+/// Keeps the newest [`RECENT_LIMIT`] history rows of the given keys: the reader shows no
+/// more, and a key's rows are all read when its session starts, so they must not grow with
+/// every article a reader ever opened (on several instances, each writes its own newest).
+const PRUNE_HISTORY: &str = "DELETE FROM careerhub_item t USING (
+        SELECT key_sha256, slug FROM (
+            SELECT key_sha256, slug,
+                row_number() OVER (PARTITION BY key_sha256 ORDER BY at DESC, slug) AS n
+            FROM careerhub_item WHERE kind = 'recent' AND key_sha256 = ANY($1::text[])
+        ) ranked WHERE n > $2
+    ) old
+    WHERE t.kind = 'recent' AND t.key_sha256 = old.key_sha256 AND t.slug = old.slug";
 
 const LOAD: &str =
     "SELECT kind, slug, present, value, at FROM careerhub_item WHERE key_sha256 = $1 AND present";
@@ -204,6 +217,19 @@ impl Conn {
             let at: Vec<i64> = chunk.iter().map(|(_, i)| i.at).collect();
             client
                 .execute(UPSERT, &[&keys, &kinds, &slugs, &present, &values, &at])
+                .await
+                .map_err(error_text)?;
+        }
+        let mut read: Vec<&str> = pending
+            .iter()
+            .filter(|((_, kind, _), _)| *kind == Kind::Recent)
+            .map(|((key, _, _), _)| key.as_str())
+            .collect();
+        read.sort_unstable();
+        read.dedup();
+        for chunk in read.chunks(BATCH) {
+            client
+                .execute(PRUNE_HISTORY, &[&chunk, &(RECENT_LIMIT as i64)])
                 .await
                 .map_err(error_text)?;
         }
