@@ -78,7 +78,9 @@ fn lines<'a>(view: &View<'a>, id: ArticleId) -> Vec<Line<'a>> {
         lines.push(Line::raw(clean(&article.description)));
         lines.push(Line::default());
     }
-    lines.push(Line::styled(related_counts(view, id), s.dim));
+    if let Some(counts) = related_counts(view, id) {
+        lines.push(Line::styled(counts, s.dim));
+    }
     lines
 }
 
@@ -109,10 +111,11 @@ fn facet_lines<'a>(view: &View, article: &'a Article) -> Vec<Line<'a>> {
         .collect()
 }
 
-/// `3 related articles · linked from 2`: the article's own related links that resolve, and
-/// its backlinks. Both are O(1) per frame; similar articles (a scan of the whole library)
-/// are left to the related panel, which computes them once when it opens.
-fn related_counts(view: &View, id: ArticleId) -> String {
+/// `3 related articles · linked from 2 articles`: the article's own related links that
+/// resolve, and its backlinks; `None` when it has neither. Both are O(1) per frame; similar
+/// articles (a scan of the whole library) are left to the related panel, which ranks them
+/// when it opens, so this line never claims "0 related" of an article the panel fills.
+fn related_counts(view: &View, id: ArticleId) -> Option<String> {
     let lib = &view.app.library;
     let related = lib
         .get(id)
@@ -121,12 +124,13 @@ fn related_counts(view: &View, id: ArticleId) -> String {
         .filter(|l| l.target.is_some())
         .count();
     let backlinks = lib.backlinks(id).len();
-    let plural = if related == 1 { "" } else { "s" };
-    let mut out = format!("{related} related article{plural}");
-    match backlinks {
-        0 => {}
-        1 => out.push_str(" · linked from 1 article"),
-        n => out.push_str(&format!(" · linked from {n} articles")),
-    }
-    out
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let parts: Vec<String> = [
+        (related > 0).then(|| format!("{related} related article{}", plural(related))),
+        (backlinks > 0).then(|| format!("linked from {backlinks} article{}", plural(backlinks))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
