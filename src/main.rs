@@ -48,20 +48,7 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
         });
     }
     // A first start on a big folder takes seconds: say so if it does.
-    let stderr_is_terminal = std::io::stderr().is_terminal();
-    let notice = args
-        .global
-        .content
-        .as_ref()
-        .filter(|_| stderr_is_terminal)
-        .map(|dir| {
-            let columns = ratatui::crossterm::terminal::size().map_or(80, |(c, _)| c);
-            term::slow_notice::SlowNotice::start(
-                term::slow_notice::loading_message(dir, columns),
-                term::slow_notice::DELAY,
-                std::io::stderr(),
-            )
-        });
+    let notice = slow_notice(args, term::slow_notice::loading_message);
     let loaded = cli::load_for_reader(&args.global, args.global.load_options());
     drop(notice);
     let (library, deferred) = loaded?;
@@ -90,22 +77,29 @@ fn reader(args: &Cli) -> Result<u8, cli::CliError> {
     // Quitting during a first start on a big folder: finish the caches, so the next start
     // is fast, and say so if that takes a moment.
     if let Some(pending) = deferred.filter(|p| !p.is_finished()) {
-        let notice = args
-            .global
-            .content
-            .as_ref()
-            .filter(|_| stderr_is_terminal)
-            .map(|dir| {
-                let columns = ratatui::crossterm::terminal::size().map_or(80, |(c, _)| c);
-                term::slow_notice::SlowNotice::start(
-                    term::slow_notice::saving_message(dir, columns),
-                    term::slow_notice::DELAY,
-                    std::io::stderr(),
-                )
-            });
+        let notice = slow_notice(args, term::slow_notice::saving_message);
         pending.finish();
         drop(notice);
     }
     ran?;
     Ok(0)
+}
+
+/// A line about the `--content` folder on the terminal if what follows takes a moment (see
+/// [`term::slow_notice`]); none for the built-in library, or when stderr is not a terminal.
+fn slow_notice(
+    args: &Cli,
+    message: fn(&std::path::Path, u16) -> String,
+) -> Option<term::slow_notice::SlowNotice<std::io::Stderr>> {
+    use std::io::IsTerminal;
+    let dir = args.global.content.as_ref()?;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let columns = ratatui::crossterm::terminal::size().map_or(80, |(c, _)| c);
+    Some(term::slow_notice::SlowNotice::start(
+        message(dir, columns),
+        term::slow_notice::DELAY,
+        std::io::stderr(),
+    ))
 }

@@ -411,18 +411,13 @@ mod tests {
 
     #[test]
     fn tells_the_session_once_when_the_link_graph_arrives() {
-        use crate::content::load::parse::{BodyLinks, parse_file_with};
+        use crate::content::index::tests::index_without_links;
         use crate::content::load::source::Source;
         let files = vec![
             article_file("a", "A", "interviewing", &[], &[], "2025-01-01", &["b"]),
             article_file("b", "B", "interviewing", &[], &[], "2025-01-02", &[]),
         ];
-        let parsed = files
-            .iter()
-            .map(|f| parse_file_with(&f.path, &f.bytes, BodyLinks::Later).unwrap())
-            .collect();
-        let (lib, _) = Index::link(parsed);
-        let lib = Arc::new(lib);
+        let lib = Arc::new(index_without_links(&files));
         let whole = Index::from_files(files.clone(), Vec::new(), LoadOptions::default());
         let (tx, rx) = mpsc::channel();
         let worker = Worker::spawn(

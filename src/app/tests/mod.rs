@@ -652,8 +652,8 @@ fn capital_y_and_a_number_copy_that_link() {
 
 #[test]
 fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
+    use crate::content::index::tests::index_without_links;
     use crate::content::index::{Index, RelatedKind};
-    use crate::content::load::parse::{BodyLinks, parse_file_with};
     use crate::content::load::source::Source;
     let files = vec![
         long_article("long", &["resume"]),
@@ -667,12 +667,7 @@ fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
             &[],
         ),
     ];
-    let parsed = files
-        .iter()
-        .map(|f| parse_file_with(&f.path, &f.bytes, BodyLinks::Later).unwrap())
-        .collect();
-    let (lib, _) = Index::link(parsed);
-    let lib = Arc::new(lib);
+    let lib = Arc::new(index_without_links(&files));
     let whole = Index::from_files(files.clone(), Vec::new(), LoadOptions::default());
     let mut app = App::new(
         lib.clone(),

@@ -644,20 +644,20 @@ fn linking_files(extra: bool) -> Vec<SourceFile> {
     files
 }
 
+/// The index the reader starts with: `files` parsed without their bodies' links, so with no
+/// link graph yet.
+pub(crate) fn index_without_links(files: &[SourceFile]) -> Index {
+    use crate::content::load::parse::{BodyLinks, parse_file_with};
+    let parsed: Vec<Parsed> = files
+        .iter()
+        .map(|f| parse_file_with(&f.path, &f.bytes, BodyLinks::Later).unwrap())
+        .collect();
+    Index::link(parsed).0
+}
+
 #[test]
 fn an_index_without_body_links_has_no_graph_until_one_is_set() {
-    let parsed: Vec<Parsed> = linking_files(false)
-        .iter()
-        .map(|f| {
-            crate::content::load::parse::parse_file_with(
-                &f.path,
-                &f.bytes,
-                crate::content::load::parse::BodyLinks::Later,
-            )
-            .unwrap()
-        })
-        .collect();
-    let (lib, _) = Index::link(parsed);
+    let lib = index_without_links(&linking_files(false));
     let to = lib.by_slug("to").unwrap().id;
     assert!(!lib.links_ready());
     assert!(lib.backlinks(to).is_empty());
