@@ -411,24 +411,23 @@ mod tests {
 
     #[test]
     fn tells_the_session_once_when_the_link_graph_arrives() {
-        use crate::content::index::tests::index_without_links;
+        use crate::content::index::tests::{graph_of, index_without_links};
         use crate::content::load::source::Source;
         let files = vec![
             article_file("a", "A", "interviewing", &[], &[], "2025-01-01", &["b"]),
             article_file("b", "B", "interviewing", &[], &[], "2025-01-02", &[]),
         ];
         let lib = Arc::new(index_without_links(&files));
-        let whole = Index::from_files(files.clone(), Vec::new(), LoadOptions::default());
         let (tx, rx) = mpsc::channel();
         let worker = Worker::spawn(
             lib.clone(),
-            Bodies::new(Source::memory(files)),
+            Bodies::new(Source::memory(files.clone())),
             Store::memory(),
             move |a| tx.send(a).is_ok(),
         );
         // Nothing to tell while the graph is missing.
         assert!(rx.recv_timeout(progress::EVERY * 2).is_err());
-        assert!(lib.set_link_graph(lib.graph_from(&whole).unwrap()));
+        assert!(lib.set_link_graph(graph_of(&lib, &files)));
         let told = rx.recv_timeout(Duration::from_secs(5)).unwrap();
         assert!(matches!(told, Action::LinksReady), "{told:?}");
         assert!(rx.recv_timeout(progress::EVERY * 3).is_err(), "told once");

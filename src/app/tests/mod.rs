@@ -652,8 +652,8 @@ fn capital_y_and_a_number_copy_that_link() {
 
 #[test]
 fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
-    use crate::content::index::tests::index_without_links;
-    use crate::content::index::{Index, RelatedKind};
+    use crate::content::index::RelatedKind;
+    use crate::content::index::tests::{graph_of, index_without_links};
     use crate::content::load::source::Source;
     let files = vec![
         long_article("long", &["resume"]),
@@ -668,10 +668,9 @@ fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
         ),
     ];
     let lib = Arc::new(index_without_links(&files));
-    let whole = Index::from_files(files.clone(), Vec::new(), LoadOptions::default());
     let mut app = App::new(
         lib.clone(),
-        Source::memory(files),
+        Source::memory(files.clone()),
         Saved::default(),
         AppOptions::default(),
     );
@@ -691,7 +690,7 @@ fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
         other => panic!("no related panel: {other:?}"),
     };
     assert!(backlinks(&app).is_empty());
-    assert!(lib.set_link_graph(lib.graph_from(&whole).unwrap()));
+    assert!(lib.set_link_graph(graph_of(&lib, &files)));
     app.dirty = false;
     update_now(&mut app, Action::LinksReady);
     assert_eq!(backlinks(&app), vec![long]);

@@ -279,33 +279,13 @@ impl Index {
         self.graph_fits(&graph) && self.graph.set(graph).is_ok()
     }
 
-    /// The link graph of `other`, an index of the same folder loaded again with every body's
-    /// links, carried over to this one by article path (ids of both agree unless files changed
-    /// between the two loads; links to an article this index lacks are left out).
-    pub fn graph_from(&self, other: &Index) -> Option<LinkGraph> {
-        let graph = other.graph.get()?;
-        let ours = |id: &ArticleId| {
-            self.articles
-                .binary_search_by(|a| a.path.as_str().cmp(&other.get(*id).path))
-                .ok()
-                .map(|i| ArticleId(i as u32))
-        };
-        let mut links_to = vec![Vec::new(); self.articles.len()];
-        for (from, targets) in graph.links_to.iter().enumerate() {
-            if let Some(from) = ours(&ArticleId(from as u32)) {
-                links_to[from.idx()] = targets.iter().filter_map(ours).collect();
-            }
-        }
-        let mut backlinks = vec![Vec::new(); self.articles.len()];
-        for (i, targets) in links_to.iter().enumerate() {
-            for &t in targets {
-                backlinks[t.idx()].push(ArticleId(i as u32));
-            }
-        }
-        Some(LinkGraph {
-            links_to,
-            backlinks,
-        })
+    /// The article loaded from `path` (relative to the content folder): ids are in path
+    /// order.
+    pub fn id_of_path(&self, path: &str) -> Option<ArticleId> {
+        self.articles
+            .binary_search_by(|a| a.path.as_str().cmp(path))
+            .ok()
+            .map(|i| ArticleId(i as u32))
     }
 
     /// Whether the link graph is there (backlinks and links are empty until it is).

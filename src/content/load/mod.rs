@@ -74,11 +74,14 @@ impl Loader {
     /// Loads for the reader, whose first frame needs no backlinks: files not in the index
     /// cache are parsed without reading their bodies' links (half the cost of a first
     /// load), and the index comes without its link graph. [`Deferred::spawn`] then finishes
-    /// the work beside the reader.
+    /// the work beside the reader: the links, the index cache and the snapshot.
     pub fn load_for_reader(&self) -> Result<(Index, Deferred), SourceError> {
         let (index, snapshot) = self.load_with(BodyLinks::Later)?;
         let deferred = match snapshot {
-            _ if !index.links_ready() => Deferred::Links(self.clone()),
+            _ if !index.links_ready() => Deferred::Links {
+                loader: self.clone(),
+                snapshot,
+            },
             Some(writer) => Deferred::Snapshot(writer),
             None => Deferred::Nothing,
         };
@@ -116,19 +119,47 @@ impl Loader {
     /// parsed without their bodies' links, and the index cache is left as it is (its rows
     /// hold whole files).
     fn parse_and_link(&self, entries: &[Entry], problems: Vec<Problem>, links: BodyLinks) -> Index {
-        let all = entries.len();
-        let articles: Vec<Entry>;
-        let entries = if entries.iter().any(|e| source::is_section_page(&e.path)) {
-            articles = entries
-                .iter()
-                .filter(|e| !source::is_section_page(&e.path))
-                .cloned()
-                .collect();
-            &articles[..]
-        } else {
-            entries
+        let (entries, sections) = article_entries(entries);
+        let parsed = self.parse_entries(&entries, links, |_, parsed| parsed);
+        let report = LoadReport {
+            problems,
+            sections,
+            ..LoadReport::default()
         };
-        let sections = all - entries.len();
+        assemble(parsed, self.options, report)
+    }
+
+    /// The links of every body of `index` (an index of this loader's folder built with
+    /// [`BodyLinks::Later`]), by article id: the folder is listed again, unchanged files'
+    /// links come from the index cache, the others are parsed again, and the index cache is
+    /// brought up to date on the way. Only the links are kept, never a second index.
+    fn body_links(&self, index: &Index) -> Vec<Vec<String>> {
+        let mut outgoing = vec![Vec::new(); index.len()];
+        let Ok((entries, _)) = self.source.list() else {
+            return outgoing;
+        };
+        let (entries, _) = article_entries(&entries);
+        let found = self.parse_entries(&entries, BodyLinks::Read, |entry, parsed| {
+            let id = index.id_of_path(&entry.path)?;
+            Some((id, parsed.ok()?.outgoing?))
+        });
+        for (id, urls) in found.into_iter().flatten() {
+            outgoing[id.idx()] = urls;
+        }
+        outgoing
+    }
+
+    /// Parses `entries` on every core, through the index cache for a folder: unchanged files
+    /// come from it, and with [`BodyLinks::Read`] it is rewritten when anything changed.
+    /// Files are read inside the parallel tasks and dropped once parsed, so a big folder never
+    /// sits in memory whole; each task also encodes its files' cache rows, and hands each
+    /// parsed file to `keep`.
+    fn parse_entries<T: Send>(
+        &self,
+        entries: &[Entry],
+        links: BodyLinks,
+        keep: impl Fn(&Entry, ParsedFile) -> T + Sync,
+    ) -> Vec<T> {
         let mut cache = match &self.source {
             Source::Dir(root) => IndexCache::open(self.cache_dir.as_deref(), root),
             _ => IndexCache::default(),
@@ -137,9 +168,7 @@ impl Loader {
         let fresh = cached.iter().filter(|c| c.is_none()).count();
         let write_cache =
             links == BodyLinks::Read && cache.is_stored() && (fresh > 0 || cache.has_leftovers());
-        // Files are read inside the parallel tasks and dropped once parsed, so a big folder
-        // never sits in memory whole; each task also encodes its files' cache rows.
-        let chunks: Vec<(Vec<ParsedFile>, Option<Vec<u8>>)> = entries
+        let chunks: Vec<(Vec<T>, Option<Vec<u8>>)> = entries
             .par_chunks(cache::CHUNK_ROWS)
             .zip(cached.par_chunks_mut(cache::CHUNK_ROWS))
             .map(|(entries, cached)| {
@@ -155,26 +184,25 @@ impl Loader {
                 let rows = write_cache
                     .then(|| cache::encode_chunk(entries.iter().zip(&parsed)).ok())
                     .flatten();
-                (parsed, rows)
+                let kept = entries
+                    .iter()
+                    .zip(parsed)
+                    .map(|(e, p)| keep(e, p))
+                    .collect();
+                (kept, rows)
             })
             .collect();
-        let mut parsed = Vec::with_capacity(entries.len());
+        let mut kept = Vec::with_capacity(entries.len());
         let mut rows = Vec::with_capacity(chunks.len());
-        for (p, r) in chunks {
-            parsed.extend(p);
+        for (k, r) in chunks {
+            kept.extend(k);
             rows.extend(r);
         }
         if write_cache && rows.len() == entries.len().div_ceil(cache::CHUNK_ROWS) {
             // A cache is only an optimisation: failing to write it changes nothing else.
             let _ = cache.save_chunks(&rows);
         }
-        drop(rows);
-        let report = LoadReport {
-            problems,
-            sections,
-            ..LoadReport::default()
-        };
-        assemble(parsed, self.options, report)
+        kept
     }
 
     fn parse_entry(&self, entry: &Entry, links: BodyLinks) -> ParsedFile {
@@ -196,10 +224,12 @@ pub enum Deferred {
     Nothing,
     /// Write the snapshot for the next start.
     Snapshot(SnapshotWriter),
-    /// Read every body's links and set the link graph. The folder is loaded again, whole,
-    /// through [`Loader::load`], which also writes the index cache and the snapshot; the
-    /// graph is carried over by article path (see [`Index::graph_from`]).
-    Links(Loader),
+    /// Read every body's links (from the index cache where a file is unchanged, bringing it
+    /// up to date), set the link graph, then write the snapshot.
+    Links {
+        loader: Loader,
+        snapshot: Option<SnapshotWriter>,
+    },
 }
 
 impl Deferred {
@@ -210,12 +240,13 @@ impl Deferred {
         match self {
             Deferred::Nothing => None,
             Deferred::Snapshot(writer) => Some(writer.spawn(index)),
-            Deferred::Links(loader) => {
+            Deferred::Links { loader, snapshot } => {
                 let pass = move || {
-                    if let Ok(whole) = loader.load()
-                        && let Some(graph) = index.graph_from(&whole)
-                    {
-                        index.set_link_graph(graph);
+                    let outgoing = loader.body_links(&index);
+                    index.set_link_graph(index.link_graph(&outgoing));
+                    if let Some(snapshot) = snapshot {
+                        // A cache is only an optimisation: failing to write it changes nothing.
+                        let _ = snapshot.write(&index);
                     }
                     crate::os::release_freed_memory();
                 };
@@ -228,6 +259,21 @@ impl Deferred {
             }
         }
     }
+}
+
+/// The listed files that are articles (section pages left out), and how many were left out.
+fn article_entries(entries: &[Entry]) -> (std::borrow::Cow<'_, [Entry]>, usize) {
+    use std::borrow::Cow;
+    if !entries.iter().any(|e| source::is_section_page(&e.path)) {
+        return (Cow::Borrowed(entries), 0);
+    }
+    let articles: Vec<Entry> = entries
+        .iter()
+        .filter(|e| !source::is_section_page(&e.path))
+        .cloned()
+        .collect();
+    let sections = entries.len() - articles.len();
+    (Cow::Owned(articles), sections)
 }
 
 /// Keeps what the options show, then links the articles. The report gets the load's counts
@@ -325,13 +371,20 @@ mod tests {
         let from = index.by_slug("from").unwrap().id;
         assert!(!index.links_ready());
         assert!(index.backlinks(to).is_empty());
-        assert!(matches!(deferred, Deferred::Links(_)));
+        assert!(matches!(deferred, Deferred::Links { .. }));
         let index = Arc::new(index);
         let pending = deferred.spawn(index.clone()).expect("a link pass");
         // The handle waits for the pass: a reader closed at once still leaves the caches.
         pending.finish();
         assert!(index.links_ready());
         assert_eq!(index.backlinks(to), &[from]);
+        // The pass wrote the index cache, whole files with their links.
+        let (entries, _) = loader.source.list().unwrap();
+        let mut rows = IndexCache::open(Some(cache.path()), content.path());
+        for entry in &entries {
+            let row = rows.take(entry).expect("cached").unwrap();
+            assert!(row.outgoing.is_some(), "{}", entry.path);
+        }
 
         // The pass wrote the snapshot: the next start is whole from it, nothing left to do.
         let (again, deferred) = loader.load_for_reader().unwrap();
