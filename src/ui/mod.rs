@@ -20,6 +20,8 @@ pub mod text;
 pub mod theme;
 
 #[cfg(test)]
+mod related_tests;
+#[cfg(test)]
 mod tests;
 
 use ratatui::Frame;

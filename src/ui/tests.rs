@@ -10,13 +10,13 @@ use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 
 use crate::app::keymap::{Input, action_for};
-use crate::app::state::{Overlay, Position, RelatedLabel, Screen};
+use crate::app::state::{Overlay, Position, Screen};
 use crate::app::{Action, App, AppOptions, Saved, update_now};
 use crate::content::index::tests::article_file;
 use crate::content::load::source::SourceFile;
 use crate::content::{Index, LoadOptions, load_memory};
 
-const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (140, 40), (200, 60)];
+pub(super) const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (140, 40), (200, 60)];
 
 /// An article with headings, a list, a table, a quote, code, and internal and external links.
 fn guide_file() -> SourceFile {
@@ -138,7 +138,7 @@ fn options(color: bool) -> AppOptions {
 }
 
 /// A fresh app on the fixture library, sized `w`×`h`, after `actions`.
-fn app_after(w: u16, h: u16, color: bool, actions: &[Action]) -> App {
+pub(super) fn app_after(w: u16, h: u16, color: bool, actions: &[Action]) -> App {
     let (library, source) = load_memory(library_files(), Vec::new(), LoadOptions::default());
     let mut app = App::new(Arc::new(library), source, saved(), options(color));
     update_now(&mut app, Action::Resize(w, h));
@@ -148,13 +148,13 @@ fn app_after(w: u16, h: u16, color: bool, actions: &[Action]) -> App {
     app
 }
 
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+pub(super) fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|frame| super::render(app, frame)).unwrap();
     terminal
 }
 
-fn id_of(slug: &str) -> crate::content::ArticleId {
+pub(super) fn id_of(slug: &str) -> crate::content::ArticleId {
     let library = Index::from_files(library_files(), Vec::new(), LoadOptions::default());
     library.by_slug(slug).unwrap().id
 }
@@ -173,7 +173,7 @@ fn snapshot(name: &str, actions: &[Action]) {
     }
 }
 
-fn reading(extra: &[Action]) -> Vec<Action> {
+pub(super) fn reading(extra: &[Action]) -> Vec<Action> {
     let mut actions = vec![Action::OpenArticle(id_of("first-90-days"))];
     actions.extend_from_slice(extra);
     actions
@@ -470,7 +470,7 @@ fn the_selected_facet_value_is_highlighted() {
     assert!(row(3).iter().all(|&bg| bg == Color::Reset));
 }
 
-fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+pub(super) fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let width = usize::from(buffer.area.width);
     let symbols: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
@@ -544,7 +544,7 @@ fn cells_of(terminal: &Terminal<TestBackend>, needle: &str) -> Vec<(u16, u16)> {
 }
 
 /// The one cell where `needle` is drawn, a few columns in (so not on its first letter).
-fn cell_of(terminal: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {
+pub(super) fn cell_of(terminal: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {
     let found = cells_of(terminal, needle);
     assert_eq!(
         found.len(),
@@ -567,12 +567,12 @@ fn list_cell_of(terminal: &Terminal<TestBackend>, title: &str) -> (u16, u16) {
     (x + 3, y)
 }
 
-fn click(app: &mut App, (column, row): (u16, u16)) {
+pub(super) fn click(app: &mut App, (column, row): (u16, u16)) {
     let action = action_for(app, &Input::Click { column, row }).unwrap();
     update_now(app, action);
 }
 
-fn slug_of(app: &App, id: crate::content::ArticleId) -> String {
+pub(super) fn slug_of(app: &App, id: crate::content::ArticleId) -> String {
     app.library.get(id).slug.clone()
 }
 
@@ -606,34 +606,6 @@ fn clicking_a_drawn_title_selects_that_article() {
         click(&mut app, list_cell_of(&terminal, &title));
         assert_eq!(app.screen, Screen::Reader);
         assert_eq!(app.reader.as_ref().map(|r| r.id), Some(id));
-    }
-}
-
-#[test]
-fn clicking_a_drawn_related_entry_follows_it() {
-    for (w, h) in SIZES {
-        let mut app = app_after(w, h, true, &reading(&[Action::ToggleRelated]));
-        let Some(Overlay::Related { items, .. }) = app.overlay.clone() else {
-            panic!("related open")
-        };
-        let target = items[1].id;
-        let title = app.library.get(target).title[..14].to_owned();
-        let terminal = draw(&app, w, h);
-        let cell = cell_of(&terminal, &title);
-        click(&mut app, cell);
-        assert!(
-            matches!(app.overlay, Some(Overlay::Related { selected: 1, .. })),
-            "{w}×{h}: {:?}",
-            app.overlay
-        );
-        // Drawn again, the entry is still in the same place.
-        assert_eq!(cell_of(&draw(&app, w, h), &title), cell);
-        click(&mut app, cell);
-        assert!(app.overlay.is_none());
-        assert_eq!(
-            app.reader.as_ref().map(|r| slug_of(&app, r.id)),
-            Some(slug_of(&app, target))
-        );
     }
 }
 
@@ -1193,94 +1165,4 @@ fn an_empty_folder_says_so_and_not_that_files_were_skipped() {
     let shown = format!("{:?}", draw(&app, 80, 24).backend());
     assert!(shown.contains("No articles in this folder."), "{shown}");
     assert!(!shown.contains("skipped"), "{shown}");
-}
-
-/// The related panel opens at once, before the worker has ranked similar articles: it says
-/// so, lists what it already has, and takes the ranked list keeping the selection.
-#[test]
-fn the_related_panel_opens_before_similar_articles_are_ranked() {
-    use crate::app::update;
-    use crate::content::index::{Related, RelatedKind};
-    let (w, h) = (100, 30);
-    let id = id_of("data-analyst-interview");
-    let mut app = app_after(w, h, true, &[Action::OpenArticle(id)]);
-    let effects = update(&mut app, Action::ToggleRelated);
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, crate::app::Effect::FindRelated(x) if *x == id)),
-        "{effects:?}"
-    );
-    let Some(Overlay::Related { ranking, items, .. }) = app.overlay.clone() else {
-        panic!("related open")
-    };
-    assert!(ranking);
-    assert!(screen_text(&draw(&app, w, h)).contains("finding similar…"));
-
-    // The ranked list: the second row of it is selected before; it stays selected.
-    let ranked = app.library.related(id);
-    assert!(ranked.len() >= 2, "fixture has related articles");
-    let keep = ranked[1].id;
-    if let Some(Overlay::Related {
-        items, selected, ..
-    }) = &mut app.overlay
-    {
-        items.insert(
-            0,
-            crate::app::state::RelatedItem {
-                id: keep,
-                label: RelatedLabel::Kind(RelatedKind::Similar),
-            },
-        );
-        *selected = 0;
-    }
-    // An answer for another article changes nothing.
-    let other = id_of("resume-tips");
-    update(
-        &mut app,
-        Action::RelatedReady {
-            id: other,
-            related: vec![Related {
-                id: other,
-                kind: RelatedKind::Similar,
-            }],
-        },
-    );
-    assert!(matches!(
-        app.overlay,
-        Some(Overlay::Related { ranking: true, .. })
-    ));
-    update(
-        &mut app,
-        Action::RelatedReady {
-            id,
-            related: ranked.clone(),
-        },
-    );
-    let Some(Overlay::Related {
-        ranking: false,
-        items: now,
-        selected,
-        ..
-    }) = &app.overlay
-    else {
-        panic!("ranked: {:?}", app.overlay)
-    };
-    assert_eq!(now[*selected].id, keep);
-    assert!(now.len() >= items.len());
-    assert!(!screen_text(&draw(&app, w, h)).contains("finding similar"));
-}
-
-/// With nothing to list yet, the panel does not claim there is nothing related.
-#[test]
-fn an_empty_related_panel_while_ranking_says_it_is_looking() {
-    let (w, h) = (100, 30);
-    let mut app = app_after(w, h, true, &reading(&[]));
-    crate::app::update(&mut app, Action::ToggleRelated);
-    if let Some(Overlay::Related { items, .. }) = &mut app.overlay {
-        items.clear();
-    }
-    let text = screen_text(&draw(&app, w, h));
-    assert!(text.contains("Finding similar articles…"), "{text}");
-    assert!(!text.contains("No related articles"), "{text}");
 }
