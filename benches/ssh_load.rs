@@ -15,9 +15,10 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use careerhub::cli::ServeArgs;
 use careerhub::content::load::source::Source;
 use careerhub::content::{LoadOptions, Loader};
-use careerhub::term::ssh::{ServeArgs, Server, hostkey};
+use careerhub::term::ssh::{Server, hostkey};
 use russh::{ChannelMsg, client};
 
 const CLIENT_ENV: &str = "CAREERHUB_BENCH_CLIENT";
@@ -143,7 +144,8 @@ async fn server() {
         "--penalties",
         "off",
     ])
-    .expect("flags");
+    .expect("flags")
+    .config();
     let server = Server::bind(library, Source::Embedded, &args, key)
         .await
         .expect("bind");

@@ -5,8 +5,10 @@
 //! 1 `check` found errors, 2 bad usage, unknown slug or unreadable content folder.
 
 use std::io::{self, IsTerminal, Write};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -22,7 +24,11 @@ use crate::content::search::fulltext::{self, BodyIndex, Snippet, source::Corpus}
 use crate::content::search::{self, Hit, Matched, Query, Searcher, title_positions};
 use crate::content::{Article, index::Related};
 use crate::content::{Bodies, Index, LoadOptions, Loader, Problem};
-use crate::term::ssh::{self, ServeArgs};
+use crate::term::ssh::config::{
+    OptionalDuration, PenaltySetting, ServeConfig, at_least_one, defaults, parse_optional_duration,
+    parse_penalty_setting, parse_positive_duration,
+};
+use crate::term::ssh::{self, proxy::ProxyFrom};
 use crate::ui::text::thousands;
 use crate::ui::theme::{Styles, sgr};
 
@@ -36,10 +42,37 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     /// Colour theme of the reader (NO_COLOR turns colours off).
-    #[arg(long, value_enum, default_value_t = Theme::Dark)]
+    #[arg(long, value_parser = theme_parser(), default_value = "dark")]
     pub theme: Theme,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The command line of this process; on a usage error, prints it and exits with code 2.
+pub fn parse_args() -> Cli {
+    Cli::parse()
+}
+
+/// Parses `--theme`: the app's [`Theme`] knows nothing of clap, so the accepted names live
+/// here (the help and the error list them: `[possible values: dark, light]`).
+fn theme_parser() -> impl clap::builder::TypedValueParser<Value = Theme> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["dark", "light"]).map(|name| match name.as_str() {
+        "light" => Theme::Light,
+        _ => Theme::Dark,
+    })
+}
+
+/// Parses `--limit`: a count of results, at least 1 (0 would print nothing, which is never
+/// what a person asking for results means).
+fn limit_parser(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err(
+            "must be at least 1 (0 would show nothing; leave --limit out for the default)".into(),
+        ),
+        Ok(n) => Ok(n),
+        Err(_) => Err("not a whole number: give a count of at least 1".into()),
+    }
 }
 
 /// Flags accepted before or after any subcommand.
@@ -94,6 +127,9 @@ pub enum Command {
         /// Only articles with this value of any facet.
         #[arg(long, value_name = "NAME=VALUE")]
         facet: Vec<String>,
+        /// At most this many articles, the newest (at least 1; default: all).
+        #[arg(long, value_name = "N", value_parser = limit_parser)]
+        limit: Option<usize>,
         /// Print JSON instead of text (see README for the fields).
         #[arg(long)]
         json: bool,
@@ -103,8 +139,9 @@ pub enum Command {
         /// Words and `facet:value` filters.
         #[arg(required = true, num_args = 1.., value_name = "QUERY")]
         query: Vec<String>,
-        /// At most this many results.
-        #[arg(long, value_name = "N")]
+        /// At most this many results (at least 1; default: every title match and the best 50
+        /// body matches).
+        #[arg(long, value_name = "N", value_parser = limit_parser)]
         limit: Option<usize>,
         /// Where to look: titles, facets and descriptions (fuzzy), article bodies (full
         /// text), or both (title matches first).
@@ -121,6 +158,10 @@ pub enum Command {
         /// Wrap width (default: the terminal's, or 80).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
         width: Option<u16>,
+        /// Colours of the article on a terminal, as in the reader (default: the `--theme`
+        /// given before `read`, else dark; NO_COLOR or a pipe print no colours).
+        #[arg(long, value_parser = theme_parser(), value_name = "THEME")]
+        theme: Option<Theme>,
     },
     /// Articles related to one: listed, similar, and linking to it.
     Related {
@@ -165,7 +206,136 @@ pub enum SearchIn {
     All,
 }
 
-/// Body hits `search` lists when no `--limit` is given.
+/// Flags of `careerhub serve`, turned into the server's [`ServeConfig`]. Every hardening
+/// control of the SSH server is one of them; their checks (a zero timer, a cap of 0) are the
+/// value parsers of [`crate::term::ssh::config`], so the messages are the same wherever a
+/// config is built.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`0.0.0.0:2222` to accept connections from other machines).
+    #[arg(long, default_value = defaults::LISTEN, value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Host key file (OpenSSH format); an ed25519 key is generated there on first start.
+    /// Default: `ssh_host_ed25519_key` in the data dir.
+    #[arg(long, value_name = "PATH")]
+    pub host_key: Option<PathBuf>,
+    /// Only admit the keys in this OpenSSH `authorized_keys` file. Without it the server is
+    /// open: any key gets in (and keeps its state), clients without keys too (state for the
+    /// session). Key options (`from=`, `command=`, …) are refused: careerhub cannot honour them.
+    #[arg(long, value_name = "FILE")]
+    pub authorized_keys: Option<PathBuf>,
+    /// Where each key's bookmarks, places and history are kept. Default: `users/` in the data
+    /// dir.
+    #[arg(long, value_name = "DIR")]
+    pub users_dir: Option<PathBuf>,
+    /// Keep each key's state in PostgreSQL instead of files (`postgres://USER@HOST:PORT/DB`),
+    /// so that several servers behind one balancer share it. Plain connection, no TLS: use
+    /// loopback, a Unix socket (`postgres://USER@%2Frun%2Fpostgresql/DB`) or a private network.
+    #[arg(long, env = "CAREERHUB_STATE", value_name = "URL", value_parser = crate::store::postgres::StateUrl::parse)]
+    pub state: Option<crate::store::postgres::StateUrl>,
+    /// Time from TCP accept to a running reader; slower clients are disconnected.
+    #[arg(long, default_value = defaults::LOGIN_GRACE, value_parser = parse_positive_duration, value_name = "DURATION")]
+    pub login_grace: Duration,
+    /// Disconnect after this long without a keystroke (`off` never does).
+    #[arg(long, default_value = defaults::IDLE_TIMEOUT, value_parser = parse_optional_duration, value_name = "DURATION")]
+    pub idle_timeout: OptionalDuration,
+    /// Longest a session may last (`off` for no limit).
+    #[arg(long, default_value = defaults::MAX_SESSION, value_parser = parse_optional_duration, value_name = "DURATION")]
+    pub max_session: OptionalDuration,
+    /// Send an SSH keepalive after this long without hearing from the client.
+    #[arg(long, default_value = defaults::KEEPALIVE, value_parser = parse_positive_duration, value_name = "DURATION")]
+    pub keepalive: Duration,
+    /// Disconnect after this many unanswered keepalives.
+    #[arg(long, default_value_t = defaults::KEEPALIVE_MAX, value_name = "N")]
+    pub keepalive_max: usize,
+    /// Connections open at once, in total.
+    #[arg(long, default_value_t = defaults::MAX_CONNECTIONS, value_name = "N", value_parser = at_least_one)]
+    pub max_connections: usize,
+    /// Connections open at once from one IP address.
+    #[arg(long, default_value_t = defaults::MAX_PER_IP, value_name = "N", value_parser = at_least_one)]
+    pub max_per_ip: usize,
+    /// Connections open at once that have not authenticated yet.
+    #[arg(long, default_value_t = defaults::MAX_UNAUTHENTICATED, value_name = "N", value_parser = at_least_one)]
+    pub max_unauthenticated: usize,
+    /// Per-source penalties, as OpenSSH's `PerSourcePenalties`: time added to an address for
+    /// each connection that ends before logging in (`noauth`), with failed logins
+    /// (`authfail`) or in an internal error (`crash`); while an address's penalty exceeds
+    /// `min`, its new connections are refused; it never exceeds `max`. `off` disables.
+    #[arg(
+        long,
+        default_value = defaults::PENALTIES,
+        value_parser = parse_penalty_setting,
+        value_name = "LIST"
+    )]
+    pub penalties: PenaltySetting,
+    /// Load balancers that send a PROXY protocol header (v1 or v2), as `CIDR[,CIDR…]`:
+    /// connections from them must start with one, and limits, logs and per-key state use the
+    /// client address it names. Connections from elsewhere are plain SSH.
+    #[arg(long, value_name = "CIDRS")]
+    pub proxy_from: Option<ProxyFrom>,
+    /// Input bytes per second a session may send (bursts of 4 s worth are allowed); more is
+    /// dropped.
+    #[arg(long, default_value_t = defaults::INPUT_RATE, value_name = "BYTES")]
+    pub input_rate: u32,
+    /// Colour theme of the readers.
+    #[arg(long, value_parser = theme_parser(), default_value = "dark")]
+    pub theme: Theme,
+    /// Send no colours.
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+impl ServeArgs {
+    /// Parses `serve` flags from words, as on the command line (for tests and benches).
+    pub fn from_flags<I, S>(flags: I) -> Result<ServeArgs, clap::Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::FromArgMatches;
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        let words = std::iter::once(std::ffi::OsString::from("serve"))
+            .chain(flags.into_iter().map(Into::into));
+        let matches = <Wrapper as clap::CommandFactory>::command().try_get_matches_from(words)?;
+        Ok(Wrapper::from_arg_matches(&matches)?.serve)
+    }
+
+    /// The server's settings: every flag was checked while parsing.
+    pub fn config(&self) -> ServeConfig {
+        ServeConfig::from(self.clone())
+    }
+}
+
+impl From<ServeArgs> for ServeConfig {
+    fn from(a: ServeArgs) -> ServeConfig {
+        ServeConfig {
+            listen: a.listen,
+            host_key: a.host_key,
+            authorized_keys: a.authorized_keys,
+            users_dir: a.users_dir,
+            state: a.state,
+            login_grace: a.login_grace,
+            idle_timeout: a.idle_timeout,
+            max_session: a.max_session,
+            keepalive: a.keepalive,
+            keepalive_max: a.keepalive_max,
+            max_connections: a.max_connections,
+            max_per_ip: a.max_per_ip,
+            max_unauthenticated: a.max_unauthenticated,
+            penalties: a.penalties,
+            proxy_from: a.proxy_from,
+            input_rate: a.input_rate,
+            theme: a.theme,
+            no_color: a.no_color,
+        }
+    }
+}
+
+/// Body hits `search` lists when no `--limit` is given (`search --help` says the number).
 const BODY_LIMIT: usize = 50;
 
 /// A failure that ends a command with a message and an exit code.
@@ -207,15 +377,17 @@ pub fn load_for_reader(
 }
 
 /// Runs one non-interactive command, writing to `out` and notes to `err`; returns the exit code.
+/// `theme` is the `--theme` given before the command (`read` prints in its colours).
 pub fn run(
     global: &GlobalArgs,
+    theme: Theme,
     command: &Command,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
     match command {
         Command::Check { json } => check(global, *json, out, err),
-        Command::Serve(args) => serve(global, args),
+        Command::Serve(args) => serve(global, &args.config()),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "careerhub", out);
@@ -226,14 +398,27 @@ pub fn run(
             clap_mangen::Man::new(cmd).render(out).map_err(io_error)?;
             Ok(0)
         }
-        Command::Read { slug, width } => with_library(global, err, |lib, _| {
-            read(lib, &mut Bodies::new(global.source()), slug, *width, out)
+        Command::Read {
+            slug,
+            width,
+            theme: read_theme,
+        } => with_library(global, err, |lib, _| {
+            let theme = read_theme.unwrap_or(theme);
+            read(
+                lib,
+                &mut Bodies::new(global.source()),
+                slug,
+                *width,
+                theme,
+                out,
+            )
         }),
         Command::List {
             role,
             intent,
             category,
             facet,
+            limit,
             json,
         } => with_library(global, err, |lib, err| {
             let query = list_query(role, intent, category, facet)?;
@@ -242,6 +427,7 @@ pub fn run(
                 .by_date()
                 .iter()
                 .filter(|&&id| filter.passes(lib, id))
+                .take(limit.unwrap_or(usize::MAX))
                 .map(|&id| lib.get(id))
                 .collect();
             if articles.is_empty() {
@@ -321,7 +507,10 @@ pub fn run(
             }
             related(lib, &items, *json, out).map_err(io_error)
         }),
-        Command::Facets { json } => with_library(global, err, |lib, _| {
+        Command::Facets { json } => with_library(global, err, |lib, err| {
+            if lib.facet_counts(lib.by_date()).is_empty() {
+                no_facets(lib, global, err);
+            }
             facets(lib, *json, out).map_err(io_error)
         }),
     }
@@ -348,11 +537,7 @@ fn with_library(
 /// are unaffected), and what there is to match.
 fn nothing_matches(lib: &Index, global: &GlobalArgs, what: &str, err: &mut dyn Write) {
     if lib.is_empty() {
-        let place = global.content.as_ref().map_or_else(
-            || "the built-in library".to_owned(),
-            |dir| sanitize::line(&dir.display().to_string()).into_owned(),
-        );
-        let _ = writeln!(err, "careerhub: no articles in {place}");
+        let _ = writeln!(err, "careerhub: no articles in {}", place(global));
         return;
     }
     let names: Vec<String> = lib
@@ -360,11 +545,60 @@ fn nothing_matches(lib: &Index, global: &GlobalArgs, what: &str, err: &mut dyn W
         .into_iter()
         .map(|(name, _)| sanitize::line(&name).into_owned())
         .collect();
+    if names.is_empty() {
+        let _ = writeln!(
+            err,
+            "careerhub: no articles match {what}: the articles here have no facets; {}",
+            facet_keys_hint()
+        );
+        return;
+    }
     let _ = writeln!(
         err,
         "careerhub: no articles match {what}; facets here: {}",
         names.join(", ")
     );
+}
+
+/// How articles get facets, for messages about a library without any: `tags` (read by the
+/// loader as a list or a map of facets) and the facets' own keys in [`FACETS`].
+fn facet_keys_hint() -> String {
+    let keys: Vec<String> = FACETS
+        .iter()
+        .flat_map(|f| f.keys)
+        .map(|k| format!("`{}`", k.key))
+        .collect();
+    format!(
+        "facets come from frontmatter keys: `tags` (a list, or a map of facet name to values \
+         such as `tags: {{role: [data-analyst]}}`), {}",
+        keys.join(", ")
+    )
+}
+
+/// `facets` found none: says so on stderr, and how facets are set.
+fn no_facets(lib: &Index, global: &GlobalArgs, err: &mut dyn Write) {
+    if lib.is_empty() {
+        let _ = writeln!(err, "careerhub: no articles in {}", place(global));
+        return;
+    }
+    let articles = match lib.len() {
+        1 => "its one article has none".to_owned(),
+        n => format!("none of its {} articles has any", thousands(n)),
+    };
+    let _ = writeln!(
+        err,
+        "careerhub: no facets in {}: {articles}; {}",
+        place(global),
+        facet_keys_hint()
+    );
+}
+
+/// The library the global flags name, for a message.
+fn place(global: &GlobalArgs) -> String {
+    global.content.as_ref().map_or_else(
+        || "the built-in library".to_owned(),
+        |dir| sanitize::line(&dir.display().to_string()).into_owned(),
+    )
 }
 
 /// `role=data-analyst, seniority=senior` for a message.
@@ -653,6 +887,7 @@ fn read(
     bodies: &mut Bodies,
     slug: &str,
     width: Option<u16>,
+    theme: Theme,
     out: &mut dyn Write,
 ) -> CliResult {
     let article = find(lib, slug)?;
@@ -671,26 +906,27 @@ fn read(
         }
     });
     let styled = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let layout = layout::layout(&doc, width);
-    write_article(article, &layout, styled, out).map_err(io_error)
-}
-
-/// Title, a metadata line, then the wrapped body; the header goes through the same layout
-/// so that a long title wraps like the body.
-fn write_article(
-    article: &Article,
-    body: &Layout,
-    styled: bool,
-    out: &mut dyn Write,
-) -> io::Result<u8> {
-    let header = layout::layout(&article_header(article), body.width);
-    // The reader's own styles (dark theme), so a printed article looks as the reader shows it.
+    // The reader's own styles for the theme, so a printed article looks as the reader shows it.
     let styles = styled.then(|| {
         Styles::new(&AppOptions {
+            theme,
             color: true,
             ..AppOptions::default()
         })
     });
+    let layout = layout::layout(&doc, width);
+    write_article(article, &layout, styles.as_ref(), out).map_err(io_error)
+}
+
+/// Title, a metadata line, then the wrapped body, in `styles` when given (else plain); the
+/// header goes through the same layout so that a long title wraps like the body.
+fn write_article(
+    article: &Article,
+    body: &Layout,
+    styles: Option<&Styles>,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let header = layout::layout(&article_header(article), body.width);
     for line in header
         .lines
         .iter()
@@ -700,7 +936,7 @@ fn write_article(
         let mut text = String::new();
         for span in &line.spans {
             let t = sanitize::line(&span.text);
-            if let Some(styles) = &styles {
+            if let Some(styles) = styles {
                 text.push_str(&sgr(&t, styles.span(span.style)));
             } else {
                 text.push_str(&t);
@@ -768,14 +1004,14 @@ fn body_index_now(global: &GlobalArgs, lib: &Index) -> Result<BodyIndex, fulltex
 }
 
 /// `serve`: loads the library once, then serves it over SSH until SIGTERM.
-fn serve(global: &GlobalArgs, args: &ServeArgs) -> CliResult {
+fn serve(global: &GlobalArgs, config: &ServeConfig) -> CliResult {
     let _logging = ssh::Logging::start();
     let library = Arc::new(load(global, global.load_options())?);
     // The server runs for days: give back what loading freed.
     crate::os::release_freed_memory();
     // One body index for every session, brought up to date in the background.
     let body = body_index(global, &library);
-    ssh::run(library, global.source(), body, args).map_err(|e| CliError {
+    ssh::run(library, global.source(), body, config).map_err(|e| CliError {
         code: e.exit_code(),
         message: e.to_string(),
     })?;
@@ -855,6 +1091,181 @@ fn check(global: &GlobalArgs, json: bool, out: &mut dyn Write, err: &mut dyn Wri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serve_settings_that_would_refuse_everyone_are_errors() {
+        for (flags, message) in [
+            (
+                ["--keepalive", "0s"],
+                "must be more than zero: write e.g. 20s",
+            ),
+            (
+                ["--login-grace", "0"],
+                "must be more than zero: write e.g. 20s",
+            ),
+            (
+                ["--max-per-ip", "0"],
+                "0 would refuse every connection: give at least 1",
+            ),
+            (
+                ["--max-connections", "0"],
+                "0 would refuse every connection: give at least 1",
+            ),
+            (
+                ["--max-unauthenticated", "0"],
+                "0 would refuse every connection: give at least 1",
+            ),
+        ] {
+            let e = ServeArgs::from_flags(flags).unwrap_err().to_string();
+            assert!(e.contains(message), "{flags:?}: {e}");
+            assert!(e.contains(flags[0]), "names the flag: {e}");
+        }
+    }
+
+    #[test]
+    fn serve_defaults_match_the_hardening_table() {
+        use crate::term::ssh::limits::Penalties;
+        let config = ServeArgs::from_flags(Vec::<String>::new())
+            .unwrap()
+            .config();
+        assert_eq!(config.listen, "127.0.0.1:2222".parse().unwrap());
+        assert_eq!(config.login_grace, Duration::from_secs(20));
+        assert_eq!(
+            config.idle_timeout,
+            OptionalDuration(Some(Duration::from_secs(900)))
+        );
+        assert_eq!(
+            config.max_session,
+            OptionalDuration(Some(Duration::from_secs(4 * 3600)))
+        );
+        assert_eq!(
+            (config.keepalive, config.keepalive_max),
+            (Duration::from_secs(30), 3)
+        );
+        assert_eq!(
+            (
+                config.max_connections,
+                config.max_per_ip,
+                config.max_unauthenticated
+            ),
+            (256, 8, 32)
+        );
+        assert_eq!(config.penalties, PenaltySetting(Some(Penalties::DEFAULT)));
+        assert_eq!(config.input_rate, 16 * 1024);
+        assert_eq!((config.theme, config.no_color), (Theme::Dark, false));
+    }
+
+    #[test]
+    fn serve_flags_reach_the_config() {
+        let config = ServeArgs::from_flags([
+            "--listen",
+            "0.0.0.0:2200",
+            "--idle-timeout",
+            "off",
+            "--max-session",
+            "1h30m",
+            "--max-per-ip",
+            "2",
+            "--penalties",
+            "off",
+            "--input-rate",
+            "100",
+            "--theme",
+            "light",
+            "--no-color",
+        ])
+        .unwrap()
+        .config();
+        assert_eq!(config.listen, "0.0.0.0:2200".parse().unwrap());
+        assert_eq!(config.idle_timeout, OptionalDuration(None));
+        assert_eq!(
+            config.max_session,
+            OptionalDuration(Some(Duration::from_secs(5400)))
+        );
+        assert_eq!(config.max_per_ip, 2);
+        assert_eq!(config.penalties, PenaltySetting(None));
+        assert_eq!(config.input_rate, 100);
+        assert_eq!((config.theme, config.no_color), (Theme::Light, true));
+    }
+
+    #[test]
+    fn theme_is_read_by_name_and_a_wrong_one_lists_the_names() {
+        use clap::Parser;
+        let theme = |words: &[&str]| Cli::try_parse_from(words).map(|c| c.theme);
+        assert_eq!(theme(&["careerhub"]).unwrap(), Theme::Dark);
+        assert_eq!(
+            theme(&["careerhub", "--theme", "light"]).unwrap(),
+            Theme::Light
+        );
+        assert_eq!(
+            theme(&["careerhub", "--theme", "dark"]).unwrap(),
+            Theme::Dark
+        );
+        let e = theme(&["careerhub", "--theme", "purple"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("invalid value 'purple' for '--theme <THEME>'")
+                && e.contains("[possible values: dark, light]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn limit_is_a_count_of_at_least_one() {
+        assert_eq!(limit_parser("1"), Ok(1));
+        assert_eq!(limit_parser("25"), Ok(25));
+        assert_eq!(
+            limit_parser("0").unwrap_err(),
+            "must be at least 1 (0 would show nothing; leave --limit out for the default)"
+        );
+        assert_eq!(
+            limit_parser("ten").unwrap_err(),
+            "not a whole number: give a count of at least 1"
+        );
+    }
+
+    #[test]
+    fn a_printed_article_takes_the_styles_of_the_theme_asked_for() {
+        use crate::content::index::tests::article_file;
+        let file = article_file(
+            "w",
+            "Weekly planning for a job search",
+            "finding-a-job",
+            &["general"],
+            &["job-search"],
+            "2025-01-01",
+            &[],
+        );
+        let lib = Index::from_files(vec![file], Vec::new(), LoadOptions::default());
+        let article = lib.by_slug("w").unwrap();
+        let body = layout::layout(&Document::default(), 80);
+        let printed = |theme| {
+            let styles = Styles::new(&AppOptions {
+                theme,
+                color: true,
+                ..AppOptions::default()
+            });
+            let mut out = Vec::new();
+            write_article(article, &body, Some(&styles), &mut out).unwrap();
+            (String::from_utf8(out).unwrap(), styles)
+        };
+        let (light, light_styles) = printed(Theme::Light);
+        let (dark, _) = printed(Theme::Dark);
+        // The title is a heading: the reader's heading style of the theme, as SGR codes.
+        let header = layout::layout(&article_header(article), 80);
+        let title = &header.lines[0].spans[0];
+        let expected = sgr(&title.text, light_styles.span(title.style));
+        assert!(
+            expected.starts_with("\x1b["),
+            "headings are styled: {expected:?}"
+        );
+        assert!(light.starts_with(&expected), "{light:?} vs {expected:?}");
+        assert_ne!(
+            light, dark,
+            "the light theme prints other colours than the dark"
+        );
+    }
 
     #[test]
     fn summary_numbers_have_thousands_separators() {

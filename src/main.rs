@@ -4,22 +4,20 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
-
 use careerhub::app::{App, AppOptions};
 use careerhub::cli::{self, Cli};
 use careerhub::store::Store;
 use careerhub::term;
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
+    let args = cli::parse_args();
     let stdout = std::io::stdout();
     // Not locked for the whole run: the SSH server logs to stderr from other threads.
     let mut err = std::io::stderr();
     let result = match &args.command {
         Some(command) => {
             let mut out = stdout.lock();
-            let r = cli::run(&args.global, command, &mut out, &mut err);
+            let r = cli::run(&args.global, args.theme, command, &mut out, &mut err);
             let _ = out.flush();
             r
         }

@@ -82,23 +82,28 @@ pub mod row {
     pub const FORCE_QUIT: KeyHelp = key(Everywhere, "Ctrl-C", "quit at once");
     pub const ESC: KeyHelp = key(Everywhere, "Esc", "close, cancel, clear");
     pub const LINE: KeyHelp = key(Everywhere, "j k ↑ ↓", "move or scroll a line");
+    // Emacs and readline keys: they work while typing a search too, where j and k are text.
+    pub const LINE_CTRL: KeyHelp = key(Everywhere, "Ctrl-p Ctrl-n", "a line, also in search");
     pub const ENDS: KeyHelp = key(Everywhere, "g G Home End", "go to the top / bottom");
     pub const PAGE: KeyHelp = key(Everywhere, "PgUp PgDn", "page up / down");
+    pub const PAGE_CTRL: KeyHelp = key(Everywhere, "Ctrl-b Ctrl-f", "page up / down");
     pub const HALF_PAGE: KeyHelp = key(Everywhere, "Ctrl-u Ctrl-d", "half a page up / down");
     pub const WHEEL: KeyHelp = mouse(Everywhere, "mouse wheel", "scroll");
     // One rule for every list, with no timing: a click selects, and a click on the entry
     // already highlighted acts like Enter on it (see `update::click`).
     pub const CLICK: KeyHelp = mouse(Everywhere, "click", "select, again to open");
-    pub const OPEN: KeyHelp = key(Everywhere, "Enter", "open the selection");
+    pub const OPEN: KeyHelp = key(Everywhere, "Enter → l", "open the selection");
     pub const RELATED: KeyHelp = key(Everywhere, "r", "related articles");
     pub const BOOKMARK: KeyHelp = key(Everywhere, "m", "bookmark or unbookmark");
     pub const LISTS: KeyHelp = key(Everywhere, "B H", "bookmarks / history");
     pub const FORWARD: KeyHelp = key(Everywhere, "L", "forward again");
     pub const BROWSER: KeyHelp = key(Everywhere, "o y", "open in browser / copy");
     pub const SEARCH: KeyHelp = key(Library, "/", "search the library");
+    // `Bksp`: the full name would not fit beside Ctrl-h (some terminals send Ctrl-h for it).
+    pub const DELETE_CHAR: KeyHelp = key(Library, "Bksp Ctrl-h", "delete a character");
     pub const DELETE: KeyHelp = key(Library, "Ctrl-w Ctrl-u", "delete word / query");
     pub const FILTERS: KeyHelp = key(Library, "f", "show or hide filters");
-    pub const PANES: KeyHelp = key(Library, "Tab", "switch list / filters");
+    pub const PANES: KeyHelp = key(Library, "Tab Shift-Tab", "switch list / filters");
     pub const TOGGLE: KeyHelp = key(Library, "Space Enter", "toggle a filter");
     pub const CLEAR: KeyHelp = key(Library, "x", "clear every filter");
     pub const SPACE_PAGE: KeyHelp = key(Reading, "Space b", "page down / up");
@@ -108,7 +113,7 @@ pub mod row {
     pub const LINK: KeyHelp = key(Reading, "0-9", "link [n]; [12]: 1 2");
     pub const COPY_LINK: KeyHelp = key(Reading, "Y 0-9", "copy link [n]'s URL");
     pub const CLICK_LINK: KeyHelp = mouse(Reading, "click a link", "follow it");
-    pub const BACK: KeyHelp = key(Reading, "h Backspace", "go back");
+    pub const BACK: KeyHelp = key(Reading, "h ← Bksp", "go back");
     // Not a key but the one thing on the page a reader must know to read code right: long
     // code lines wrap (no horizontal scrolling), each continuation marked.
     pub const CODE: KeyHelp = KeyHelp {
@@ -124,9 +129,40 @@ pub mod row {
 pub const KEYS: &[KeyHelp] = {
     use row::*;
     &[
-        HELP, QUIT, FORCE_QUIT, ESC, LINE, ENDS, PAGE, HALF_PAGE, WHEEL, CLICK, OPEN, RELATED,
-        BOOKMARK, LISTS, FORWARD, BROWSER, SEARCH, DELETE, FILTERS, PANES, TOGGLE, CLEAR,
-        SPACE_PAGE, FIND, MATCHES, TOC, LINK, COPY_LINK, CLICK_LINK, BACK, CODE,
+        HELP,
+        QUIT,
+        FORCE_QUIT,
+        ESC,
+        LINE,
+        LINE_CTRL,
+        ENDS,
+        PAGE,
+        PAGE_CTRL,
+        HALF_PAGE,
+        WHEEL,
+        CLICK,
+        OPEN,
+        RELATED,
+        BOOKMARK,
+        LISTS,
+        FORWARD,
+        BROWSER,
+        SEARCH,
+        DELETE_CHAR,
+        DELETE,
+        FILTERS,
+        PANES,
+        TOGGLE,
+        CLEAR,
+        SPACE_PAGE,
+        FIND,
+        MATCHES,
+        TOC,
+        LINK,
+        COPY_LINK,
+        CLICK_LINK,
+        BACK,
+        CODE,
     ]
 };
 

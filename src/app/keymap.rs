@@ -184,14 +184,14 @@ pub static BINDINGS: &[Binding] = {
         // Moving and scrolling, in every mode; vim keys only outside text input.
         bind(ALL, &[Up], Any, A::Up, LINE),
         bind(ALL, &[Down], Any, A::Down, LINE),
-        bind(ALL, &[Char('p')], Ctrl, A::Up, LINE),
-        bind(ALL, &[Char('n')], Ctrl, A::Down, LINE),
+        bind(ALL, &[Char('p')], Ctrl, A::Up, LINE_CTRL),
+        bind(ALL, &[Char('n')], Ctrl, A::Down, LINE_CTRL),
         bind(BROWSING, &[Char('k')], Plain, A::Up, LINE),
         bind(BROWSING, &[Char('j')], Plain, A::Down, LINE),
         bind(ALL, &[PageUp], Any, A::PageUp, PAGE),
         bind(ALL, &[PageDown], Any, A::PageDown, PAGE),
-        bind(ALL, &[Char('b')], Ctrl, A::PageUp, PAGE),
-        bind(ALL, &[Char('f')], Ctrl, A::PageDown, PAGE),
+        bind(ALL, &[Char('b')], Ctrl, A::PageUp, PAGE_CTRL),
+        bind(ALL, &[Char('f')], Ctrl, A::PageDown, PAGE_CTRL),
         bind(BROWSING, &[Home], Any, A::Top, ENDS),
         bind(BROWSING, &[End], Any, A::Bottom, ENDS),
         bind(BROWSING, &[Char('g')], Plain, A::Top, ENDS),
@@ -204,8 +204,8 @@ pub static BINDINGS: &[Binding] = {
         bind(TYPING, &[Esc], Any, A::Cancel, ESC),
         bind(TYPING, &[Enter], Any, A::Open, OPEN),
         bind(TYPING, &[Tab], Any, A::SubmitInput, PANES),
-        bind(TYPING, &[Backspace], Any, A::Backspace, DELETE),
-        bind(TYPING, &[Char('h')], Ctrl, A::Backspace, DELETE),
+        bind(TYPING, &[Backspace], Any, A::Backspace, DELETE_CHAR),
+        bind(TYPING, &[Char('h')], Ctrl, A::Backspace, DELETE_CHAR),
         bind(TYPING, &[Char('w')], Ctrl, A::DeleteWord, DELETE),
         bind(TYPING, &[Char('u')], Ctrl, A::ClearInput, DELETE),
         // Everywhere but text input.
@@ -394,7 +394,10 @@ mod tests {
                 "Enter" => KeyCode::Enter,
                 "Esc" => KeyCode::Esc,
                 "Tab" => KeyCode::Tab,
-                "Backspace" => KeyCode::Backspace,
+                "Bksp" => KeyCode::Backspace,
+                "Shift-Tab" => KeyCode::BackTab,
+                "←" => KeyCode::Left,
+                "→" => KeyCode::Right,
                 "Space" => KeyCode::Char(' '),
                 // `Y 0-9`: the digits after a key are the link number, bound under `0-9`.
                 "0-9" if !out.is_empty() => continue,
@@ -437,6 +440,24 @@ mod tests {
                         .any(|&m| binding(m, key).is_some_and(|b| b.help == *row)),
                     "{:?} names {key:?}, which no binding gives that row",
                     row.keys
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_bound_key_is_named_by_its_help_row() {
+        for b in BINDINGS {
+            let named = named_keys(b.help.keys);
+            for code in b.codes {
+                let ctrl = b.mods == Mods::Ctrl;
+                assert!(
+                    named
+                        .iter()
+                        .any(|&(c, m)| c == *code && (m == Mods::Ctrl) == ctrl),
+                    "{code:?} (ctrl: {ctrl}) is bound to {:?}, whose help row {:?} does not name it",
+                    b.action,
+                    b.help.keys
                 );
             }
         }

@@ -34,11 +34,13 @@ pub struct AppOptions {
     pub can_open_browser: bool,
 }
 
-/// Colour theme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// Colour theme: which palette of [`crate::ui::theme`] the styles come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Theme {
+    /// Colours for a dark terminal background.
     #[default]
     Dark,
+    /// Colours for a light terminal background.
     Light,
 }
 

@@ -6,9 +6,10 @@ use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+use careerhub::cli::ServeArgs;
 use careerhub::content::load::source::Source;
 use careerhub::content::{Index, LoadOptions, Loader};
-use careerhub::term::ssh::{ServeArgs, Server, ShutdownHandle, hostkey};
+use careerhub::term::ssh::{Server, ShutdownHandle, hostkey};
 use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
 use russh::{ChannelMsg, client};
 use tokio::net::TcpStream;
@@ -46,7 +47,7 @@ pub async fn start(flags: &[&str]) -> TestServer {
         words.extend_from_slice(&["--penalties", "off"]);
     }
     words.extend_from_slice(flags);
-    let args = ServeArgs::from_flags(words).unwrap();
+    let args = ServeArgs::from_flags(words).unwrap().config();
     let server = Server::bind(LIBRARY.clone(), Source::Embedded, &args, key)
         .await
         .unwrap();

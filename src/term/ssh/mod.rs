@@ -26,7 +26,7 @@ pub mod users;
 
 use std::sync::Arc;
 
-pub use config::ServeArgs;
+pub use config::ServeConfig;
 pub use server::{Server, ShutdownHandle};
 
 use crate::content::search::fulltext::BodyIndex;
@@ -81,7 +81,7 @@ pub fn run(
     library: Arc<Index>,
     source: Source,
     body: Option<Arc<BodyIndex>>,
-    args: &ServeArgs,
+    args: &ServeConfig,
 ) -> Result<(), ServeError> {
     let fail = ServeError::Setup;
     let key_path = hostkey::default_path(args.host_key.as_deref()).map_err(fail)?;

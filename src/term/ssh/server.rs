@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use super::closing::{self, CloseReason, Closing, Info, Refusal, info, loggable};
-use super::config::ServeArgs;
+use super::config::ServeConfig;
 use super::limits::{self, Caps, Permit, RefusalLog, Refused, Tracker};
 use super::proxy::{self, ProxyFrom};
 use super::shell::{self, Chunk, End, Stops, Timers, Wiring};
@@ -104,7 +104,7 @@ impl Server {
     pub async fn bind(
         library: Arc<Index>,
         source: Source,
-        args: &ServeArgs,
+        args: &ServeConfig,
         host_key: PrivateKey,
     ) -> Result<Server, String> {
         Self::bind_with_body(library, source, None, args, host_key).await
@@ -115,7 +115,7 @@ impl Server {
         library: Arc<Index>,
         source: Source,
         body: Option<Arc<BodyIndex>>,
-        args: &ServeArgs,
+        args: &ServeConfig,
         host_key: PrivateKey,
     ) -> Result<Server, String> {
         let allowlist = args
@@ -346,7 +346,7 @@ fn methods(allowlist: bool) -> MethodSet {
     }
 }
 
-fn russh_config(args: &ServeArgs, key: PrivateKey, allowlist: bool) -> russh::server::Config {
+fn russh_config(args: &ServeConfig, key: PrivateKey, allowlist: bool) -> russh::server::Config {
     russh::server::Config {
         server_id: russh::SshId::Standard(server_banner().into()),
         methods: methods(allowlist),
