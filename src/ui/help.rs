@@ -76,6 +76,8 @@ fn column_lines(view: &View, groups: &[Group]) -> Vec<Line<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::{Action, update_now};
+    use crate::ui::tests::{app_after, draw, screen_text};
 
     #[test]
     fn help_mentions_every_key() {
@@ -139,6 +141,79 @@ mod tests {
         for k in KEYS {
             assert!(width(k.keys) <= KEYS_WIDTH, "{} is too wide", k.keys);
             assert!(width(k.action) <= ACTION_WIDTH, "{} is too wide", k.action);
+        }
+    }
+
+    /// How the help overlay writes a key (`Ctrl-n`, `→`, `Bksp`, `Space`).
+    fn help_name(code: crate::app::keymap::KeyCode, ctrl: bool) -> String {
+        use crate::app::keymap::KeyCode::*;
+        let name = match code {
+            Char(' ') => "Space".to_owned(),
+            Char(c) => c.to_string(),
+            Enter => "Enter".to_owned(),
+            Esc => "Esc".to_owned(),
+            Backspace => "Bksp".to_owned(),
+            Tab => "Tab".to_owned(),
+            BackTab => "Shift-Tab".to_owned(),
+            Up => "↑".to_owned(),
+            Down => "↓".to_owned(),
+            Left => "←".to_owned(),
+            Right => "→".to_owned(),
+            Home => "Home".to_owned(),
+            End => "End".to_owned(),
+            PageUp => "PgUp".to_owned(),
+            PageDown => "PgDn".to_owned(),
+            other => format!("{other:?}"),
+        };
+        if ctrl { format!("Ctrl-{name}") } else { name }
+    }
+
+    #[test]
+    fn every_bound_key_is_named_in_a_whole_help_row_at_common_sizes() {
+        use crate::app::keyhelp::KEYS_WIDTH;
+        use crate::app::keymap::{BINDINGS, Mods};
+        use crate::ui::text::width;
+        for (w, h) in [(100, 30), (80, 24)] {
+            // Every screen row the help shows, scrolled from top to bottom.
+            let mut app = app_after(w, h, false, &[Action::ToggleHelp]);
+            let mut lines: Vec<String> = Vec::new();
+            for _ in 0..200 {
+                lines.extend(screen_text(&draw(&app, w, h)).lines().map(str::to_owned));
+                let before = app.overlay.clone();
+                update_now(&mut app, Action::Down);
+                if app.overlay == before {
+                    break;
+                }
+            }
+            for b in BINDINGS {
+                let row = b.help;
+                // Keys and description on one line, neither cut.
+                let whole = format!(
+                    "{}{}{}",
+                    row.keys,
+                    " ".repeat(KEYS_WIDTH + 1 - width(row.keys)),
+                    row.action
+                );
+                assert!(
+                    lines.iter().any(|l| l.contains(&whole)),
+                    "{w}x{h}: the help row {whole:?} is not shown whole"
+                );
+                for &code in b.codes {
+                    let name = help_name(code, b.mods == Mods::Ctrl);
+                    let digit = name.len() == 1 && name.chars().all(|c| c.is_ascii_digit());
+                    // Ctrl with a letter is one key whatever its case (`Ctrl-C`, `Ctrl-c`).
+                    let named = row.keys.split(' ').any(|token| {
+                        token == name
+                            || (b.mods == Mods::Ctrl && token.eq_ignore_ascii_case(&name))
+                            || (digit && token == "0-9")
+                    });
+                    assert!(
+                        named,
+                        "{w}x{h}: {name} ({:?}) is bound, but its help row {:?} does not name it",
+                        b.action, row.keys
+                    );
+                }
+            }
         }
     }
 }
