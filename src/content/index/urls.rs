@@ -1,4 +1,9 @@
-//! URL normalization for linking: the same page written two ways compares equal.
+//! URL normalization for linking: the same page written two ways compares equal, and the
+//! names a link path can give an article (relative links, `.md` files, Jekyll dates...).
+
+use std::borrow::Cow;
+
+use crate::content::date::Date;
 
 /// Lower-cases scheme and host and drops `www.`, query, fragment and trailing slash, so that
 /// the same page written two ways compares equal.
@@ -25,4 +30,132 @@ pub(super) fn normalize_into(url: &str, out: &mut String) {
     out.make_ascii_lowercase();
     out.push('/');
     out.push_str(path);
+}
+
+/// What kind of place a link target is, for resolving it to an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LinkPlace<'a> {
+    /// An `http(s)://` or protocol-relative `//` URL on `host` (as written, `www.` dropped):
+    /// an article only by its canonical URL, or by name when that article's canonical URL is
+    /// on the same host. A page of another site that happens to end in a
+    /// library slug is not that article.
+    Web { host: &'a str },
+    /// A path of this site: rooted (`/blog/x/`) or relative (`../x.md`, `x.html`, Zola's
+    /// `@/blog/x.md`). Generators write these for links between their own pages.
+    Site,
+}
+
+/// Where `url` points: `None` for what is never an article (`mailto:`, `tel:` and any other
+/// scheme, a fragment or query alone, nothing at all).
+pub(super) fn link_place(url: &str) -> Option<LinkPlace<'_>> {
+    if let Some(rest) = url.strip_prefix("//") {
+        return Some(LinkPlace::Web {
+            host: host_of(rest),
+        });
+    }
+    match scheme(url) {
+        Some(s) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") => {
+            let rest = url[s.len() + 1..].trim_start_matches('/');
+            Some(LinkPlace::Web {
+                host: host_of(rest),
+            })
+        }
+        Some(_) => None,
+        None if url.starts_with(['#', '?']) || url.is_empty() => None,
+        None => Some(LinkPlace::Site),
+    }
+}
+
+/// The scheme of a URL (`mailto` of `mailto:x`), by RFC 3986: a letter, then letters, digits,
+/// `+`, `-` or `.`, then `:` before any `/`, `?` or `#`.
+fn scheme(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let s = &url[..colon];
+    let mut chars = s.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(s)
+}
+
+/// The host of `host[:port]/path...`, `www.` dropped.
+fn host_of(rest: &str) -> &str {
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = &rest[..end];
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    match host.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("www.") => &host[4..],
+        _ => host,
+    }
+}
+
+/// The host of an absolute URL, or `None` for a path.
+pub(super) fn url_host(url: &str) -> Option<&str> {
+    match link_place(url)? {
+        LinkPlace::Web { host } => Some(host),
+        LinkPlace::Site => None,
+    }
+}
+
+/// File extensions of pages: a link to `x.md` or `x.html` names the page `x`.
+const PAGE_EXTENSIONS: &[&str] = &[
+    "md", "mdx", "markdown", "mkd", "mkdn", "mdown", "mkdown", "html", "htm",
+];
+
+/// Calls `find` with each name the last segment of `url`'s path can give an article, most
+/// literal first, and returns the first answer: the segment as written, percent-decoded,
+/// without a page extension (`.md`, `.html`...), with a bundle's `index.md` or Zola's
+/// `_index.md` standing for its folder; then without a Jekyll date prefix (`2024-01-05-`).
+/// Each of those is tried as written, with spaces as hyphens (as a file name becomes a slug)
+/// and in lower case. A query and a fragment are no part of the name; `.` and `..` name
+/// nothing.
+pub(super) fn find_by_name<T>(url: &str, mut find: impl FnMut(&str) -> Option<T>) -> Option<T> {
+    let end = memchr::memchr2(b'#', b'?', url.as_bytes()).unwrap_or(url.len());
+    let mut segments = url[..end].rsplit('/').skip_while(|s| s.is_empty());
+    let mut name = decode(segments.next()?);
+    if let Some((stem, ext)) = name.rsplit_once('.')
+        && PAGE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext))
+    {
+        // `index.md`, `index.en.md`, `_index.md`: the folder is the page.
+        let bundle = stem == "index" || stem == "_index" || stem.starts_with("index.");
+        name = match (bundle, segments.next()) {
+            (true, Some(folder)) => decode(folder),
+            (true, None) => return None,
+            (false, _) => Cow::Owned(stem.to_owned()),
+        };
+    }
+    if name.is_empty() || name == "." || name == ".." {
+        return None;
+    }
+    let undated = Date::from_name_prefix(&name).map(|(_, rest)| rest);
+    for candidate in std::iter::once(name.as_ref()).chain(undated) {
+        // Most links name a slug exactly: the other forms cost an allocation, so only when
+        // they differ.
+        if let Some(found) = find(candidate) {
+            return Some(found);
+        }
+        let hyphens = candidate
+            .contains(char::is_whitespace)
+            .then(|| candidate.split_whitespace().collect::<Vec<_>>().join("-"));
+        if let Some(hyphens) = &hyphens
+            && let Some(found) = find(hyphens)
+        {
+            return Some(found);
+        }
+        let form = hyphens.as_deref().unwrap_or(candidate);
+        if form.chars().any(char::is_uppercase)
+            && let Some(found) = find(&form.to_lowercase())
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// A path segment with `%XX` escapes decoded (invalid UTF-8 replaced, so it names nothing).
+fn decode(segment: &str) -> Cow<'_, str> {
+    if segment.contains('%') {
+        percent_encoding::percent_decode_str(segment).decode_utf8_lossy()
+    } else {
+        Cow::Borrowed(segment)
+    }
 }
