@@ -25,7 +25,8 @@ fn file(slug: &str, body: &str) -> SourceFile {
 }
 
 /// Links the old load-time scan missed or invented: single quotes, upper case, bare URLs,
-/// `data-href`, links in code.
+/// `data-href`, links in code, links inside `<pre>`, relative and generator-written paths,
+/// another site's page of the same name.
 fn tricky() -> Vec<SourceFile> {
     vec![
         file("target", "<p>The article everyone links to.</p>"),
@@ -49,6 +50,30 @@ fn tricky() -> Vec<SourceFile> {
         file(
             "markdown",
             "A [reference][t] and <https://careerhub.example/blog/target>.\n\n[t]: /blog/target\n",
+        ),
+        file(
+            "in-pre",
+            "<pre>step one: read <a href=\"/blog/target\">the target</a></pre>",
+        ),
+        file(
+            "in-code-span",
+            "Type `https://careerhub.example/blog/target` and <code>/blog/target</code>.\n",
+        ),
+        file(
+            "relative",
+            "See [up](../target/), [here](./target#part), [file](target.md) and [dated](../2024-01-05-target.md).\n",
+        ),
+        file(
+            "zola",
+            "See [it](@/blog/target.md) and [its bundle](@/blog/Target/index.md).\n",
+        ),
+        file(
+            "encoded",
+            "<p><a href=\"/blog/%74arget/?from=feed\">encoded</a></p>",
+        ),
+        file(
+            "other-host",
+            "<p>Not ours: https://other.example/blog/target and <a href=\"mailto:target@careerhub.example\">mail</a>.</p>",
         ),
     ]
 }
@@ -123,7 +148,9 @@ fn backlinks_come_from_every_kind_of_link_and_only_real_ones() {
         .collect();
     assert_eq!(
         from,
-        BTreeSet::from(["bare", "markdown", "single", "upper"]),
-        "not data-href, not code"
+        BTreeSet::from([
+            "bare", "encoded", "in-pre", "markdown", "relative", "single", "upper", "zola"
+        ]),
+        "not data-href, not code, not another host, not mail"
     );
 }
