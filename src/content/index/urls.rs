@@ -67,21 +67,25 @@ pub(super) fn link_place(url: &str) -> Option<LinkPlace<'_>> {
 }
 
 /// The scheme of a URL (`mailto` of `mailto:x`), by RFC 3986: a letter, then letters, digits,
-/// `+`, `-` or `.`, then `:` before any `/`, `?` or `#`.
+/// `+`, `-` or `.`, then `:` (so a path, which has `/` or `.` first or a `/` before any `:`,
+/// has none).
 fn scheme(url: &str) -> Option<&str> {
-    let colon = url.find(':')?;
-    let s = &url[..colon];
-    let mut chars = s.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(s)
+    let b = url.as_bytes();
+    if !b.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    // Byte loops: every link of a library goes through here.
+    let colon = b
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))?;
+    (b[colon] == b':').then(|| &url[..colon])
 }
 
 /// The host of `host[:port]/path...`, `www.` dropped.
 fn host_of(rest: &str) -> &str {
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
     let host = &rest[..end];
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = memchr::memrchr(b'@', host.as_bytes()).map_or(host, |at| &host[at + 1..]);
     match host.get(..4) {
         Some(prefix) if prefix.eq_ignore_ascii_case("www.") => &host[4..],
         _ => host,
@@ -110,17 +114,26 @@ const PAGE_EXTENSIONS: &[&str] = &[
 /// nothing.
 pub(super) fn find_by_name<T>(url: &str, mut find: impl FnMut(&str) -> Option<T>) -> Option<T> {
     let end = memchr::memchr2(b'#', b'?', url.as_bytes()).unwrap_or(url.len());
-    let mut segments = url[..end].rsplit('/').skip_while(|s| s.is_empty());
-    let mut name = decode(segments.next()?);
-    if let Some((stem, ext)) = name.rsplit_once('.')
-        && PAGE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext))
+    let (folder, last) = last_segment(&url[..end]);
+    let mut name = decode(last);
+    if let Some(dot) = memchr::memrchr(b'.', name.as_bytes())
+        && PAGE_EXTENSIONS
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(&name[dot + 1..]))
     {
         // `index.md`, `index.en.md`, `_index.md`: the folder is the page.
+        let stem = &name[..dot];
         let bundle = stem == "index" || stem == "_index" || stem.starts_with("index.");
-        name = match (bundle, segments.next()) {
-            (true, Some(folder)) => decode(folder),
-            (true, None) => return None,
-            (false, _) => Cow::Owned(stem.to_owned()),
+        let stem_len = stem.len();
+        let folder = last_segment(folder).1;
+        name = match (bundle, folder.is_empty(), name) {
+            (true, false, _) => decode(folder),
+            (true, true, _) => return None,
+            (false, _, Cow::Borrowed(s)) => Cow::Borrowed(&s[..stem_len]),
+            (false, _, Cow::Owned(mut s)) => {
+                s.truncate(stem_len);
+                Cow::Owned(s)
+            }
         };
     }
     if name.is_empty() || name == "." || name == ".." {
@@ -133,22 +146,37 @@ pub(super) fn find_by_name<T>(url: &str, mut find: impl FnMut(&str) -> Option<T>
         if let Some(found) = find(candidate) {
             return Some(found);
         }
-        let hyphens = candidate
-            .contains(char::is_whitespace)
-            .then(|| candidate.split_whitespace().collect::<Vec<_>>().join("-"));
+        // Spaces become hyphens as a file name becomes a slug; `%20` decodes to one.
+        let spaced = candidate
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b >= 0x80)
+            && candidate.contains(char::is_whitespace);
+        let hyphens = spaced.then(|| candidate.split_whitespace().collect::<Vec<_>>().join("-"));
         if let Some(hyphens) = &hyphens
             && let Some(found) = find(hyphens)
         {
             return Some(found);
         }
         let form = hyphens.as_deref().unwrap_or(candidate);
-        if form.chars().any(char::is_uppercase)
-            && let Some(found) = find(&form.to_lowercase())
-        {
-            return Some(found);
+        if form.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+            let lower = form.to_lowercase();
+            if lower != form
+                && let Some(found) = find(&lower)
+            {
+                return Some(found);
+            }
         }
     }
     None
+}
+
+/// A path's folder and its last segment, trailing slashes aside: `a/b/` gives `a` and `b`.
+fn last_segment(path: &str) -> (&str, &str) {
+    let path = path.trim_end_matches('/');
+    match memchr::memrchr(b'/', path.as_bytes()) {
+        Some(at) => (&path[..at], &path[at + 1..]),
+        None => ("", path),
+    }
 }
 
 /// A path segment with `%XX` escapes decoded (invalid UTF-8 replaced, so it names nothing).
