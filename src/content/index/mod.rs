@@ -365,7 +365,7 @@ impl Index {
     /// The library article a URL points to: by canonical URL, else by the name its path ends
     /// with (slug or file name; `.md`/`.html`, `index.md`, a Jekyll date, `%` escapes, letter
     /// case and a query or fragment aside), for a path of this site (rooted or relative) or a
-    /// URL on the host of that article's canonical URL. Other schemes (`mailto:`) and other
+    /// URL on a host of the library's canonical URLs. Other schemes (`mailto:`) and other
     /// sites' pages never resolve by name.
     pub fn resolve_url(&self, url: &str) -> Option<ArticleId> {
         self.resolve_with(url, &mut String::new())
@@ -391,13 +391,19 @@ impl Index {
         })?;
         match place {
             urls::LinkPlace::Site => Some(id),
-            // Another site's page of the same name is not this article.
+            // Only on the library's own site: another site's page of the same name is not
+            // this article. The site is any host of the library's canonical URLs; usually the
+            // article's own canonical says so at once, else the first canonical on that host
+            // ends the search (keys are `host/path`, see `normalize_into`).
             urls::LinkPlace::Web { host } => {
+                let own = |h: &str| h.eq_ignore_ascii_case(host);
                 let canonical = self.get(id).canonical.as_deref();
-                canonical
-                    .and_then(urls::url_host)
-                    .is_some_and(|own| own.eq_ignore_ascii_case(host))
-                    .then_some(id)
+                let on_site = canonical.and_then(urls::url_host).is_some_and(own)
+                    || self.by_canonical.keys().any(|key| {
+                        key.as_bytes().get(host.len()) == Some(&b'/')
+                            && key.as_bytes()[..host.len()].eq_ignore_ascii_case(host.as_bytes())
+                    });
+                on_site.then_some(id)
             }
         }
     }

@@ -384,7 +384,7 @@ fn what_is_not_an_article_never_resolves() {
 }
 
 #[test]
-fn a_link_on_the_canonical_host_resolves_by_name_and_another_host_does_not() {
+fn a_link_on_the_library_site_resolves_by_name_and_another_host_does_not() {
     let files = vec![
         file(
             "blog/offer-letter.md",
@@ -393,6 +393,10 @@ fn a_link_on_the_canonical_host_resolves_by_name_and_another_host_does_not() {
         file(
             "blog/2023-03-01-counter.md",
             "---\ntitle: Counter offers\ncanonical: https://www.jobs.example/guides/counter\n---\nWait a day.\n",
+        ),
+        file(
+            "blog/first-offer.md",
+            "---\ntitle: A first offer\n---\nNo canonical URL here.\n",
         ),
     ];
     let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
@@ -414,7 +418,14 @@ fn a_link_on_the_canonical_host_resolves_by_name_and_another_host_does_not() {
         slug("http://www.jobs.example/guides/Counter").as_deref(),
         Some("counter")
     );
+    // No canonical of its own, but on the site the library's canonical URLs name.
+    assert_eq!(
+        slug("https://jobs.example/guides/first-offer/").as_deref(),
+        Some("first-offer")
+    );
     for url in [
+        "https://elsewhere.example/first-offer",
+        "https://jobs.example.evil.example/first-offer",
         "https://elsewhere.example/guides/offer-letter",
         "https://jobs.example.evil.example/offer-letter",
         "https://jobs.example@elsewhere.example/offer-letter",

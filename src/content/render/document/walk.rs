@@ -636,7 +636,7 @@ pub(super) fn image(node: &Handle, ctx: Ctx, sink: &mut Sink) {
 }
 
 /// What introduces the links of a `<pre>` block, in the paragraph after it.
-pub(super) const PRE_LINKS_LABEL: &str = "Links in the code above: ";
+const PRE_LINKS_LABEL: &str = "Links in the code above: ";
 
 /// The longest link text made from a whole code block (a link around `<pre>`), in characters.
 const PRE_LINK_TEXT: usize = 60;
@@ -689,6 +689,7 @@ pub(super) fn raw_text(node: &Handle, depth: usize, out: &mut String, links: &mu
         }
     }
 }
+
 /// The text inside `node`, gathered without recursion (for trees deeper than the walk goes):
 /// `<br>` is a line break, elements dropped with their content stay dropped, and every
 /// boundary of a non-inline element is a space so that words of neighbouring blocks do not
