@@ -365,8 +365,9 @@ impl Index {
     /// The library article a URL points to: by canonical URL, else by the name its path ends
     /// with (slug or file name; `.md`/`.html`, `index.md`, a Jekyll date, `%` escapes, letter
     /// case and a query or fragment aside), for a path of this site (rooted or relative) or a
-    /// URL on a host of the library's canonical URLs. Other schemes (`mailto:`) and other
-    /// sites' pages never resolve by name.
+    /// URL on the host of that article's canonical URL (any of the library's hosts for an
+    /// article without one). Other schemes (`mailto:`) and other sites' pages never resolve
+    /// by name.
     pub fn resolve_url(&self, url: &str) -> Option<ArticleId> {
         self.resolve_with(url, &mut String::new())
     }
@@ -392,17 +393,19 @@ impl Index {
         match place {
             urls::LinkPlace::Site => Some(id),
             // Only on the library's own site: another site's page of the same name is not
-            // this article. The site is any host of the library's canonical URLs; usually the
-            // article's own canonical says so at once, else the first canonical on that host
-            // ends the search (keys are `host/path`, see `normalize_into`).
+            // this article. An article with a canonical URL names its site; for one without,
+            // the site is any host of the library's canonical URLs, and the first canonical
+            // on that host ends the search (keys are `host/path`, see `normalize_into`). An
+            // article whose canonical is elsewhere never costs a search: that is the common
+            // case of another site's page with the same name.
             urls::LinkPlace::Web { host } => {
-                let own = |h: &str| h.eq_ignore_ascii_case(host);
-                let canonical = self.get(id).canonical.as_deref();
-                let on_site = canonical.and_then(urls::url_host).is_some_and(own)
-                    || self.by_canonical.keys().any(|key| {
+                let on_site = match self.get(id).canonical.as_deref().and_then(urls::url_host) {
+                    Some(own) => own.eq_ignore_ascii_case(host),
+                    None => self.by_canonical.keys().any(|key| {
                         key.as_bytes().get(host.len()) == Some(&b'/')
                             && key.as_bytes()[..host.len()].eq_ignore_ascii_case(host.as_bytes())
-                    });
+                    }),
+                };
                 on_site.then_some(id)
             }
         }

@@ -36,9 +36,9 @@ pub(super) fn normalize_into(url: &str, out: &mut String) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum LinkPlace<'a> {
     /// An `http(s)://` or protocol-relative `//` URL on `host` (as written, `www.` dropped):
-    /// an article by its canonical URL, or by name when the host is one of the library's
-    /// canonical URLs. A page of another site that happens to end in a library slug is not
-    /// that article.
+    /// an article by its canonical URL, or by name when the host is that article's canonical
+    /// host (any of the library's canonical hosts for an article without one). A page of
+    /// another site that happens to end in a library slug is not that article.
     Web { host: &'a str },
     /// A path of this site: rooted (`/blog/x/`) or relative (`../x.md`, `x.html`, Zola's
     /// `@/blog/x.md`). Generators write these for links between their own pages.
