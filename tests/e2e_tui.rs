@@ -261,7 +261,7 @@ fn many_links_folder() -> tempfile::TempDir {
         std::fs::write(
             dir.path().join(format!("{slug}.md")),
             format!(
-                "---\ntitle: \"Step {name} of the plan\"\nslug: {slug}\npubDate: 2025-01-{:02}\ncategory: job-search\n---\n<p>This is step {name}.</p>\n",
+                "---\ntitle: \"Step {name} of the plan\"\nslug: {slug}\ncanonical: https://careerhub.example/blog/{slug}\npubDate: 2025-01-{:02}\ncategory: job-search\n---\n<p>This is step {name}.</p>\n",
                 i + 1
             ),
         )

@@ -25,7 +25,8 @@ fn file(slug: &str, body: &str) -> SourceFile {
 }
 
 /// Links the old load-time scan missed or invented: single quotes, upper case, bare URLs,
-/// `data-href`, links in code.
+/// `data-href`, links in code, links inside `<pre>`, relative and generator-written paths,
+/// another site's page of the same name.
 fn tricky() -> Vec<SourceFile> {
     vec![
         file("target", "<p>The article everyone links to.</p>"),
@@ -49,6 +50,30 @@ fn tricky() -> Vec<SourceFile> {
         file(
             "markdown",
             "A [reference][t] and <https://careerhub.example/blog/target>.\n\n[t]: /blog/target\n",
+        ),
+        file(
+            "in-pre",
+            "<pre>step one: read <a href=\"/blog/target\">the target</a></pre>",
+        ),
+        file(
+            "in-code-span",
+            "Type `https://careerhub.example/blog/target` and <code>/blog/target</code>.\n",
+        ),
+        file(
+            "relative",
+            "See [up](../target/), [here](./target#part), [file](target.md) and [dated](../2024-01-05-target.md).\n",
+        ),
+        file(
+            "zola",
+            "See [it](@/blog/target.md) and [its bundle](@/blog/Target/index.md).\n",
+        ),
+        file(
+            "encoded",
+            "<p><a href=\"/blog/%74arget/?from=feed\">encoded</a></p>",
+        ),
+        file(
+            "other-host",
+            "<p>Not ours: https://other.example/blog/target and <a href=\"mailto:target@careerhub.example\">mail</a>.</p>",
         ),
     ]
 }
@@ -123,7 +148,101 @@ fn backlinks_come_from_every_kind_of_link_and_only_real_ones() {
         .collect();
     assert_eq!(
         from,
-        BTreeSet::from(["bare", "markdown", "single", "upper"]),
-        "not data-href, not code"
+        BTreeSet::from([
+            "bare", "encoded", "in-pre", "markdown", "relative", "single", "upper", "zola"
+        ]),
+        "not data-href, not code, not another host, not mail"
     );
+}
+
+fn at(path: &str, text: &str) -> SourceFile {
+    SourceFile {
+        path: path.to_owned(),
+        bytes: text.as_bytes().to_vec(),
+    }
+}
+
+/// A site written by other generators: no canonical URLs, links between pages as Zola,
+/// Jekyll, Hugo, Eleventy and hand-written Markdown write them.
+fn generator_site() -> Vec<SourceFile> {
+    vec![
+        at(
+            "content/blog/first-week.md",
+            "+++\ntitle = \"The first week\"\n+++\nMeet the team.\n",
+        ),
+        at(
+            "_posts/2024-01-05-salary-talk.markdown",
+            "---\ntitle: Salary talk\n---\nName a range.\n",
+        ),
+        at(
+            "content/posts/remote-days/index.md",
+            "---\ntitle: Remote days\n---\nA desk by the window.\n",
+        ),
+        at(
+            "content/blog/pay-questions.md",
+            "---\ntitle: Asking about pay\nslug: asking-about-pay\n---\nAsk early.\n",
+        ),
+        at(
+            "content/blog/linker.md",
+            "---\ntitle: Where to go next\n---\n\
+             Up: [a](../first-week/), [b](@/blog/first-week.md#agenda), \
+             [c]({% post_url 2024-01-05-salary-talk %}), \
+             [d]({% link _posts/2024-01-05-salary-talk.markdown %}), \
+             [e]({{< ref \"remote-days\" >}}), [f](../remote-days/index.md), \
+             [g](pay-questions.md), [h](/blog/Asking-About-Pay/), [i](salary%2Dtalk.html), \
+             [j](https://other.example/blog/first-week), [k](first-week.png), \
+             [l](mailto:first-week@jobs.example) and `../first-week/` in code.\n",
+        ),
+    ]
+}
+
+#[test]
+fn generator_links_reach_their_articles_in_the_reader_and_the_index() {
+    let (index, source) = load_memory(generator_site(), Vec::new(), ALL);
+    let mut bodies = Bodies::new(source);
+    let linker = index.by_slug("linker").unwrap().id;
+    let doc = bodies.document(&index, linker).unwrap();
+    let links: Vec<(&str, Option<&str>)> = doc
+        .links
+        .iter()
+        .map(|l| (l.url.as_str(), l.internal.as_deref()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("../first-week/", Some("first-week")),
+            ("@/blog/first-week.md#agenda", Some("first-week")),
+            ("/salary-talk", Some("salary-talk")),
+            ("/salary-talk", Some("salary-talk")),
+            ("/remote-days", Some("remote-days")),
+            ("../remote-days/index.md", Some("remote-days")),
+            ("pay-questions.md", Some("asking-about-pay")),
+            ("/blog/Asking-About-Pay/", Some("asking-about-pay")),
+            ("salary%2Dtalk.html", Some("salary-talk")),
+            ("https://other.example/blog/first-week", None),
+            ("first-week.png", None),
+            ("mailto:first-week@jobs.example", None),
+        ]
+    );
+    let slugs = |ids: &[careerhub::content::ArticleId]| -> Vec<String> {
+        ids.iter().map(|&id| index.get(id).slug.clone()).collect()
+    };
+    assert_eq!(
+        slugs(&index.get(linker).links_to),
+        [
+            "first-week",
+            "salary-talk",
+            "remote-days",
+            "asking-about-pay"
+        ]
+    );
+    for target in [
+        "first-week",
+        "salary-talk",
+        "remote-days",
+        "asking-about-pay",
+    ] {
+        let id = index.by_slug(target).unwrap().id;
+        assert_eq!(slugs(index.backlinks(id)), ["linker"], "{target}");
+    }
 }

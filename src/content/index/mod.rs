@@ -419,8 +419,12 @@ impl Index {
         self.report.hidden
     }
 
-    /// The library article a URL points to: by canonical URL, else by the URL's last path
-    /// segment as a slug.
+    /// The library article a URL points to: by canonical URL, else by the name its path ends
+    /// with (slug or file name; `.md`/`.html`, `index.md`, a Jekyll date, `%` escapes, letter
+    /// case and a query or fragment aside), for a path of this site (rooted or relative) or a
+    /// URL on the host of that article's canonical URL (any of the library's hosts for an
+    /// article without one). Other schemes (`mailto:`) and other sites' pages never resolve
+    /// by name.
     pub fn resolve_url(&self, url: &str) -> Option<ArticleId> {
         self.resolve_with(url, &mut String::new())
     }
@@ -428,19 +432,40 @@ impl Index {
     /// [`Index::resolve_url`] with a scratch buffer, so linking a big library does not
     /// allocate for each of its links.
     fn resolve_with(&self, url: &str, buf: &mut String) -> Option<ArticleId> {
-        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
-            return None;
+        let url = url.trim();
+        let place = urls::link_place(url)?;
+        if let urls::LinkPlace::Web { .. } = place {
+            // `//host/path` (protocol-relative) normalizes as `host/path`.
+            normalize_into(url.strip_prefix("//").unwrap_or(url), buf);
+            if let Some(&id) = self.by_canonical.get(buf.as_str()) {
+                return Some(id);
+            }
         }
-        normalize_into(url, buf);
-        if let Some(&id) = self.by_canonical.get(buf.as_str()) {
-            return Some(id);
+        let id = urls::find_by_name(url, |name| {
+            self.by_slug
+                .get(name)
+                .or_else(|| self.links.by_file.get(name))
+                .copied()
+        })?;
+        match place {
+            urls::LinkPlace::Site => Some(id),
+            // Only on the library's own site: another site's page of the same name is not
+            // this article. An article with a canonical URL names its site; for one without,
+            // the site is any host of the library's canonical URLs, and the first canonical
+            // on that host ends the search (keys are `host/path`, see `normalize_into`). An
+            // article whose canonical is elsewhere never costs a search: that is the common
+            // case of another site's page with the same name.
+            urls::LinkPlace::Web { host } => {
+                let on_site = match self.get(id).canonical.as_deref().and_then(urls::url_host) {
+                    Some(own) => own.eq_ignore_ascii_case(host),
+                    None => self.by_canonical.keys().any(|key| {
+                        key.as_bytes().get(host.len()) == Some(&b'/')
+                            && key.as_bytes()[..host.len()].eq_ignore_ascii_case(host.as_bytes())
+                    }),
+                };
+                on_site.then_some(id)
+            }
         }
-        let last = buf.rsplit('/').next().unwrap_or_default();
-        let last = last.strip_suffix(".html").unwrap_or(last);
-        self.by_slug
-            .get(last)
-            .or_else(|| self.links.by_file.get(last))
-            .copied()
     }
 
     /// Articles that link to `id` (none until the link graph is there).

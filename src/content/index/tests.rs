@@ -271,16 +271,171 @@ fn urls_resolve_by_canonical_or_last_segment() {
     for url in [
         "https://careerhub.example/blog/follow-up",
         "https://WWW.careerhub.example/blog/follow-up/",
-        "https://other.example/posts/follow-up?utm=x#top",
+        "https://CareerHub.example/posts/follow-up?utm=x#top",
+        "//careerhub.example/blog/follow-up",
         "/blog/follow-up",
     ] {
         assert_eq!(lib.resolve_url(url), Some(id), "{url}");
     }
     assert_eq!(lib.resolve_url("mailto:follow-up"), None);
+    // Another site's page with the same last segment is that site's page, not this article.
+    assert_eq!(
+        lib.resolve_url("https://other.example/posts/follow-up"),
+        None
+    );
+    assert_eq!(lib.resolve_url("//other.example/follow-up"), None);
     // Multi-byte hosts must not be sliced mid-character.
     assert_eq!(lib.resolve_url("https://xéé/y"), None);
-    assert_eq!(lib.resolve_url("https://aé/follow-up"), Some(id));
+    assert_eq!(lib.resolve_url("https://aé/follow-up"), None);
     assert_eq!(lib.resolve_url("https://x.example/blog/unknown"), None);
+}
+
+/// A library whose articles have no canonical URL, the way Hugo, Zola, Jekyll and Eleventy
+/// sites write them: one article named by its `slug`, one by a dated file name, one by a
+/// bundle folder.
+fn generator_library() -> Index {
+    let files = vec![
+        file(
+            "content/blog/2024-01-05-first-week.md",
+            "---\ntitle: The first week\n---\nWhat to do on day one.\n",
+        ),
+        file(
+            "content/blog/pay-talk.md",
+            "---\ntitle: Talking about pay\nslug: salary-talk\n---\nNumbers first.\n",
+        ),
+        file(
+            "content/blog/remote-days/index.md",
+            "---\ntitle: Remote days\n---\nA desk by the window.\n",
+        ),
+        file(
+            "content/blog/café-chats.md",
+            "---\ntitle: Coffee chats\n---\nAsk one question.\n",
+        ),
+    ];
+    Index::from_files(files, Vec::new(), LoadOptions::default())
+}
+
+#[test]
+fn relative_and_generator_links_resolve_to_their_article() {
+    let lib = generator_library();
+    let slug = |url: &str| lib.resolve_url(url).map(|id| lib.get(id).slug.clone());
+    let expected = [
+        // Relative paths, as generators and hand-written Markdown write them.
+        ("../first-week/", "first-week"),
+        ("./first-week", "first-week"),
+        ("first-week/", "first-week"),
+        ("first-week.md", "first-week"),
+        ("first-week.html", "first-week"),
+        ("first-week.HTML", "first-week"),
+        ("../2024-01-05-first-week.md", "first-week"),
+        ("../blog/first-week/#day-one", "first-week"),
+        ("first-week?ref=sidebar", "first-week"),
+        ("../remote-days/index.md", "remote-days"),
+        ("../remote-days/index.html#desk", "remote-days"),
+        ("remote-days/_index.md", "remote-days"),
+        // Zola's internal links and Jekyll's dated post names.
+        ("@/blog/first-week.md", "first-week"),
+        ("@/blog/remote-days/index.md#desk", "remote-days"),
+        ("/2024/01/05/first-week.html", "first-week"),
+        // Letter case and percent-encoding.
+        ("/blog/First-Week/", "first-week"),
+        ("/blog/FIRST-WEEK.MD", "first-week"),
+        ("/blog/caf%C3%A9-chats/", "café-chats"),
+        ("caf%C3%A9-chats.md", "café-chats"),
+        // The file name reaches an article whose `slug` is another.
+        ("pay-talk.md", "salary-talk"),
+        ("../Pay-Talk/", "salary-talk"),
+        ("salary-talk", "salary-talk"),
+    ];
+    for (url, want) in expected {
+        assert_eq!(slug(url).as_deref(), Some(want), "{url}");
+    }
+}
+
+#[test]
+fn what_is_not_an_article_never_resolves() {
+    let lib = generator_library();
+    for url in [
+        // Other sites, whatever their path ends with: these articles have no canonical URL.
+        "https://other.example/blog/first-week",
+        "http://other.example/first-week.md",
+        "//other.example/first-week/",
+        // Other schemes, fragments and queries alone, folders and nothing.
+        "mailto:first-week@careerhub.example",
+        "mailto:first-week",
+        "tel:first-week",
+        "ftp://files.example/first-week",
+        "javascript:first-week",
+        "#first-week",
+        "?page=first-week",
+        "",
+        "/",
+        "../",
+        ".",
+        "./index.md",
+        // Files that are not pages, even named after an article.
+        "first-week.png",
+        "/images/first-week.jpg",
+        "../first-week.pdf",
+        // Names that are not the article's.
+        "first-weeks",
+        "week",
+        "/blog/2024-01-05-first-week-2/",
+    ] {
+        assert_eq!(lib.resolve_url(url), None, "{url:?}");
+    }
+}
+
+#[test]
+fn a_link_on_the_library_site_resolves_by_name_and_another_host_does_not() {
+    let files = vec![
+        file(
+            "blog/offer-letter.md",
+            "---\ntitle: Reading an offer letter\ncanonical: https://jobs.example/guides/offer-letter\n---\nRead it twice.\n",
+        ),
+        file(
+            "blog/2023-03-01-counter.md",
+            "---\ntitle: Counter offers\ncanonical: https://www.jobs.example/guides/counter\n---\nWait a day.\n",
+        ),
+        file(
+            "blog/first-offer.md",
+            "---\ntitle: A first offer\n---\nNo canonical URL here.\n",
+        ),
+    ];
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
+    let slug = |url: &str| lib.resolve_url(url).map(|id| lib.get(id).slug.clone());
+    assert_eq!(
+        slug("https://jobs.example/guides/offer-letter").as_deref(),
+        Some("offer-letter")
+    );
+    // The same host, another path: still the article (sites move their folders).
+    assert_eq!(
+        slug("https://JOBS.example/old/offer-letter.html#pay").as_deref(),
+        Some("offer-letter")
+    );
+    assert_eq!(
+        slug("https://jobs.example/2023/03/01/2023-03-01-counter/").as_deref(),
+        Some("counter")
+    );
+    assert_eq!(
+        slug("http://www.jobs.example/guides/Counter").as_deref(),
+        Some("counter")
+    );
+    // No canonical of its own, but on the site the library's canonical URLs name.
+    assert_eq!(
+        slug("https://jobs.example/guides/first-offer/").as_deref(),
+        Some("first-offer")
+    );
+    for url in [
+        "https://elsewhere.example/first-offer",
+        "https://jobs.example.evil.example/first-offer",
+        "https://elsewhere.example/guides/offer-letter",
+        "https://jobs.example.evil.example/offer-letter",
+        "https://jobs.example@elsewhere.example/offer-letter",
+        "https://elsewhere.example/counter.html",
+    ] {
+        assert_eq!(slug(url), None, "{url}");
+    }
 }
 
 #[test]

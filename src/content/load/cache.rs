@@ -509,7 +509,7 @@ mod tests {
         let content = tempfile::tempdir().unwrap();
         std::fs::write(
             content.path().join("a.md"),
-            "---\ntitle: A\n---\n<a href=\"https://x.example/blog/b\">B</a>",
+            "---\ntitle: A\n---\n<a href=\"/blog/b\">B</a>",
         )
         .unwrap();
         std::fs::write(content.path().join("b.md"), "---\ntitle: B\n---\nbody").unwrap();

@@ -2,9 +2,9 @@
 //! the document. Loading needs the targets of every article (for backlinks) but renders none,
 //! so this runs the same Markdown step as rendering and then jumps from tag to tag, following
 //! the DOM walk's rules (see [`super::walk`]): the `href` of an `<a>` (any quoting or letter
-//! case, entities decoded) when it has text, the `src` of an `<iframe>`, bare `http(s)://`
-//! URLs in text outside links, and nothing inside comments, `<pre>` or the elements the walk
-//! drops (script, style, svg...).
+//! case, entities decoded) when it has text, inside `<pre>` too; the `src` of an `<iframe>`
+//! outside `<pre>`; bare `http(s)://` URLs in text outside links, code and `<pre>`; nothing
+//! inside comments or the elements the walk drops (script, style, svg...).
 
 use super::markdown::html_pieces;
 use super::walk::DROPPED;
@@ -59,13 +59,20 @@ fn tag_end(bytes: &[u8], lt: usize) -> usize {
     bytes.len()
 }
 
+/// The code elements, whose text the walk styles as code (see [`super::walk`]).
+const CODE: [&[u8]; 4] = [b"code", b"kbd", b"samp", b"tt"];
+
 #[derive(Default)]
 struct Scan {
     out: Vec<String>,
     /// Open `<a>` elements: the link each one made, if any.
     anchors: Vec<Option<String>>,
-    /// An element whose content is skipped (dropped or preformatted), with its nesting.
+    /// An element whose content is skipped (dropped, or a frame), with its nesting.
     skipping: Option<(String, usize)>,
+    /// Open `<pre>` elements: their text is literal, only their `<a>` links.
+    pre: usize,
+    /// Open code elements (`code`, `kbd`, `samp`, `tt`): their text is literal too.
+    code: usize,
 }
 
 impl Scan {
@@ -89,7 +96,7 @@ impl Scan {
             }
             return;
         }
-        if !raw.contains("http") {
+        if self.pre > 0 || self.code > 0 || !raw.contains("http") {
             return;
         }
         let text = html_escape::decode_html_entities(raw);
@@ -131,8 +138,13 @@ impl Scan {
             _ => return,
         };
         if closing {
-            if lower == b"a" {
-                self.anchors.pop();
+            match lower {
+                b"a" => {
+                    self.anchors.pop();
+                }
+                b"pre" => self.pre = self.pre.saturating_sub(1),
+                _ if CODE.contains(&lower) => self.code = self.code.saturating_sub(1),
+                _ => {}
             }
             return;
         }
@@ -146,7 +158,9 @@ impl Scan {
                 self.anchors.push(url);
             }
             b"iframe" => {
-                if let Some(src) = attribute(tag, "src").map(|s| clean_url(&absolute_url(&s)))
+                // In `<pre>` a frame's content is text of the block and no link.
+                if self.pre == 0
+                    && let Some(src) = attribute(tag, "src").map(|s| clean_url(&absolute_url(&s)))
                     && is_followable(&src)
                 {
                     self.out.push(src);
@@ -156,7 +170,8 @@ impl Scan {
                 }
             }
             _ if self_closing => {}
-            b"pre" => self.skipping = Some((name.to_ascii_lowercase(), 1)),
+            b"pre" => self.pre += 1,
+            _ if CODE.contains(&lower) => self.code += 1,
             _ if DROPPED.iter().any(|d| d.as_bytes() == lower) => {
                 self.skipping = Some((name.to_ascii_lowercase(), 1))
             }
@@ -260,6 +275,26 @@ mod tests {
         assert_eq!(
             link_targets(body),
             ["/blog/note", "https://x.example/blog/auto"]
+        );
+    }
+
+    #[test]
+    fn links_in_pre_count_and_urls_in_code_do_not() {
+        let body = "<pre>open <a href=\"/blog/first-week\">the guide</a> https://x.example/in-pre \
+                    <iframe src=\"https://video.example/v\"></iframe></pre>\
+                    <p><code>https://x.example/in-code</code> <KBD>https://x.example/k</KBD> \
+                    after https://x.example/after</p>\
+                    <a href=\"/blog/whole\"><pre>all of it</pre></a>\
+                    <pre><a href=\"/blog/blank\"> </a></pre>\n\n\
+                    A `https://x.example/span` span and https://x.example/last\n";
+        assert_eq!(
+            link_targets(body),
+            [
+                "/blog/first-week",
+                "https://x.example/after",
+                "/blog/whole",
+                "https://x.example/last"
+            ]
         );
     }
 

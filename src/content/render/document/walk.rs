@@ -210,7 +210,7 @@ impl Builder {
             "hr" => sink.push_block(Block::Rule),
             "img" => image(node, ctx, sink),
             "iframe" => self.iframe(node, sink),
-            "pre" => pre(node, sink),
+            "pre" => self.pre(node, ctx, sink),
             "figcaption" => self.caption(node, ctx, sink),
             "strong" | "b" => self.children(node, styled(|s| s.bold = true), sink),
             "em" | "i" => self.children(node, styled(|s| s.italic = true), sink),
@@ -226,12 +226,15 @@ impl Builder {
         }
     }
 
-    /// Text goes into the current paragraph; bare `http(s)://` URLs outside links become links.
+    /// Text goes into the current paragraph; bare `http(s)://` URLs outside links and code
+    /// become links.
     pub(super) fn text(&mut self, text: &str, ctx: Ctx, sink: &mut Sink) {
         // A text node of just a newline is a soft break, not the `<br>` marker it would look
         // like (a span of exactly "\n").
         let text = if text == "\n" { " " } else { text };
-        if ctx.link.is_some() {
+        // Code is literal: a URL in `code` is what to type, not a link (an `<a>` around code
+        // still is one).
+        if ctx.link.is_some() || ctx.style.code {
             sink.inlines.push(Inline {
                 text: text.to_owned(),
                 style: ctx.style,
@@ -414,6 +417,55 @@ impl Builder {
         }
     }
 
+    /// `<pre>` keeps its text line for line. Links cannot be marked inside code without
+    /// changing it, so the links in it (or around it) follow it as a paragraph of their own,
+    /// numbered like every other link: the code stays literal and no link is lost.
+    pub(super) fn pre(&mut self, node: &Handle, ctx: Ctx, sink: &mut Sink) {
+        let mut raw = String::new();
+        let mut found = Vec::new();
+        raw_text(node, 0, &mut raw, &mut found);
+        let code = clean_code(&raw);
+        if code.is_empty() {
+            return;
+        }
+        let mut links: Vec<(String, usize)> = Vec::new();
+        // Code inside a link: the block is that link's text.
+        if let Some(link) = ctx.link {
+            links.push((shorten(&collapse_text(&code)), link));
+        }
+        for PreLink { start, end, href } in found {
+            let text = collapse_text(&raw[start..end]);
+            if text.is_empty() {
+                continue;
+            }
+            if let Some(link) = self.add_link(&href) {
+                links.push((text, link));
+            }
+        }
+        sink.push_block(Block::Code(code));
+        if links.is_empty() {
+            return;
+        }
+        let mut spans = vec![Inline {
+            text: PRE_LINKS_LABEL.to_owned(),
+            ..Inline::default()
+        }];
+        for (i, (text, link)) in links.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Inline {
+                    text: ", ".to_owned(),
+                    ..Inline::default()
+                });
+            }
+            spans.push(Inline {
+                text,
+                style: ctx.style,
+                link: Some(link),
+            });
+        }
+        sink.push_block(Block::Paragraph(spans));
+    }
+
     /// An embedded frame (usually a video) becomes a paragraph linking to its source.
     pub(super) fn iframe(&mut self, node: &Handle, sink: &mut Sink) {
         let Some(src) = attr(node, "src").map(|s| absolute_url(&s)) else {
@@ -583,17 +635,31 @@ pub(super) fn image(node: &Handle, ctx: Ctx, sink: &mut Sink) {
     }
 }
 
-/// `<pre>` keeps its text line for line.
-pub(super) fn pre(node: &Handle, sink: &mut Sink) {
-    let mut raw = String::new();
-    raw_text(node, 0, &mut raw);
-    let code = clean_code(&raw);
-    if !code.is_empty() {
-        sink.push_block(Block::Code(code));
+/// What introduces the links of a `<pre>` block, in the paragraph after it.
+const PRE_LINKS_LABEL: &str = "Links in the code above: ";
+
+/// The longest link text made from a whole code block (a link around `<pre>`), in characters.
+const PRE_LINK_TEXT: usize = 60;
+
+/// `text` cut to [`PRE_LINK_TEXT`] characters, with `…` when cut.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(PRE_LINK_TEXT) {
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
+        None => text.to_owned(),
     }
 }
 
-pub(super) fn raw_text(node: &Handle, depth: usize, out: &mut String) {
+/// A link inside preformatted text while its text is gathered: where its text starts and
+/// ends in the gathered text, and its target.
+pub(super) struct PreLink {
+    start: usize,
+    end: usize,
+    href: String,
+}
+
+/// Gathers the text of `node`'s children as written (`<br>` a line break, dropped elements
+/// left out), and every `<a href>` met with the range of its text.
+pub(super) fn raw_text(node: &Handle, depth: usize, out: &mut String, links: &mut Vec<PreLink>) {
     if depth >= MAX_WALK_DEPTH {
         out.push_str(&descendant_text(node));
         return;
@@ -602,7 +668,23 @@ pub(super) fn raw_text(node: &Handle, depth: usize, out: &mut String) {
         match element_name(child) {
             Some("br") => out.push('\n'),
             Some(tag) if DROPPED.contains(&tag) => {}
-            Some(_) => raw_text(child, depth + 1, out),
+            Some("a") => {
+                // Registered before its text, so links stay in reading order.
+                let start = out.len();
+                let at = attr(child, "href").map(|href| {
+                    links.push(PreLink {
+                        start,
+                        end: start,
+                        href,
+                    });
+                    links.len() - 1
+                });
+                raw_text(child, depth + 1, out, links);
+                if let Some(at) = at {
+                    links[at].end = out.len();
+                }
+            }
+            Some(_) => raw_text(child, depth + 1, out, links),
             None => out.push_str(&node_text(child).unwrap_or_default()),
         }
     }
