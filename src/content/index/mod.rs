@@ -100,6 +100,8 @@ pub struct Index {
     articles: Vec<Article>,
     by_slug: HashMap<String, ArticleId>,
     by_canonical: HashMap<String, ArticleId>,
+    /// The hosts of the canonical URLs, lower-cased: the library's own site(s).
+    site_hosts: HashSet<String>,
     links: Links,
     /// Set once: by [`Index::link`] when every body's links were read, else by
     /// [`Index::set_link_graph`]. Until then there are no backlinks.
@@ -177,6 +179,7 @@ impl Index {
             self.articles.push(article);
             outgoing.push(links);
         }
+        self.site_hosts = site_hosts(&self.by_canonical);
         // Resolving every link is read-only work on the maps: spread it over the cores, then
         // write the results back in order.
         let targets: Vec<Vec<Option<ArticleId>>> = self
@@ -323,6 +326,7 @@ impl Index {
                 index.by_canonical.insert(buf.clone(), article.id);
             }
         }
+        index.site_hosts = site_hosts(&index.by_canonical);
         Some(index)
     }
 
@@ -451,17 +455,16 @@ impl Index {
             urls::LinkPlace::Site => Some(id),
             // Only on the library's own site: another site's page of the same name is not
             // this article. An article with a canonical URL names its site; for one without,
-            // the site is any host of the library's canonical URLs, and the first canonical
-            // on that host ends the search (keys are `host/path`, see `normalize_into`). An
-            // article whose canonical is elsewhere never costs a search: that is the common
-            // case of another site's page with the same name.
+            // the site is any host of the library's canonical URLs, and a library that names
+            // no site at all (no canonical URLs, as many Hugo or Jekyll exports) takes any
+            // host: a link to its own site must not be lost for want of knowing it.
             urls::LinkPlace::Web { host } => {
                 let on_site = match self.get(id).canonical.as_deref().and_then(urls::url_host) {
                     Some(own) => own.eq_ignore_ascii_case(host),
-                    None => self.by_canonical.keys().any(|key| {
-                        key.as_bytes().get(host.len()) == Some(&b'/')
-                            && key.as_bytes()[..host.len()].eq_ignore_ascii_case(host.as_bytes())
-                    }),
+                    None => {
+                        self.site_hosts.is_empty()
+                            || self.site_hosts.contains(&host.to_ascii_lowercase())
+                    }
                 };
                 on_site.then_some(id)
             }
@@ -488,4 +491,17 @@ impl Index {
             && graph.links_to.iter().flatten().all(ok)
             && graph.backlinks.iter().flatten().all(ok)
     }
+}
+
+/// The hosts of canonical URL keys (`host/path`, see `urls::normalize_into`), lower-cased.
+fn site_hosts(by_canonical: &HashMap<String, ArticleId>) -> HashSet<String> {
+    by_canonical
+        .keys()
+        .map(|key| {
+            key.split('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
+        .collect()
 }
