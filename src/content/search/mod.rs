@@ -10,6 +10,8 @@
 
 pub mod fulltext;
 pub mod query;
+#[cfg(test)]
+mod reference;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -113,9 +115,15 @@ fn unquoted(word: &str) -> Option<&str> {
 }
 
 /// Fuzzy matcher over titles, facets, categories and descriptions.
+///
+/// It remembers the previous search, which makes typing cheap: when a query only extends the
+/// last one, only the last one's survivors are looked at (see [`Narrowing`]), and a word that
+/// was in the last query keeps the scores it got there (see [`WordMemo`]), so each keystroke
+/// scores only the word being typed.
 pub struct Searcher {
     matcher: SkimMatcherV2,
     last: Option<Narrowing>,
+    memos: Vec<WordMemo>,
 }
 
 impl Default for Searcher {
@@ -123,6 +131,7 @@ impl Default for Searcher {
         Searcher {
             matcher: SkimMatcherV2::default().smart_case(),
             last: None,
+            memos: Vec::new(),
         }
     }
 }
@@ -143,8 +152,34 @@ struct Narrowing {
     survivors: Vec<ArticleId>,
 }
 
+/// One word's score in each article it was scored against, kept from one search to the next.
+/// A word's score in an article depends on nothing else in the query, so while the word stays
+/// (the user types the next one, or deletes back to it) its scores stay right.
+struct WordMemo {
+    /// Identifies the library, as [`Narrowing::key`] does.
+    key: (usize, usize),
+    /// The word as typed: skim's smart case tells `Job` from `job`.
+    typed: String,
+    /// By article index: [`UNSCORED`], [`NO_MATCH`] or the score (without typo forgiveness).
+    scores: Vec<i64>,
+}
+
+/// [`WordMemo::scores`] for an article the word was not scored against yet.
+const UNSCORED: i64 = i64::MIN;
+/// [`WordMemo::scores`] for an article the word does not match (before typo forgiveness).
+const NO_MATCH: i64 = i64::MIN + 1;
+
 /// Candidate lists longer than this are scored on every core.
 const PARALLEL_FROM: usize = 512;
+
+/// `f` over `items` in order, on every core when there are many.
+fn map_items<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() >= PARALLEL_FROM {
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
+}
 
 impl Searcher {
     /// Ranks the articles among `candidates` that pass the query, best first. Ties keep
@@ -163,87 +198,131 @@ impl Searcher {
             .last
             .take()
             .filter(|n| n.key == key && n.narrows_to(&query.filters, &lower));
-        let pool: &[ArticleId] = narrowed.as_ref().map_or(candidates, |n| &n.survivors);
+        let (pool, known): (&[ArticleId], &[String]) = match &narrowed {
+            // Words the previous search already prefiltered its survivors with pass again.
+            Some(n) => (&n.survivors, &n.words),
+            None => (candidates, &[]),
+        };
+        let to_check: Vec<&Word> = words
+            .iter()
+            .enumerate()
+            .filter(|&(i, w)| known.get(i) != Some(&w.lower))
+            .map(|(_, w)| w)
+            .collect();
         let filter = query.facet_filter(library);
         let passes = |&id: &ArticleId| {
-            let a = library.get(id);
-            filter.passes(library, id)
-                && words
-                    .iter()
-                    .all(|w| prefilter(w.lower.as_bytes(), a.haystack().as_bytes()))
+            let hay = library.get(id).haystack().as_bytes();
+            filter.passes(library, id) && to_check.iter().all(|w| w.prefilter(hay))
         };
         let survivors: Vec<ArticleId> = if pool.len() >= PARALLEL_FROM {
             pool.par_iter().copied().filter(passes).collect()
         } else {
             pool.iter().copied().filter(passes).collect()
         };
-        let mut hits = self.score_all(library, &survivors, &words, false);
-        if hits.len() < TYPO_RESCUE_BELOW && words.iter().any(|w| !w.typos.is_empty()) {
+        let mut memos = self.memos_for(key, &words, library.len());
+        // Word by word over a shrinking list: an article out after one word is not scored for
+        // the rest. Sums do not depend on the order, so the result is the per-article one.
+        let mut scored: Vec<(ArticleId, i64)> = survivors.iter().map(|&id| (id, 0)).collect();
+        for (word, memo) in words.iter().zip(&mut memos) {
+            let found = map_items(&scored, |&(id, _)| match memo.scores[id.idx()] {
+                UNSCORED => self.exact_score(library.get(id), word),
+                NO_MATCH => None,
+                s => Some(s),
+            });
+            let mut kept = 0;
+            for i in 0..scored.len() {
+                let (id, total) = scored[i];
+                memo.scores[id.idx()] = found[i].unwrap_or(NO_MATCH);
+                if let Some(s) = found[i] {
+                    scored[kept] = (id, total + s);
+                    kept += 1;
+                }
+            }
+            scored.truncate(kept);
+        }
+        if scored.len() < TYPO_RESCUE_BELOW && words.iter().any(|w| !w.typos.is_empty()) {
             // Too few exact or fuzzy hits: maybe a typo. Forgiving one is costly, so it only
             // runs when it can help, over the articles that did not match already.
-            let matched: std::collections::HashSet<ArticleId> = hits.iter().map(|h| h.id).collect();
+            let matched: std::collections::HashSet<ArticleId> =
+                scored.iter().map(|&(id, _)| id).collect();
             let rest: Vec<ArticleId> = survivors
                 .iter()
                 .copied()
                 .filter(|id| !matched.contains(id))
                 .collect();
-            hits.extend(self.score_all(library, &rest, &words, true));
+            let rescued = map_items(&rest, |&id| {
+                let article = library.get(id);
+                let mut total = 0;
+                for (word, memo) in words.iter().zip(&memos) {
+                    let exact = match memo.scores[id.idx()] {
+                        UNSCORED => self.exact_score(article, word),
+                        NO_MATCH => None,
+                        s => Some(s),
+                    };
+                    total += exact.or_else(|| self.typo_score(article, word))?;
+                }
+                Some((id, total))
+            });
+            scored.extend(rescued.into_iter().flatten());
         }
-        hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+        // Stable: equal scores keep candidate order. Sorting the small pairs, not the hits.
+        scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+        self.memos = memos;
         self.last = Some(Narrowing {
             key,
             filters: query.filters.clone(),
             words: lower,
             survivors,
         });
-        hits
+        scored
+            .into_iter()
+            .map(|(id, score)| Hit::title(id, score))
+            .collect()
     }
 
-    /// Scores `ids` on every core when there are many.
-    fn score_all(
-        &self,
-        library: &Index,
-        ids: &[ArticleId],
-        words: &[Word],
-        typos: bool,
-    ) -> Vec<Hit> {
-        let score = |&id: &ArticleId| self.score(library.get(id), words, typos);
-        if ids.len() >= PARALLEL_FROM {
-            ids.par_iter().filter_map(score).collect()
-        } else {
-            ids.iter().filter_map(score).collect()
-        }
+    /// One memo per query word, in query order: the previous search's for a word it had too
+    /// (same library), a fresh one for a new word.
+    fn memos_for(&mut self, key: (usize, usize), words: &[Word], articles: usize) -> Vec<WordMemo> {
+        let mut old = std::mem::take(&mut self.memos);
+        words
+            .iter()
+            .map(|w| {
+                match old
+                    .iter()
+                    .position(|m| m.key == key && m.typed == w.typed && m.scores.len() == articles)
+                {
+                    Some(i) => old.swap_remove(i),
+                    None => WordMemo {
+                        key,
+                        typed: w.typed.clone(),
+                        scores: vec![UNSCORED; articles],
+                    },
+                }
+            })
+            .collect()
     }
 
-    /// Scores one article against every word; `None` when some word matches nowhere.
+    /// The score of one word in one article without typo forgiveness; `None` when it matches
+    /// nowhere.
     ///
-    /// Each word is tried from cheapest to dearest: as a substring of a field (most typing is
-    /// a prefix of a real word, and a contiguous match is the best a fuzzy match can be),
-    /// then fuzzily with skim on the fields that hold its letters in order, then with one
-    /// letter forgiven. Skim, the costly step, only runs for the few articles that need it.
-    fn score(&self, article: &Article, words: &[Word], forgive_typos: bool) -> Option<Hit> {
-        let mut total = 0;
-        for word in words {
-            total += substring_score(article, &word.lower)
-                .or_else(|| self.fuzzy_score(article, word))
-                .or_else(|| {
-                    forgive_typos
-                        .then(|| self.typo_score(article, word))
-                        .flatten()
-                })?;
-        }
-        Some(Hit::title(article.id, total))
+    /// Tried from cheapest to dearest: as a substring of a field (most typing is a prefix of a
+    /// real word, and a contiguous match is the best a fuzzy match can be), then fuzzily with
+    /// skim on the fields that hold its letters in order. Skim, the costly step, only runs for
+    /// the few articles that need it.
+    fn exact_score(&self, article: &Article, word: &Word) -> Option<i64> {
+        let fields = lower_fields(article.haystack());
+        substring_score(&fields, word).or_else(|| self.fuzzy_score(article, &fields, word))
     }
 
     /// The best weighted skim score of `word` over the title and facets that can match it.
     /// Descriptions are long enough for almost any short word to turn up scattered in them,
     /// so they only match by substring.
-    fn fuzzy_score(&self, article: &Article, word: &Word) -> Option<i64> {
+    fn fuzzy_score(&self, article: &Article, fields: &[&str; 3], word: &Word) -> Option<i64> {
         if word.chars < FUZZY_MIN_LEN {
             return None;
         }
         let min = min_score(&word.typed);
-        let [title, facets, _] = article.lower_fields();
+        let [title, facets, _] = *fields;
         [
             (article.title.as_str(), title, TITLE_WEIGHT),
             (article.facet_text(), facets, FACET_WEIGHT),
@@ -260,12 +339,27 @@ impl Searcher {
     }
 
     fn typo_score(&self, article: &Article, word: &Word) -> Option<i64> {
+        let fields = lower_fields(article.haystack());
         word.typos
             .iter()
-            .filter_map(|w| self.fuzzy_score(article, w))
+            .filter_map(|w| self.fuzzy_score(article, &fields, w))
             .max()
             .map(|s| s / TYPO_DIVISOR)
     }
+}
+
+/// The folded title, facets and description: the haystack's three newline-separated parts
+/// (what [`Article::lower_fields`] gives, found with memchr).
+fn lower_fields(haystack: &str) -> [&str; 3] {
+    fn cut(s: &str) -> (&str, &str) {
+        match memchr::memchr(b'\n', s.as_bytes()) {
+            Some(i) => (&s[..i], &s[i + 1..]),
+            None => (s, ""),
+        }
+    }
+    let (title, rest) = cut(haystack);
+    let (facets, description) = cut(rest);
+    [title, facets, description]
 }
 
 /// Char indices of `title` matched by the query words, for highlighting. Computed only for
@@ -347,6 +441,8 @@ struct Word {
     typed: String,
     lower: String,
     chars: usize,
+    /// Finds `lower` in a field (SIMD, built once per query).
+    finder: memchr::memmem::Finder<'static>,
     typos: Vec<Word>,
 }
 
@@ -360,36 +456,41 @@ impl Word {
     }
 
     fn plain(typed: &str) -> Word {
+        let lower = fold(typed);
         Word {
             typed: typed.to_owned(),
-            lower: fold(typed),
+            finder: memchr::memmem::Finder::new(lower.as_bytes()).into_owned(),
+            lower,
             chars: typed.chars().count(),
             typos: Vec::new(),
         }
+    }
+
+    /// [`prefilter`] for this word.
+    fn prefilter(&self, haystack: &[u8]) -> bool {
+        prefilter(self.lower.as_bytes(), haystack)
     }
 }
 
 /// Score of a contiguous, case-insensitive match: in line with skim's for a contiguous run
 /// (about 20 a character), with a bonus when it starts a word, weighted by field. Fields are
 /// tried in weight order and the first that matches wins: with these weights a match in a
-/// heavier field always outscores one in a lighter field.
-fn substring_score(article: &Article, lower_word: &str) -> Option<i64> {
-    let len = lower_word.chars().count() as i64;
+/// heavier field always outscores one in a lighter field. Occurrences are looked at left to
+/// right, without overlaps, as `str::match_indices` gives them.
+fn substring_score(fields: &[&str; 3], word: &Word) -> Option<i64> {
+    let len = word.lower.chars().count() as i64;
     let weights = [TITLE_WEIGHT, FACET_WEIGHT, DESCRIPTION_WEIGHT];
-    article
-        .lower_fields()
-        .into_iter()
-        .zip(weights)
-        .find_map(|(field, weight)| {
-            let mut found = false;
-            for (at, _) in field.match_indices(lower_word) {
-                found = true;
-                if at == 0 || !field.as_bytes()[at - 1].is_ascii_alphanumeric() {
-                    return Some((SUBSTRING_CHAR_SCORE * len + WORD_START_BONUS) * weight);
-                }
+    fields.iter().zip(weights).find_map(|(field, weight)| {
+        let field = field.as_bytes();
+        let mut found = false;
+        for at in word.finder.find_iter(field) {
+            found = true;
+            if at == 0 || !field[at - 1].is_ascii_alphanumeric() {
+                return Some((SUBSTRING_CHAR_SCORE * len + WORD_START_BONUS) * weight);
             }
-            found.then_some(SUBSTRING_CHAR_SCORE * len * weight)
-        })
+        }
+        found.then_some(SUBSTRING_CHAR_SCORE * len * weight)
+    })
 }
 
 fn min_score(word: &str) -> i64 {
@@ -421,10 +522,11 @@ pub fn prefilter(word: &[u8], haystack: &[u8]) -> bool {
     word.len() >= TYPO_MIN_LEN && is_subsequence_but_one(word, haystack)
 }
 
+/// Whether the bytes of `needle` occur in order in `hay`; memchr finds each next byte.
 fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
     let mut rest = hay;
     for &b in needle {
-        match rest.iter().position(|&h| h == b) {
+        match memchr::memchr(b, rest) {
             Some(i) => rest = &rest[i + 1..],
             None => return false,
         }
@@ -448,7 +550,7 @@ fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
     prefix_end[0] = 0;
     let mut pos = 0;
     for i in 0..n {
-        match hay[pos..].iter().position(|&h| h == needle[i]) {
+        match memchr::memchr(needle[i], &hay[pos..]) {
             Some(j) => {
                 pos += j + 1;
                 prefix_end[i + 1] = pos;
@@ -463,7 +565,7 @@ fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
         if prefix_end[k] <= suffix_start {
             return true;
         }
-        match hay[..suffix_start].iter().rposition(|&h| h == needle[k]) {
+        match memchr::memrchr(needle[k], &hay[..suffix_start]) {
             Some(j) => suffix_start = j,
             None => return false,
         }
@@ -727,5 +829,124 @@ mod tests {
             last = typing.search(&lib, &Query::parse(&"itnerview"[..n]), lib.by_date());
         }
         assert!(!last.is_empty());
+    }
+
+    /// Typing each query letter by letter through one searcher (narrowing and remembered word
+    /// scores at work), then jumping between queries, gives exactly what the old per-article
+    /// matcher gives: same hits, scores and order.
+    fn same_as_reference(lib: &Index, queries: &[&str]) {
+        let mut typing = Searcher::default();
+        for q in queries {
+            let chars: Vec<char> = q.chars().collect();
+            for n in (0..=chars.len()).chain((0..chars.len()).rev()) {
+                let prefix: String = chars[..n].iter().collect();
+                let query = Query::parse(&prefix);
+                let ours = typing.search(lib, &query, lib.by_date());
+                let old = reference::search(lib, &query, lib.by_date());
+                assert_eq!(ours, old, "query {prefix:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ranking_matches_the_reference_matcher_on_a_synthetic_library() {
+        // More articles than PARALLEL_FROM, so the parallel paths run.
+        let files = crate::content::synth::library_with_bodies(600, 7, 1..2);
+        let lib = Index::from_files(files, Vec::new(), Default::default());
+        // A long query (past the prefilter's limit), once rather than letter by letter.
+        let long = Query::parse(&"remotejob ".repeat(30));
+        assert_eq!(
+            Searcher::default().search(&lib, &long, lib.by_date()),
+            reference::search(&lib, &long, lib.by_date())
+        );
+        same_as_reference(
+            &lib,
+            &[
+                "remote job",
+                "Remote Job offers",
+                "intreview questoins",
+                "negotiat salry",
+                "role:data-analyst remote",
+                "intent:salary role:software-engineer negotiate",
+                "\"phone screen\" recruiter",
+                "sql system design",
+                "rsm bllt",
+                "xq",
+                "job remote job",
+                "naïve café",
+                "remotejobsforremoteworkersinremotejobs salary",
+            ],
+        );
+    }
+
+    #[test]
+    fn ranking_matches_the_reference_matcher_on_accented_and_decomposed_titles() {
+        let lib = library_of(&[
+            (
+                "a",
+                "A Nai\u{308}ve Start",
+                "x",
+                &["general"],
+                &["salary"],
+                "2025-01-01",
+            ),
+            (
+                "b",
+                "Cafés and Résumés",
+                "x",
+                &["general"],
+                &["salary"],
+                "2025-01-02",
+            ),
+            (
+                "c",
+                "Re\u{301}sume\u{301} Rewrites",
+                "x",
+                &["data-analyst"],
+                &["resume"],
+                "2025-01-03",
+            ),
+            (
+                "d",
+                "Entretien d’embauche: ÇA VA",
+                "x",
+                &["general"],
+                &["interview"],
+                "2025-01-04",
+            ),
+            (
+                "e",
+                "面接の準備 and Follow-up",
+                "x",
+                &["general"],
+                &["interview"],
+                "2025-01-05",
+            ),
+            (
+                "f",
+                "Straße und Maße 🚀 Résumé",
+                "x",
+                &["general"],
+                &["resume"],
+                "2025-01-06",
+            ),
+        ]);
+        same_as_reference(
+            &lib,
+            &[
+                "Naïve",
+                "nai\u{308}ve start",
+                "résumé",
+                "Re\u{301}sume\u{301}",
+                "resumes",
+                "ÇA va",
+                "面接",
+                "follow-up 準備",
+                "strasse",
+                "straße maße",
+                "🚀",
+                "",
+            ],
+        );
     }
 }
