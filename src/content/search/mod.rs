@@ -122,6 +122,7 @@ fn unquoted(word: &str) -> Option<&str> {
 /// scores only the word being typed.
 pub struct Searcher {
     matcher: SkimMatcherV2,
+    texts: Option<Texts>,
     last: Option<Narrowing>,
     memos: Vec<WordMemo>,
 }
@@ -130,6 +131,7 @@ impl Default for Searcher {
     fn default() -> Self {
         Searcher {
             matcher: SkimMatcherV2::default().smart_case(),
+            texts: None,
             last: None,
             memos: Vec::new(),
         }
@@ -144,23 +146,21 @@ impl std::fmt::Debug for Searcher {
 
 /// What the previous search left for the next one: the articles that passed its filters and
 /// prefilter. When the next query only extends the words, the answer lies within these.
+/// Positions are places in the candidate list of the searcher's [`Texts`]: when that changes,
+/// this is dropped.
 struct Narrowing {
-    /// Identifies the library and candidate list the set was computed from.
-    key: (usize, usize),
     filters: Vec<(String, String)>,
     words: Vec<String>,
-    survivors: Vec<ArticleId>,
+    survivors: Vec<u32>,
 }
 
 /// One word's score in each article it was scored against, kept from one search to the next.
 /// A word's score in an article depends on nothing else in the query, so while the word stays
 /// (the user types the next one, or deletes back to it) its scores stay right.
 struct WordMemo {
-    /// Identifies the library, as [`Narrowing::key`] does.
-    key: (usize, usize),
     /// The word as typed: skim's smart case tells `Job` from `job`.
     typed: String,
-    /// By article index: [`UNSCORED`], [`NO_MATCH`] or the score (without typo forgiveness).
+    /// By candidate position: [`UNSCORED`], [`NO_MATCH`] or the score (without typo forgiveness).
     scores: Vec<i64>,
 }
 
@@ -187,21 +187,36 @@ impl Searcher {
     /// left empty: fill them with [`title_positions`] for the rows that are shown.
     pub fn search(&mut self, library: &Index, query: &Query, candidates: &[ArticleId]) -> Vec<Hit> {
         let key = (library as *const Index as usize, candidates.len());
+        if !self
+            .texts
+            .as_ref()
+            .is_some_and(|t| t.is_for(key, candidates))
+        {
+            self.texts = Some(Texts::new(key, library, candidates));
+            self.last = None;
+            self.memos.clear();
+        }
         let words: Vec<Word> = query
             .words
             .iter()
             .filter_map(|w| unquoted(w))
             .map(Word::new)
             .collect();
+        let mut memos = self.memos_for(&words, candidates.len());
+        let texts = self.texts.as_ref().expect("built above");
         let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
         let narrowed = self
             .last
             .take()
-            .filter(|n| n.key == key && n.narrows_to(&query.filters, &lower));
-        let (pool, known): (&[ArticleId], &[String]) = match &narrowed {
+            .filter(|n| n.narrows_to(&query.filters, &lower));
+        let all: Vec<u32>;
+        let (pool, known): (&[u32], &[String]) = match &narrowed {
             // Words the previous search already prefiltered its survivors with pass again.
             Some(n) => (&n.survivors, &n.words),
-            None => (candidates, &[]),
+            None => {
+                all = (0..candidates.len() as u32).collect();
+                (&all, &[])
+            }
         };
         let to_check: Vec<&Word> = words
             .iter()
@@ -209,32 +224,34 @@ impl Searcher {
             .filter(|&(i, w)| known.get(i) != Some(&w.lower))
             .map(|(_, w)| w)
             .collect();
-        let filter = query.facet_filter(library);
-        let passes = |&id: &ArticleId| {
-            let hay = library.get(id).haystack().as_bytes();
-            filter.passes(library, id) && to_check.iter().all(|w| w.prefilter(hay))
+        let filter = (!query.filters.is_empty()).then(|| query.facet_filter(library));
+        let passes = |&at: &u32| {
+            let hay = texts.haystack(at);
+            filter
+                .as_ref()
+                .is_none_or(|f| f.passes(library, texts.ids[at as usize]))
+                && to_check.iter().all(|w| w.prefilter(hay))
         };
-        let survivors: Vec<ArticleId> = if pool.len() >= PARALLEL_FROM {
+        let survivors: Vec<u32> = if pool.len() >= PARALLEL_FROM {
             pool.par_iter().copied().filter(passes).collect()
         } else {
             pool.iter().copied().filter(passes).collect()
         };
-        let mut memos = self.memos_for(key, &words, library.len());
         // Word by word over a shrinking list: an article out after one word is not scored for
         // the rest. Sums do not depend on the order, so the result is the per-article one.
-        let mut scored: Vec<(ArticleId, i64)> = survivors.iter().map(|&id| (id, 0)).collect();
+        let mut scored: Vec<(u32, i64)> = survivors.iter().map(|&at| (at, 0)).collect();
         for (word, memo) in words.iter().zip(&mut memos) {
-            let found = map_items(&scored, |&(id, _)| match memo.scores[id.idx()] {
-                UNSCORED => self.exact_score(library.get(id), word),
+            let found = map_items(&scored, |&(at, _)| match memo.scores[at as usize] {
+                UNSCORED => self.exact_score(library, texts, at, word),
                 NO_MATCH => None,
                 s => Some(s),
             });
             let mut kept = 0;
             for i in 0..scored.len() {
-                let (id, total) = scored[i];
-                memo.scores[id.idx()] = found[i].unwrap_or(NO_MATCH);
+                let (at, total) = scored[i];
+                memo.scores[at as usize] = found[i].unwrap_or(NO_MATCH);
                 if let Some(s) = found[i] {
-                    scored[kept] = (id, total + s);
+                    scored[kept] = (at, total + s);
                     kept += 1;
                 }
             }
@@ -243,61 +260,54 @@ impl Searcher {
         if scored.len() < TYPO_RESCUE_BELOW && words.iter().any(|w| !w.typos.is_empty()) {
             // Too few exact or fuzzy hits: maybe a typo. Forgiving one is costly, so it only
             // runs when it can help, over the articles that did not match already.
-            let matched: std::collections::HashSet<ArticleId> =
-                scored.iter().map(|&(id, _)| id).collect();
-            let rest: Vec<ArticleId> = survivors
+            let matched: std::collections::HashSet<u32> =
+                scored.iter().map(|&(at, _)| at).collect();
+            let rest: Vec<u32> = survivors
                 .iter()
                 .copied()
-                .filter(|id| !matched.contains(id))
+                .filter(|at| !matched.contains(at))
                 .collect();
-            let rescued = map_items(&rest, |&id| {
-                let article = library.get(id);
+            let rescued = map_items(&rest, |&at| {
                 let mut total = 0;
                 for (word, memo) in words.iter().zip(&memos) {
-                    let exact = match memo.scores[id.idx()] {
-                        UNSCORED => self.exact_score(article, word),
+                    let exact = match memo.scores[at as usize] {
+                        UNSCORED => self.exact_score(library, texts, at, word),
                         NO_MATCH => None,
                         s => Some(s),
                     };
-                    total += exact.or_else(|| self.typo_score(article, word))?;
+                    total += exact.or_else(|| self.typo_score(library, texts, at, word))?;
                 }
-                Some((id, total))
+                Some((at, total))
             });
             scored.extend(rescued.into_iter().flatten());
         }
         // Stable: equal scores keep candidate order. Sorting the small pairs, not the hits.
         scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+        let hits = scored
+            .into_iter()
+            .map(|(at, score)| Hit::title(texts.ids[at as usize], score))
+            .collect();
         self.memos = memos;
         self.last = Some(Narrowing {
-            key,
             filters: query.filters.clone(),
             words: lower,
             survivors,
         });
-        scored
-            .into_iter()
-            .map(|(id, score)| Hit::title(id, score))
-            .collect()
+        hits
     }
 
-    /// One memo per query word, in query order: the previous search's for a word it had too
-    /// (same library), a fresh one for a new word.
-    fn memos_for(&mut self, key: (usize, usize), words: &[Word], articles: usize) -> Vec<WordMemo> {
+    /// One memo per query word, in query order: the previous search's for a word it had too,
+    /// a fresh one for a new word.
+    fn memos_for(&mut self, words: &[Word], candidates: usize) -> Vec<WordMemo> {
         let mut old = std::mem::take(&mut self.memos);
         words
             .iter()
-            .map(|w| {
-                match old
-                    .iter()
-                    .position(|m| m.key == key && m.typed == w.typed && m.scores.len() == articles)
-                {
-                    Some(i) => old.swap_remove(i),
-                    None => WordMemo {
-                        key,
-                        typed: w.typed.clone(),
-                        scores: vec![UNSCORED; articles],
-                    },
-                }
+            .map(|w| match old.iter().position(|m| m.typed == w.typed) {
+                Some(i) => old.swap_remove(i),
+                None => WordMemo {
+                    typed: w.typed.clone(),
+                    scores: vec![UNSCORED; candidates],
+                },
             })
             .collect()
     }
@@ -309,15 +319,16 @@ impl Searcher {
     /// real word, and a contiguous match is the best a fuzzy match can be), then fuzzily with
     /// skim on the fields that hold its letters in order. Skim, the costly step, only runs for
     /// the few articles that need it.
-    fn exact_score(&self, article: &Article, word: &Word) -> Option<i64> {
-        let fields = lower_fields(article.haystack());
-        substring_score(&fields, word).or_else(|| self.fuzzy_score(article, &fields, word))
+    fn exact_score(&self, library: &Index, texts: &Texts, at: u32, word: &Word) -> Option<i64> {
+        let fields = texts.fields(at);
+        substring_score(&fields, word)
+            .or_else(|| self.fuzzy_score(library.get(texts.ids[at as usize]), &fields, word))
     }
 
     /// The best weighted skim score of `word` over the title and facets that can match it.
     /// Descriptions are long enough for almost any short word to turn up scattered in them,
     /// so they only match by substring.
-    fn fuzzy_score(&self, article: &Article, fields: &[&str; 3], word: &Word) -> Option<i64> {
+    fn fuzzy_score(&self, article: &Article, fields: &[&[u8]; 3], word: &Word) -> Option<i64> {
         if word.chars < FUZZY_MIN_LEN {
             return None;
         }
@@ -328,7 +339,7 @@ impl Searcher {
             (article.facet_text(), facets, FACET_WEIGHT),
         ]
         .into_iter()
-        .filter(|(_, lower_field, _)| is_subsequence(word.lower.as_bytes(), lower_field.as_bytes()))
+        .filter(|(_, lower_field, _)| is_subsequence(word.lower.as_bytes(), lower_field))
         .filter_map(|(field, _, weight)| {
             self.matcher
                 .fuzzy_match(field, &word.typed)
@@ -338,8 +349,9 @@ impl Searcher {
         .max()
     }
 
-    fn typo_score(&self, article: &Article, word: &Word) -> Option<i64> {
-        let fields = lower_fields(article.haystack());
+    fn typo_score(&self, library: &Index, texts: &Texts, at: u32, word: &Word) -> Option<i64> {
+        let fields = texts.fields(at);
+        let article = library.get(texts.ids[at as usize]);
         word.typos
             .iter()
             .filter_map(|w| self.fuzzy_score(article, &fields, w))
@@ -348,18 +360,74 @@ impl Searcher {
     }
 }
 
-/// The folded title, facets and description: the haystack's three newline-separated parts
-/// (what [`Article::lower_fields`] gives, found with memchr).
-fn lower_fields(haystack: &str) -> [&str; 3] {
-    fn cut(s: &str) -> (&str, &str) {
-        match memchr::memchr(b'\n', s.as_bytes()) {
-            Some(i) => (&s[..i], &s[i + 1..]),
-            None => (s, ""),
+/// The folded search text of every candidate (see [`Article::haystack`]), in candidate
+/// order, in one buffer. A keystroke reads every candidate's text; read from the articles
+/// themselves, in date order, that is a cache miss or more an article (most of the time of a
+/// one-letter query at 100,000 articles), read from here it is one sequential pass. Built on
+/// the first search of a library (a copy of the text: about 250 bytes an article).
+struct Texts {
+    /// Identifies the library and candidate list, as [`Searcher::search`] computes it.
+    key: (usize, usize),
+    /// The candidates, in order: a search position's article.
+    ids: Vec<ArticleId>,
+    bytes: Vec<u8>,
+    /// For each position: where its text starts, where its title and facets end, where it ends.
+    spans: Vec<[usize; 4]>,
+}
+
+impl Texts {
+    fn new(key: (usize, usize), library: &Index, candidates: &[ArticleId]) -> Texts {
+        let size = candidates
+            .iter()
+            .map(|&id| library.get(id).haystack().len())
+            .sum();
+        let mut bytes = Vec::with_capacity(size);
+        let spans = candidates
+            .iter()
+            .map(|&id| {
+                let hay = library.get(id).haystack().as_bytes();
+                let start = bytes.len();
+                bytes.extend_from_slice(hay);
+                // Fields as `Article::lower_fields` splits them: at the first two newlines.
+                let title_end = memchr::memchr(b'\n', hay).map_or(hay.len(), |i| start + i);
+                let facets_end = match bytes.get(title_end + 1..) {
+                    Some(rest) => {
+                        memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| title_end + 1 + i)
+                    }
+                    None => bytes.len(),
+                };
+                [start, title_end, facets_end, bytes.len()]
+            })
+            .collect();
+        Texts {
+            key,
+            ids: candidates.to_vec(),
+            bytes,
+            spans,
         }
     }
-    let (title, rest) = cut(haystack);
-    let (facets, description) = cut(rest);
-    [title, facets, description]
+
+    /// Whether this holds the text of `candidates` of the library `key` names.
+    fn is_for(&self, key: (usize, usize), candidates: &[ArticleId]) -> bool {
+        self.key == key && self.ids == candidates
+    }
+
+    /// The whole folded search text at a position.
+    fn haystack(&self, at: u32) -> &[u8] {
+        let [start, _, _, end] = self.spans[at as usize];
+        &self.bytes[start..end]
+    }
+
+    /// Folded title, facets and description at a position (empty where missing).
+    fn fields(&self, at: u32) -> [&[u8]; 3] {
+        let [start, title_end, facets_end, end] = self.spans[at as usize];
+        let after = |i: usize| (i + 1).min(end);
+        [
+            &self.bytes[start..title_end],
+            &self.bytes[after(title_end)..facets_end.max(after(title_end))],
+            &self.bytes[after(facets_end)..end.max(after(facets_end))],
+        ]
+    }
 }
 
 /// Char indices of `title` matched by the query words, for highlighting. Computed only for
@@ -477,11 +545,10 @@ impl Word {
 /// tried in weight order and the first that matches wins: with these weights a match in a
 /// heavier field always outscores one in a lighter field. Occurrences are looked at left to
 /// right, without overlaps, as `str::match_indices` gives them.
-fn substring_score(fields: &[&str; 3], word: &Word) -> Option<i64> {
+fn substring_score(fields: &[&[u8]; 3], word: &Word) -> Option<i64> {
     let len = word.lower.chars().count() as i64;
     let weights = [TITLE_WEIGHT, FACET_WEIGHT, DESCRIPTION_WEIGHT];
-    fields.iter().zip(weights).find_map(|(field, weight)| {
-        let field = field.as_bytes();
+    fields.iter().zip(weights).find_map(|(&field, weight)| {
         let mut found = false;
         for at in word.finder.find_iter(field) {
             found = true;
