@@ -16,7 +16,7 @@ mod reference;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 
 use unicode_normalization::char::is_combining_mark;
 
@@ -122,7 +122,7 @@ fn unquoted(word: &str) -> Option<&str> {
 /// scores only the word being typed.
 pub struct Searcher {
     matcher: SkimMatcherV2,
-    texts: Option<Texts>,
+    texts: Option<Arc<Texts>>,
     last: Option<Narrowing>,
     memos: Vec<WordMemo>,
 }
@@ -162,6 +162,8 @@ struct WordMemo {
     typed: String,
     /// By candidate position: [`UNSCORED`], [`NO_MATCH`] or the score (without typo forgiveness).
     scores: Vec<i64>,
+    /// By facet group ([`Texts::groups`]): the word's weighted fuzzy score in that facet text.
+    facets: Vec<OnceLock<Option<i64>>>,
 }
 
 /// [`WordMemo::scores`] for an article the word was not scored against yet.
@@ -190,9 +192,9 @@ impl Searcher {
         if !self
             .texts
             .as_ref()
-            .is_some_and(|t| t.is_for(key, candidates))
+            .is_some_and(|t| t.is_for(key, library, candidates))
         {
-            self.texts = Some(Texts::new(key, library, candidates));
+            self.texts = Some(Texts::shared(key, library, candidates));
             self.last = None;
             self.memos.clear();
         }
@@ -202,8 +204,9 @@ impl Searcher {
             .filter_map(|w| unquoted(w))
             .map(Word::new)
             .collect();
-        let mut memos = self.memos_for(&words, candidates.len());
-        let texts = self.texts.as_ref().expect("built above");
+        let groups = self.texts.as_ref().map_or(0, |t| t.group_count);
+        let mut memos = self.memos_for(&words, candidates.len(), groups);
+        let texts = &**self.texts.as_ref().expect("built above");
         let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
         let narrowed = self
             .last
@@ -242,7 +245,7 @@ impl Searcher {
         let mut scored: Vec<(u32, i64)> = survivors.iter().map(|&at| (at, 0)).collect();
         for (word, memo) in words.iter().zip(&mut memos) {
             let found = map_items(&scored, |&(at, _)| match memo.scores[at as usize] {
-                UNSCORED => self.exact_score(library, texts, at, word),
+                UNSCORED => self.exact_score(library, texts, at, word, memo),
                 NO_MATCH => None,
                 s => Some(s),
             });
@@ -271,7 +274,7 @@ impl Searcher {
                 let mut total = 0;
                 for (word, memo) in words.iter().zip(&memos) {
                     let exact = match memo.scores[at as usize] {
-                        UNSCORED => self.exact_score(library, texts, at, word),
+                        UNSCORED => self.exact_score(library, texts, at, word, memo),
                         NO_MATCH => None,
                         s => Some(s),
                     };
@@ -298,7 +301,7 @@ impl Searcher {
 
     /// One memo per query word, in query order: the previous search's for a word it had too,
     /// a fresh one for a new word.
-    fn memos_for(&mut self, words: &[Word], candidates: usize) -> Vec<WordMemo> {
+    fn memos_for(&mut self, words: &[Word], candidates: usize, groups: usize) -> Vec<WordMemo> {
         let mut old = std::mem::take(&mut self.memos);
         words
             .iter()
@@ -307,6 +310,7 @@ impl Searcher {
                 None => WordMemo {
                     typed: w.typed.clone(),
                     scores: vec![UNSCORED; candidates],
+                    facets: (0..groups).map(|_| OnceLock::new()).collect(),
                 },
             })
             .collect()
@@ -319,34 +323,54 @@ impl Searcher {
     /// real word, and a contiguous match is the best a fuzzy match can be), then fuzzily with
     /// skim on the fields that hold its letters in order. Skim, the costly step, only runs for
     /// the few articles that need it.
-    fn exact_score(&self, library: &Index, texts: &Texts, at: u32, word: &Word) -> Option<i64> {
+    fn exact_score(
+        &self,
+        library: &Index,
+        texts: &Texts,
+        at: u32,
+        word: &Word,
+        memo: &WordMemo,
+    ) -> Option<i64> {
         let fields = texts.fields(at);
-        substring_score(&fields, word)
-            .or_else(|| self.fuzzy_score(library.get(texts.ids[at as usize]), &fields, word))
+        substring_score(&fields, word).or_else(|| {
+            let article = library.get(texts.ids[at as usize]);
+            let group = &memo.facets[texts.groups[at as usize] as usize];
+            self.fuzzy_score(article, &fields, word, Some(group))
+        })
     }
 
     /// The best weighted skim score of `word` over the title and facets that can match it.
     /// Descriptions are long enough for almost any short word to turn up scattered in them,
-    /// so they only match by substring.
-    fn fuzzy_score(&self, article: &Article, fields: &[&[u8]; 3], word: &Word) -> Option<i64> {
+    /// so they only match by substring. Many articles share their facets: with `facets`, the
+    /// facet score is computed once for each distinct facet text (see [`Texts::groups`]).
+    fn fuzzy_score(
+        &self,
+        article: &Article,
+        fields: &[&[u8]; 3],
+        word: &Word,
+        facets: Option<&OnceLock<Option<i64>>>,
+    ) -> Option<i64> {
         if word.chars < FUZZY_MIN_LEN {
             return None;
         }
         let min = min_score(&word.typed);
-        let [title, facets, _] = *fields;
-        [
-            (article.title.as_str(), title, TITLE_WEIGHT),
-            (article.facet_text(), facets, FACET_WEIGHT),
-        ]
-        .into_iter()
-        .filter(|(_, lower_field, _)| is_subsequence(word.lower.as_bytes(), lower_field))
-        .filter_map(|(field, _, weight)| {
+        let skim = |field: &str, lower_field: &[u8], weight: i64| {
+            if !is_subsequence(word.lower.as_bytes(), lower_field) {
+                return None;
+            }
             self.matcher
                 .fuzzy_match(field, &word.typed)
                 .filter(|&s| s >= min)
                 .map(|s| s * weight)
-        })
-        .max()
+        };
+        let title = skim(&article.title, fields[0], TITLE_WEIGHT);
+        let facet_score = || skim(article.facet_text(), fields[1], FACET_WEIGHT);
+        let facets = match facets {
+            Some(once) => *once.get_or_init(facet_score),
+            None => facet_score(),
+        };
+        // `None` orders below any score: the better of the fields that matched.
+        title.max(facets)
     }
 
     fn typo_score(&self, library: &Index, texts: &Texts, at: u32, word: &Word) -> Option<i64> {
@@ -354,7 +378,7 @@ impl Searcher {
         let article = library.get(texts.ids[at as usize]);
         word.typos
             .iter()
-            .filter_map(|w| self.fuzzy_score(article, &fields, w))
+            .filter_map(|w| self.fuzzy_score(article, &fields, w, None))
             .max()
             .map(|s| s / TYPO_DIVISOR)
     }
@@ -373,6 +397,10 @@ struct Texts {
     bytes: Vec<u8>,
     /// For each position: where its text starts, where its title and facets end, where it ends.
     spans: Vec<[usize; 4]>,
+    /// For each position, its facet group: articles with the same facet text (as written and
+    /// folded) are in one group, so a word's fuzzy facet score is computed once per group.
+    groups: Vec<u32>,
+    group_count: usize,
 }
 
 impl Texts {
@@ -399,17 +427,62 @@ impl Texts {
                 [start, title_end, facets_end, bytes.len()]
             })
             .collect();
-        Texts {
+        let mut texts = Texts {
             key,
             ids: candidates.to_vec(),
             bytes,
             spans,
-        }
+            groups: Vec::new(),
+            group_count: 0,
+        };
+        let mut seen: rustc_hash::FxHashMap<(&str, &[u8]), u32> = Default::default();
+        let groups = (0..candidates.len() as u32)
+            .map(|at| {
+                let facet_text = library.get(candidates[at as usize]).facet_text();
+                let next = seen.len() as u32;
+                *seen
+                    .entry((facet_text, texts.fields(at)[1]))
+                    .or_insert(next)
+            })
+            .collect();
+        texts.group_count = seen.len();
+        texts.groups = groups;
+        texts
     }
 
-    /// Whether this holds the text of `candidates` of the library `key` names.
-    fn is_for(&self, key: (usize, usize), candidates: &[ArticleId]) -> bool {
-        self.key == key && self.ids == candidates
+    /// The texts of `candidates` of `library`: built once and shared by every searcher of the
+    /// library that holds them (the SSH server's sessions share one library), rebuilt when all
+    /// have let go.
+    fn shared(key: (usize, usize), library: &Index, candidates: &[ArticleId]) -> Arc<Texts> {
+        static SHARED: Mutex<Vec<Weak<Texts>>> = Mutex::new(Vec::new());
+        // Building under the lock: a second searcher of the same library waits for this build
+        // instead of making its own.
+        let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        shared.retain(|t| t.strong_count() > 0);
+        if let Some(texts) = shared
+            .iter()
+            .filter_map(Weak::upgrade)
+            .find(|t| t.is_for(key, library, candidates))
+        {
+            return texts;
+        }
+        let texts = Arc::new(Texts::new(key, library, candidates));
+        shared.push(Arc::downgrade(&texts));
+        texts
+    }
+
+    /// Whether this holds the text of `candidates` of `library`. The key is the library's
+    /// address; a sample of the texts is compared too, in case another library took the
+    /// address of one that is gone.
+    fn is_for(&self, key: (usize, usize), library: &Index, candidates: &[ArticleId]) -> bool {
+        const SAMPLES: usize = 64;
+        self.key == key
+            && self.ids == candidates
+            && (0..candidates.len())
+                .step_by((candidates.len() / SAMPLES).max(1))
+                .all(|at| {
+                    library.get(candidates[at]).haystack().as_bytes() == self.haystack(at as u32)
+                })
     }
 
     /// The whole folded search text at a position.
@@ -1015,5 +1088,57 @@ mod tests {
                 "",
             ],
         );
+    }
+
+    #[test]
+    fn one_searcher_over_libraries_in_turn_answers_for_each() {
+        let a = lib();
+        let b = library_of(&[
+            (
+                "x",
+                "Remote Salary Talks",
+                "salary-negotiation",
+                &["general"],
+                &["salary"],
+                "2025-01-01",
+            ),
+            (
+                "y",
+                "Interview Follow Up",
+                "interviewing",
+                &["general"],
+                &["interview"],
+                "2025-01-02",
+            ),
+            (
+                "z",
+                "Quiet Offers",
+                "salary-negotiation",
+                &["general"],
+                &["salary"],
+                "2025-01-03",
+            ),
+            (
+                "w",
+                "Remote Interviews",
+                "interviewing",
+                &["general"],
+                &["interview"],
+                "2025-01-04",
+            ),
+        ]);
+        let mut searcher = Searcher::default();
+        for round in 0..2 {
+            for (lib, q) in [
+                (&a, "interview"),
+                (&b, "interview"),
+                (&a, "interview f"),
+                (&b, "remote"),
+            ] {
+                let ours = searcher.search(lib, &Query::parse(q), lib.by_date());
+                let fresh = reference::search(lib, &Query::parse(q), lib.by_date());
+                assert_eq!(ours, fresh, "round {round}, {q}");
+            }
+        }
     }
 }
