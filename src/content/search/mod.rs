@@ -10,11 +10,13 @@
 
 pub mod fulltext;
 pub mod query;
+#[cfg(test)]
+mod reference;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 
 use unicode_normalization::char::is_combining_mark;
 
@@ -113,16 +115,25 @@ fn unquoted(word: &str) -> Option<&str> {
 }
 
 /// Fuzzy matcher over titles, facets, categories and descriptions.
+///
+/// It remembers the previous search, which makes typing cheap: when a query only extends the
+/// last one, only the last one's survivors are looked at (see [`Narrowing`]), and a word that
+/// was in the last query keeps the scores it got there (see [`WordMemo`]), so each keystroke
+/// scores only the word being typed.
 pub struct Searcher {
     matcher: SkimMatcherV2,
+    texts: Option<Arc<Texts>>,
     last: Option<Narrowing>,
+    memos: Vec<WordMemo>,
 }
 
 impl Default for Searcher {
     fn default() -> Self {
         Searcher {
             matcher: SkimMatcherV2::default().smart_case(),
+            texts: None,
             last: None,
+            memos: Vec::new(),
         }
     }
 }
@@ -135,16 +146,42 @@ impl std::fmt::Debug for Searcher {
 
 /// What the previous search left for the next one: the articles that passed its filters and
 /// prefilter. When the next query only extends the words, the answer lies within these.
+/// Positions are places in the candidate list of the searcher's [`Texts`]: when that changes,
+/// this is dropped.
 struct Narrowing {
-    /// Identifies the library and candidate list the set was computed from.
-    key: (usize, usize),
     filters: Vec<(String, String)>,
     words: Vec<String>,
-    survivors: Vec<ArticleId>,
+    survivors: Vec<u32>,
 }
+
+/// One word's score in each article it was scored against, kept from one search to the next.
+/// A word's score in an article depends on nothing else in the query, so while the word stays
+/// (the user types the next one, or deletes back to it) its scores stay right.
+struct WordMemo {
+    /// The word as typed: skim's smart case tells `Job` from `job`.
+    typed: String,
+    /// By candidate position: [`UNSCORED`], [`NO_MATCH`] or the score (without typo forgiveness).
+    scores: Vec<i64>,
+    /// By facet group ([`Texts::groups`]): the word's weighted fuzzy score in that facet text.
+    facets: Vec<OnceLock<Option<i64>>>,
+}
+
+/// [`WordMemo::scores`] for an article the word was not scored against yet.
+const UNSCORED: i64 = i64::MIN;
+/// [`WordMemo::scores`] for an article the word does not match (before typo forgiveness).
+const NO_MATCH: i64 = i64::MIN + 1;
 
 /// Candidate lists longer than this are scored on every core.
 const PARALLEL_FROM: usize = 512;
+
+/// `f` over `items` in order, on every core when there are many.
+fn map_items<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() >= PARALLEL_FROM {
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
+}
 
 impl Searcher {
     /// Ranks the articles among `candidates` that pass the query, best first. Ties keep
@@ -152,46 +189,109 @@ impl Searcher {
     /// left empty: fill them with [`title_positions`] for the rows that are shown.
     pub fn search(&mut self, library: &Index, query: &Query, candidates: &[ArticleId]) -> Vec<Hit> {
         let key = (library as *const Index as usize, candidates.len());
+        if !self
+            .texts
+            .as_ref()
+            .is_some_and(|t| t.is_for(key, library, candidates))
+        {
+            self.texts = Some(Texts::shared(key, library, candidates));
+            self.last = None;
+            self.memos.clear();
+        }
         let words: Vec<Word> = query
             .words
             .iter()
             .filter_map(|w| unquoted(w))
             .map(Word::new)
             .collect();
+        let groups = self.texts.as_ref().map_or(0, |t| t.group_count);
+        let mut memos = self.memos_for(&words, candidates.len(), groups);
+        let texts = &**self.texts.as_ref().expect("built above");
         let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
         let narrowed = self
             .last
             .take()
-            .filter(|n| n.key == key && n.narrows_to(&query.filters, &lower));
-        let pool: &[ArticleId] = narrowed.as_ref().map_or(candidates, |n| &n.survivors);
-        let filter = query.facet_filter(library);
-        let passes = |&id: &ArticleId| {
-            let a = library.get(id);
-            filter.passes(library, id)
-                && words
-                    .iter()
-                    .all(|w| prefilter(w.lower.as_bytes(), a.haystack().as_bytes()))
+            .filter(|n| n.narrows_to(&query.filters, &lower));
+        let all: Vec<u32>;
+        let (pool, known): (&[u32], &[String]) = match &narrowed {
+            // Words the previous search already prefiltered its survivors with pass again.
+            Some(n) => (&n.survivors, &n.words),
+            None => {
+                all = (0..candidates.len() as u32).collect();
+                (&all, &[])
+            }
         };
-        let survivors: Vec<ArticleId> = if pool.len() >= PARALLEL_FROM {
+        let to_check: Vec<&Word> = words
+            .iter()
+            .enumerate()
+            .filter(|&(i, w)| known.get(i) != Some(&w.lower))
+            .map(|(_, w)| w)
+            .collect();
+        let filter = (!query.filters.is_empty()).then(|| query.facet_filter(library));
+        let passes = |&at: &u32| {
+            let hay = texts.haystack(at);
+            filter
+                .as_ref()
+                .is_none_or(|f| f.passes(library, texts.ids[at as usize]))
+                && to_check.iter().all(|w| w.prefilter(hay))
+        };
+        let survivors: Vec<u32> = if pool.len() >= PARALLEL_FROM {
             pool.par_iter().copied().filter(passes).collect()
         } else {
             pool.iter().copied().filter(passes).collect()
         };
-        let mut hits = self.score_all(library, &survivors, &words, false);
-        if hits.len() < TYPO_RESCUE_BELOW && words.iter().any(|w| !w.typos.is_empty()) {
+        // Word by word over a shrinking list: an article out after one word is not scored for
+        // the rest. Sums do not depend on the order, so the result is the per-article one.
+        let mut scored: Vec<(u32, i64)> = survivors.iter().map(|&at| (at, 0)).collect();
+        for (word, memo) in words.iter().zip(&mut memos) {
+            let found = map_items(&scored, |&(at, _)| match memo.scores[at as usize] {
+                UNSCORED => self.exact_score(library, texts, at, word, memo),
+                NO_MATCH => None,
+                s => Some(s),
+            });
+            let mut kept = 0;
+            for i in 0..scored.len() {
+                let (at, total) = scored[i];
+                memo.scores[at as usize] = found[i].unwrap_or(NO_MATCH);
+                if let Some(s) = found[i] {
+                    scored[kept] = (at, total + s);
+                    kept += 1;
+                }
+            }
+            scored.truncate(kept);
+        }
+        if scored.len() < TYPO_RESCUE_BELOW && words.iter().any(|w| !w.typos.is_empty()) {
             // Too few exact or fuzzy hits: maybe a typo. Forgiving one is costly, so it only
             // runs when it can help, over the articles that did not match already.
-            let matched: std::collections::HashSet<ArticleId> = hits.iter().map(|h| h.id).collect();
-            let rest: Vec<ArticleId> = survivors
+            let matched: std::collections::HashSet<u32> =
+                scored.iter().map(|&(at, _)| at).collect();
+            let rest: Vec<u32> = survivors
                 .iter()
                 .copied()
-                .filter(|id| !matched.contains(id))
+                .filter(|at| !matched.contains(at))
                 .collect();
-            hits.extend(self.score_all(library, &rest, &words, true));
+            let rescued = map_items(&rest, |&at| {
+                let mut total = 0;
+                for (word, memo) in words.iter().zip(&memos) {
+                    let exact = match memo.scores[at as usize] {
+                        UNSCORED => self.exact_score(library, texts, at, word, memo),
+                        NO_MATCH => None,
+                        s => Some(s),
+                    };
+                    total += exact.or_else(|| self.typo_score(library, texts, at, word))?;
+                }
+                Some((at, total))
+            });
+            scored.extend(rescued.into_iter().flatten());
         }
-        hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+        // Stable: equal scores keep candidate order. Sorting the small pairs, not the hits.
+        scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+        let hits = scored
+            .into_iter()
+            .map(|(at, score)| Hit::title(texts.ids[at as usize], score))
+            .collect();
+        self.memos = memos;
         self.last = Some(Narrowing {
-            key,
             filters: query.filters.clone(),
             words: lower,
             survivors,
@@ -199,72 +299,207 @@ impl Searcher {
         hits
     }
 
-    /// Scores `ids` on every core when there are many.
-    fn score_all(
-        &self,
-        library: &Index,
-        ids: &[ArticleId],
-        words: &[Word],
-        typos: bool,
-    ) -> Vec<Hit> {
-        let score = |&id: &ArticleId| self.score(library.get(id), words, typos);
-        if ids.len() >= PARALLEL_FROM {
-            ids.par_iter().filter_map(score).collect()
-        } else {
-            ids.iter().filter_map(score).collect()
-        }
+    /// One memo per query word, in query order: the previous search's for a word it had too,
+    /// a fresh one for a new word.
+    fn memos_for(&mut self, words: &[Word], candidates: usize, groups: usize) -> Vec<WordMemo> {
+        let mut old = std::mem::take(&mut self.memos);
+        words
+            .iter()
+            .map(|w| match old.iter().position(|m| m.typed == w.typed) {
+                Some(i) => old.swap_remove(i),
+                None => WordMemo {
+                    typed: w.typed.clone(),
+                    scores: vec![UNSCORED; candidates],
+                    facets: (0..groups).map(|_| OnceLock::new()).collect(),
+                },
+            })
+            .collect()
     }
 
-    /// Scores one article against every word; `None` when some word matches nowhere.
+    /// The score of one word in one article without typo forgiveness; `None` when it matches
+    /// nowhere.
     ///
-    /// Each word is tried from cheapest to dearest: as a substring of a field (most typing is
-    /// a prefix of a real word, and a contiguous match is the best a fuzzy match can be),
-    /// then fuzzily with skim on the fields that hold its letters in order, then with one
-    /// letter forgiven. Skim, the costly step, only runs for the few articles that need it.
-    fn score(&self, article: &Article, words: &[Word], forgive_typos: bool) -> Option<Hit> {
-        let mut total = 0;
-        for word in words {
-            total += substring_score(article, &word.lower)
-                .or_else(|| self.fuzzy_score(article, word))
-                .or_else(|| {
-                    forgive_typos
-                        .then(|| self.typo_score(article, word))
-                        .flatten()
-                })?;
-        }
-        Some(Hit::title(article.id, total))
+    /// Tried from cheapest to dearest: as a substring of a field (most typing is a prefix of a
+    /// real word, and a contiguous match is the best a fuzzy match can be), then fuzzily with
+    /// skim on the fields that hold its letters in order. Skim, the costly step, only runs for
+    /// the few articles that need it.
+    fn exact_score(
+        &self,
+        library: &Index,
+        texts: &Texts,
+        at: u32,
+        word: &Word,
+        memo: &WordMemo,
+    ) -> Option<i64> {
+        let fields = texts.fields(at);
+        substring_score(&fields, word).or_else(|| {
+            let article = library.get(texts.ids[at as usize]);
+            let group = &memo.facets[texts.groups[at as usize] as usize];
+            self.fuzzy_score(article, &fields, word, Some(group))
+        })
     }
 
     /// The best weighted skim score of `word` over the title and facets that can match it.
     /// Descriptions are long enough for almost any short word to turn up scattered in them,
-    /// so they only match by substring.
-    fn fuzzy_score(&self, article: &Article, word: &Word) -> Option<i64> {
+    /// so they only match by substring. Many articles share their facets: with `facets`, the
+    /// facet score is computed once for each distinct facet text (see [`Texts::groups`]).
+    fn fuzzy_score(
+        &self,
+        article: &Article,
+        fields: &[&[u8]; 3],
+        word: &Word,
+        facets: Option<&OnceLock<Option<i64>>>,
+    ) -> Option<i64> {
         if word.chars < FUZZY_MIN_LEN {
             return None;
         }
         let min = min_score(&word.typed);
-        let [title, facets, _] = article.lower_fields();
-        [
-            (article.title.as_str(), title, TITLE_WEIGHT),
-            (article.facet_text(), facets, FACET_WEIGHT),
-        ]
-        .into_iter()
-        .filter(|(_, lower_field, _)| is_subsequence(word.lower.as_bytes(), lower_field.as_bytes()))
-        .filter_map(|(field, _, weight)| {
+        let skim = |field: &str, lower_field: &[u8], weight: i64| {
+            if !is_subsequence(word.lower.as_bytes(), lower_field) {
+                return None;
+            }
             self.matcher
                 .fuzzy_match(field, &word.typed)
                 .filter(|&s| s >= min)
                 .map(|s| s * weight)
-        })
-        .max()
+        };
+        let title = skim(&article.title, fields[0], TITLE_WEIGHT);
+        let facet_score = || skim(article.facet_text(), fields[1], FACET_WEIGHT);
+        let facets = match facets {
+            Some(once) => *once.get_or_init(facet_score),
+            None => facet_score(),
+        };
+        // `None` orders below any score: the better of the fields that matched.
+        title.max(facets)
     }
 
-    fn typo_score(&self, article: &Article, word: &Word) -> Option<i64> {
+    fn typo_score(&self, library: &Index, texts: &Texts, at: u32, word: &Word) -> Option<i64> {
+        let fields = texts.fields(at);
+        let article = library.get(texts.ids[at as usize]);
         word.typos
             .iter()
-            .filter_map(|w| self.fuzzy_score(article, w))
+            .filter_map(|w| self.fuzzy_score(article, &fields, w, None))
             .max()
             .map(|s| s / TYPO_DIVISOR)
+    }
+}
+
+/// The folded search text of every candidate (see [`Article::haystack`]), in candidate
+/// order, in one buffer. A keystroke reads every candidate's text; read from the articles
+/// themselves, in date order, that is a cache miss or more an article (most of the time of a
+/// one-letter query at 100,000 articles), read from here it is one sequential pass. Built on
+/// the first search of a library (a copy of the text: about 250 bytes an article).
+struct Texts {
+    /// Identifies the library and candidate list, as [`Searcher::search`] computes it.
+    key: (usize, usize),
+    /// The candidates, in order: a search position's article.
+    ids: Vec<ArticleId>,
+    bytes: Vec<u8>,
+    /// For each position: where its text starts, where its title and facets end, where it ends.
+    spans: Vec<[usize; 4]>,
+    /// For each position, its facet group: articles with the same facet text (as written and
+    /// folded) are in one group, so a word's fuzzy facet score is computed once per group.
+    groups: Vec<u32>,
+    group_count: usize,
+}
+
+impl Texts {
+    fn new(key: (usize, usize), library: &Index, candidates: &[ArticleId]) -> Texts {
+        let size = candidates
+            .iter()
+            .map(|&id| library.get(id).haystack().len())
+            .sum();
+        let mut bytes = Vec::with_capacity(size);
+        let spans = candidates
+            .iter()
+            .map(|&id| {
+                let hay = library.get(id).haystack().as_bytes();
+                let start = bytes.len();
+                bytes.extend_from_slice(hay);
+                // Fields as `Article::lower_fields` splits them: at the first two newlines.
+                let title_end = memchr::memchr(b'\n', hay).map_or(hay.len(), |i| start + i);
+                let facets_end = match bytes.get(title_end + 1..) {
+                    Some(rest) => {
+                        memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| title_end + 1 + i)
+                    }
+                    None => bytes.len(),
+                };
+                [start, title_end, facets_end, bytes.len()]
+            })
+            .collect();
+        let mut texts = Texts {
+            key,
+            ids: candidates.to_vec(),
+            bytes,
+            spans,
+            groups: Vec::new(),
+            group_count: 0,
+        };
+        let mut seen: rustc_hash::FxHashMap<(&str, &[u8]), u32> = Default::default();
+        let groups = (0..candidates.len() as u32)
+            .map(|at| {
+                let facet_text = library.get(candidates[at as usize]).facet_text();
+                let next = seen.len() as u32;
+                *seen
+                    .entry((facet_text, texts.fields(at)[1]))
+                    .or_insert(next)
+            })
+            .collect();
+        texts.group_count = seen.len();
+        texts.groups = groups;
+        texts
+    }
+
+    /// The texts of `candidates` of `library`: built once and shared by every searcher of the
+    /// library that holds them (the SSH server's sessions share one library), rebuilt when all
+    /// have let go.
+    fn shared(key: (usize, usize), library: &Index, candidates: &[ArticleId]) -> Arc<Texts> {
+        static SHARED: Mutex<Vec<Weak<Texts>>> = Mutex::new(Vec::new());
+        // Building under the lock: a second searcher of the same library waits for this build
+        // instead of making its own.
+        let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        shared.retain(|t| t.strong_count() > 0);
+        if let Some(texts) = shared
+            .iter()
+            .filter_map(Weak::upgrade)
+            .find(|t| t.is_for(key, library, candidates))
+        {
+            return texts;
+        }
+        let texts = Arc::new(Texts::new(key, library, candidates));
+        shared.push(Arc::downgrade(&texts));
+        texts
+    }
+
+    /// Whether this holds the text of `candidates` of `library`. The key is the library's
+    /// address; a sample of the texts is compared too, in case another library took the
+    /// address of one that is gone.
+    fn is_for(&self, key: (usize, usize), library: &Index, candidates: &[ArticleId]) -> bool {
+        const SAMPLES: usize = 64;
+        self.key == key
+            && self.ids == candidates
+            && (0..candidates.len())
+                .step_by((candidates.len() / SAMPLES).max(1))
+                .all(|at| {
+                    library.get(candidates[at]).haystack().as_bytes() == self.haystack(at as u32)
+                })
+    }
+
+    /// The whole folded search text at a position.
+    fn haystack(&self, at: u32) -> &[u8] {
+        let [start, _, _, end] = self.spans[at as usize];
+        &self.bytes[start..end]
+    }
+
+    /// Folded title, facets and description at a position (empty where missing).
+    fn fields(&self, at: u32) -> [&[u8]; 3] {
+        let [start, title_end, facets_end, end] = self.spans[at as usize];
+        let after = |i: usize| (i + 1).min(end);
+        [
+            &self.bytes[start..title_end],
+            &self.bytes[after(title_end)..facets_end.max(after(title_end))],
+            &self.bytes[after(facets_end)..end.max(after(facets_end))],
+        ]
     }
 }
 
@@ -347,6 +582,8 @@ struct Word {
     typed: String,
     lower: String,
     chars: usize,
+    /// Finds `lower` in a field (SIMD, built once per query).
+    finder: memchr::memmem::Finder<'static>,
     typos: Vec<Word>,
 }
 
@@ -360,36 +597,40 @@ impl Word {
     }
 
     fn plain(typed: &str) -> Word {
+        let lower = fold(typed);
         Word {
             typed: typed.to_owned(),
-            lower: fold(typed),
+            finder: memchr::memmem::Finder::new(lower.as_bytes()).into_owned(),
+            lower,
             chars: typed.chars().count(),
             typos: Vec::new(),
         }
+    }
+
+    /// [`prefilter`] for this word.
+    fn prefilter(&self, haystack: &[u8]) -> bool {
+        prefilter(self.lower.as_bytes(), haystack)
     }
 }
 
 /// Score of a contiguous, case-insensitive match: in line with skim's for a contiguous run
 /// (about 20 a character), with a bonus when it starts a word, weighted by field. Fields are
 /// tried in weight order and the first that matches wins: with these weights a match in a
-/// heavier field always outscores one in a lighter field.
-fn substring_score(article: &Article, lower_word: &str) -> Option<i64> {
-    let len = lower_word.chars().count() as i64;
+/// heavier field always outscores one in a lighter field. Occurrences are looked at left to
+/// right, without overlaps, as `str::match_indices` gives them.
+fn substring_score(fields: &[&[u8]; 3], word: &Word) -> Option<i64> {
+    let len = word.lower.chars().count() as i64;
     let weights = [TITLE_WEIGHT, FACET_WEIGHT, DESCRIPTION_WEIGHT];
-    article
-        .lower_fields()
-        .into_iter()
-        .zip(weights)
-        .find_map(|(field, weight)| {
-            let mut found = false;
-            for (at, _) in field.match_indices(lower_word) {
-                found = true;
-                if at == 0 || !field.as_bytes()[at - 1].is_ascii_alphanumeric() {
-                    return Some((SUBSTRING_CHAR_SCORE * len + WORD_START_BONUS) * weight);
-                }
+    fields.iter().zip(weights).find_map(|(&field, weight)| {
+        let mut found = false;
+        for at in word.finder.find_iter(field) {
+            found = true;
+            if at == 0 || !field[at - 1].is_ascii_alphanumeric() {
+                return Some((SUBSTRING_CHAR_SCORE * len + WORD_START_BONUS) * weight);
             }
-            found.then_some(SUBSTRING_CHAR_SCORE * len * weight)
-        })
+        }
+        found.then_some(SUBSTRING_CHAR_SCORE * len * weight)
+    })
 }
 
 fn min_score(word: &str) -> i64 {
@@ -421,10 +662,11 @@ pub fn prefilter(word: &[u8], haystack: &[u8]) -> bool {
     word.len() >= TYPO_MIN_LEN && is_subsequence_but_one(word, haystack)
 }
 
+/// Whether the bytes of `needle` occur in order in `hay`; memchr finds each next byte.
 fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
     let mut rest = hay;
     for &b in needle {
-        match rest.iter().position(|&h| h == b) {
+        match memchr::memchr(b, rest) {
             Some(i) => rest = &rest[i + 1..],
             None => return false,
         }
@@ -448,7 +690,7 @@ fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
     prefix_end[0] = 0;
     let mut pos = 0;
     for i in 0..n {
-        match hay[pos..].iter().position(|&h| h == needle[i]) {
+        match memchr::memchr(needle[i], &hay[pos..]) {
             Some(j) => {
                 pos += j + 1;
                 prefix_end[i + 1] = pos;
@@ -463,7 +705,7 @@ fn is_subsequence_but_one(needle: &[u8], hay: &[u8]) -> bool {
         if prefix_end[k] <= suffix_start {
             return true;
         }
-        match hay[..suffix_start].iter().rposition(|&h| h == needle[k]) {
+        match memchr::memrchr(needle[k], &hay[..suffix_start]) {
             Some(j) => suffix_start = j,
             None => return false,
         }
@@ -727,5 +969,176 @@ mod tests {
             last = typing.search(&lib, &Query::parse(&"itnerview"[..n]), lib.by_date());
         }
         assert!(!last.is_empty());
+    }
+
+    /// Typing each query letter by letter through one searcher (narrowing and remembered word
+    /// scores at work), then jumping between queries, gives exactly what the old per-article
+    /// matcher gives: same hits, scores and order.
+    fn same_as_reference(lib: &Index, queries: &[&str]) {
+        let mut typing = Searcher::default();
+        for q in queries {
+            let chars: Vec<char> = q.chars().collect();
+            for n in (0..=chars.len()).chain((0..chars.len()).rev()) {
+                let prefix: String = chars[..n].iter().collect();
+                let query = Query::parse(&prefix);
+                let ours = typing.search(lib, &query, lib.by_date());
+                let old = reference::search(lib, &query, lib.by_date());
+                assert_eq!(ours, old, "query {prefix:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ranking_matches_the_reference_matcher_on_a_synthetic_library() {
+        // More articles than PARALLEL_FROM, so the parallel paths run.
+        let files = crate::content::synth::library_with_bodies(600, 7, 1..2);
+        let lib = Index::from_files(files, Vec::new(), Default::default());
+        // A long query (past the prefilter's limit), once rather than letter by letter.
+        let long = Query::parse(&"remotejob ".repeat(30));
+        assert_eq!(
+            Searcher::default().search(&lib, &long, lib.by_date()),
+            reference::search(&lib, &long, lib.by_date())
+        );
+        same_as_reference(
+            &lib,
+            &[
+                "remote job",
+                "Remote Job offers",
+                "intreview questoins",
+                "negotiat salry",
+                "role:data-analyst remote",
+                "intent:salary role:software-engineer negotiate",
+                "\"phone screen\" recruiter",
+                "sql system design",
+                "rsm bllt",
+                "xq",
+                "job remote job",
+                "naïve café",
+                "remotejobsforremoteworkersinremotejobs salary",
+            ],
+        );
+    }
+
+    #[test]
+    fn ranking_matches_the_reference_matcher_on_accented_and_decomposed_titles() {
+        let lib = library_of(&[
+            (
+                "a",
+                "A Nai\u{308}ve Start",
+                "x",
+                &["general"],
+                &["salary"],
+                "2025-01-01",
+            ),
+            (
+                "b",
+                "Cafés and Résumés",
+                "x",
+                &["general"],
+                &["salary"],
+                "2025-01-02",
+            ),
+            (
+                "c",
+                "Re\u{301}sume\u{301} Rewrites",
+                "x",
+                &["data-analyst"],
+                &["resume"],
+                "2025-01-03",
+            ),
+            (
+                "d",
+                "Entretien d’embauche: ÇA VA",
+                "x",
+                &["general"],
+                &["interview"],
+                "2025-01-04",
+            ),
+            (
+                "e",
+                "面接の準備 and Follow-up",
+                "x",
+                &["general"],
+                &["interview"],
+                "2025-01-05",
+            ),
+            (
+                "f",
+                "Straße und Maße 🚀 Résumé",
+                "x",
+                &["general"],
+                &["resume"],
+                "2025-01-06",
+            ),
+        ]);
+        same_as_reference(
+            &lib,
+            &[
+                "Naïve",
+                "nai\u{308}ve start",
+                "résumé",
+                "Re\u{301}sume\u{301}",
+                "resumes",
+                "ÇA va",
+                "面接",
+                "follow-up 準備",
+                "strasse",
+                "straße maße",
+                "🚀",
+                "",
+            ],
+        );
+    }
+
+    #[test]
+    fn one_searcher_over_libraries_in_turn_answers_for_each() {
+        let a = lib();
+        let b = library_of(&[
+            (
+                "x",
+                "Remote Salary Talks",
+                "salary-negotiation",
+                &["general"],
+                &["salary"],
+                "2025-01-01",
+            ),
+            (
+                "y",
+                "Interview Follow Up",
+                "interviewing",
+                &["general"],
+                &["interview"],
+                "2025-01-02",
+            ),
+            (
+                "z",
+                "Quiet Offers",
+                "salary-negotiation",
+                &["general"],
+                &["salary"],
+                "2025-01-03",
+            ),
+            (
+                "w",
+                "Remote Interviews",
+                "interviewing",
+                &["general"],
+                &["interview"],
+                "2025-01-04",
+            ),
+        ]);
+        let mut searcher = Searcher::default();
+        for round in 0..2 {
+            for (lib, q) in [
+                (&a, "interview"),
+                (&b, "interview"),
+                (&a, "interview f"),
+                (&b, "remote"),
+            ] {
+                let ours = searcher.search(lib, &Query::parse(q), lib.by_date());
+                let fresh = reference::search(lib, &Query::parse(q), lib.by_date());
+                assert_eq!(ours, fresh, "round {round}, {q}");
+            }
+        }
     }
 }

@@ -561,24 +561,29 @@ impl BodyIndex {
             return Vec::new();
         };
         let filter = query.facet_filter(lib);
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let Some(id) = self.article_at(&searcher, addr) else {
-                continue;
-            };
-            if !filter.passes(lib, id) {
-                continue;
-            }
-            let snippet = (hits.len() < snippets)
-                .then(|| {
+        let found: Vec<(ArticleId, f32, DocAddress)> = top
+            .into_iter()
+            .filter_map(|(score, addr)| Some((self.article_at(&searcher, addr)?, score, addr)))
+            .filter(|&(id, _, _)| filter.passes(lib, id))
+            .collect();
+        // Snippets are most of a keystroke's body search (reading and analysing a body each):
+        // made on every core, each thread with analyzers of its own, in hit order.
+        let snippets: Vec<Option<Snippet>> = found[..snippets.min(found.len())]
+            .par_iter()
+            .map_init(
+                || (analysis::stemmed(), analysis::words()),
+                |(stemmed, words), &(_, _, addr)| {
                     let doc: TantivyDocument = searcher.doc(addr).ok()?;
-                    let body = doc.get_first(self.fields.body)?.as_str()?.to_owned();
-                    snippet::snippet(&body, &bq, &mut stemmed, &mut words)
-                })
-                .flatten();
-            hits.push(BodyHit { id, score, snippet });
-        }
-        hits
+                    let body = doc.get_first(self.fields.body)?.as_str()?;
+                    snippet::snippet(body, &bq, stemmed, words)
+                },
+            )
+            .collect();
+        found
+            .into_iter()
+            .zip(snippets.into_iter().chain(std::iter::repeat(None)))
+            .map(|((id, score, _), snippet)| BodyHit { id, score, snippet })
+            .collect()
     }
 
     /// The snippet of one article's body for `query` (for a hit that had none).
