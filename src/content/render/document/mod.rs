@@ -23,6 +23,8 @@ mod text;
 mod walk;
 
 #[cfg(test)]
+mod link_tests;
+#[cfg(test)]
 pub(crate) mod tests;
 
 pub use model::{
