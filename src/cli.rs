@@ -71,6 +71,8 @@ fn limit_parser(text: &str) -> Result<usize, String> {
             "must be at least 1 (0 would show nothing; leave --limit out for the default)".into(),
         ),
         Ok(n) => Ok(n),
+        // More than can be counted is a whole number too: everything there is.
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Ok(usize::MAX),
         Err(_) => Err("not a whole number: give a count of at least 1".into()),
     }
 }

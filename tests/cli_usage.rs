@@ -156,3 +156,32 @@ fn facets_of_a_library_with_facets_print_no_note() {
         .stdout(predicate::str::starts_with("role\n"))
         .stderr("");
 }
+
+/// A limit as large as a count can be (or larger) shows everything: it once sized the body
+/// search's result heap and aborted with a capacity overflow.
+#[test]
+fn a_huge_limit_shows_everything_and_never_aborts() {
+    let all = stdout_of(
+        careerhub()
+            .args(["search", "--in", "body", "interview"])
+            .args(["--limit", "1000"]),
+    );
+    for limit in ["18446744073709551615", "99999999999999999999999"] {
+        for within in ["all", "body", "title"] {
+            let shown = stdout_of(careerhub().args([
+                "search",
+                "--in",
+                within,
+                "interview",
+                "--limit",
+                limit,
+            ]));
+            assert!(!shown.is_empty(), "{within} {limit}");
+            if within == "body" {
+                assert_eq!(shown, all, "{limit}");
+            }
+        }
+        let listed = stdout_of(careerhub().args(["list", "--limit", limit]));
+        assert_eq!(listed, stdout_of(careerhub().arg("list")));
+    }
+}

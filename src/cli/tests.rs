@@ -133,6 +133,9 @@ fn limit_is_a_count_of_at_least_one() {
         limit_parser("ten").unwrap_err(),
         "not a whole number: give a count of at least 1"
     );
+    // A count too large to hold is still a count: no limit in practice.
+    assert_eq!(limit_parser("99999999999999999999999"), Ok(usize::MAX));
+    assert!(limit_parser("-3").is_err());
 }
 
 #[test]

@@ -102,6 +102,9 @@ pub struct Index {
     by_canonical: HashMap<String, ArticleId>,
     /// The hosts of the canonical URLs, lower-cased: the library's own site(s).
     site_hosts: HashSet<String>,
+    /// Slugs and file-name slugs with capitals, lower-cased (the lowest id on a tie): a link
+    /// finds its article in any letter case.
+    by_folded_name: HashMap<String, ArticleId>,
     links: Links,
     /// Set once: by [`Index::link`] when every body's links were read, else by
     /// [`Index::set_link_graph`]. Until then there are no backlinks.
@@ -180,6 +183,7 @@ impl Index {
             outgoing.push(links);
         }
         self.site_hosts = site_hosts(&self.by_canonical);
+        self.by_folded_name = folded_names(&self.by_slug, &self.links.by_file);
         // Resolving every link is read-only work on the maps: spread it over the cores, then
         // write the results back in order.
         let targets: Vec<Vec<Option<ArticleId>>> = self
@@ -327,6 +331,7 @@ impl Index {
             }
         }
         index.site_hosts = site_hosts(&index.by_canonical);
+        index.by_folded_name = folded_names(&index.by_slug, &index.links.by_file);
         Some(index)
     }
 
@@ -449,6 +454,7 @@ impl Index {
             self.by_slug
                 .get(name)
                 .or_else(|| self.links.by_file.get(name))
+                .or_else(|| self.by_folded_name.get(name))
                 .copied()
         })?;
         match place {
@@ -504,4 +510,22 @@ fn site_hosts(by_canonical: &HashMap<String, ArticleId>) -> HashSet<String> {
                 .to_ascii_lowercase()
         })
         .collect()
+}
+
+/// Slugs and file-name slugs that have capitals, lower-cased, each to the lowest id that has
+/// it: the names a lower-cased link can still mean.
+fn folded_names(
+    by_slug: &HashMap<String, ArticleId>,
+    by_file: &HashMap<String, ArticleId>,
+) -> HashMap<String, ArticleId> {
+    let mut out: HashMap<String, ArticleId> = HashMap::default();
+    for (name, &id) in by_slug.iter().chain(by_file) {
+        let lower = name.to_lowercase();
+        if lower != *name {
+            out.entry(lower)
+                .and_modify(|e| *e = (*e).min(id))
+                .or_insert(id);
+        }
+    }
+    out
 }

@@ -853,3 +853,32 @@ fn an_index_without_body_links_has_no_graph_until_one_is_set() {
     // Set once: a second graph changes nothing.
     assert!(!lib.set_link_graph(lib.graph().unwrap().clone()));
 }
+
+#[test]
+fn links_find_slugs_and_file_names_with_capitals_in_any_case() {
+    let files = vec![
+        file("upper.md", "---\ntitle: Upper\nslug: UpperSlug\n---\nU.\n"),
+        file("Mixed_Case-File.md", "---\ntitle: Mixed\n---\nM.\n"),
+        file(
+            "linker.md",
+            "---\ntitle: Linker\n---\n[a](../upperslug/) [b](../UPPERSLUG/) [c](MIXED_CASE-FILE.md) [d](../mixed_case-file/)\n",
+        ),
+    ];
+    let lib = Index::from_files(files, Vec::new(), LoadOptions::default());
+    let upper = lib.by_slug("UpperSlug").unwrap().id;
+    let mixed = lib.by_slug("Mixed_Case-File").unwrap().id;
+    for (url, want) in [
+        ("../upperslug/", upper),
+        ("../UPPERSLUG/", upper),
+        ("../UpperSlug/", upper),
+        ("upper.md", upper),
+        ("MIXED_CASE-FILE.md", mixed),
+        ("../mixed_case-file/", mixed),
+        ("Mixed_Case-File.md", mixed),
+    ] {
+        assert_eq!(lib.resolve_url(url), Some(want), "{url}");
+    }
+    let linker = lib.by_slug("linker").unwrap().id;
+    assert_eq!(lib.backlinks(upper), &[linker]);
+    assert_eq!(lib.backlinks(mixed), &[linker]);
+}

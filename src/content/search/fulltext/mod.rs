@@ -557,6 +557,13 @@ impl BodyIndex {
         }
         let searcher = self.reader.searcher();
         let tq = self.tantivy_query(&bq, &searcher);
+        // No more hits than documents: the collector sizes its heap by the limit, and a
+        // `--limit` as large as a count can be must not become an allocation that large.
+        let limit = limit.min(
+            usize::try_from(searcher.num_docs())
+                .unwrap_or(usize::MAX)
+                .max(1),
+        );
         let Ok(top) = searcher.search(&tq, &TopDocs::with_limit(limit)) else {
             return Vec::new();
         };
