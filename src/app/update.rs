@@ -23,6 +23,7 @@ use crate::content::render::document::Document;
 use crate::content::render::layout;
 use crate::content::render::sanitize;
 use crate::content::search::{Query, title_positions};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Something for the runtime to do after an update.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1094,7 +1095,9 @@ fn remember_position(app: &mut App, fx: &mut Vec<Effect>) {
 fn refresh_find(r: &mut ReaderPane) {
     r.find.hits.clear();
     let needle: Vec<char> = fold(&r.find.input).chars().collect();
-    if needle.is_empty() {
+    // Nothing visible to find (empty, or only joiners and other format characters).
+    let invisible = |c: &char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}');
+    if needle.iter().all(invisible) {
         return;
     }
     let mut text = String::new();
@@ -1106,12 +1109,31 @@ fn refresh_find(r: &mut ReaderPane) {
         hay.clear();
         hay.extend(folded.chars());
         let chars = text.chars().count();
+        // Where each grapheme starts, in chars, when a line has more than plain letters: a
+        // highlight covers whole graphemes, never half an emoji sequence or a flag.
+        let graphemes: Option<Vec<usize>> = (!text.is_ascii()).then(|| {
+            let mut at = 0;
+            let mut starts: Vec<usize> = text
+                .graphemes(true)
+                .map(|g| {
+                    let start = at;
+                    at += g.chars().count();
+                    start
+                })
+                .collect();
+            starts.push(chars);
+            starts
+        });
         let mut start = 0;
         while start + needle.len() <= hay.len() {
             let end = start + needle.len();
             if hay[start..end] == needle[..] {
-                let last = owner.get(end).copied().unwrap_or(chars);
-                r.find.hits.push((i, owner[start], last));
+                let (mut from, mut to) = (owner[start], owner.get(end).copied().unwrap_or(chars));
+                if let Some(starts) = &graphemes {
+                    from = starts[starts.partition_point(|&b| b <= from) - 1];
+                    to = starts[starts.partition_point(|&b| b < to)];
+                }
+                r.find.hits.push((i, from, to));
                 start = end;
             } else {
                 start += 1;

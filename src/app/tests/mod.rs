@@ -740,3 +740,47 @@ fn find_in_article_folds_accents_and_decomposed_letters() {
         run(&mut app, [Action::Cancel, Action::Cancel]);
     }
 }
+
+#[test]
+fn a_find_hit_covers_whole_graphemes_and_joiners_alone_find_nothing() {
+    let files = vec![SourceFile {
+        path: "emoji.md".into(),
+        bytes: "---\ntitle: Emoji\n---\nThe \u{1F469}\u{200D}\u{1F4BB} coder and the \u{1F1E9}\u{1F1EA} flag.\n"
+            .as_bytes()
+            .to_vec(),
+    }];
+    let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
+    let mut app = App::new(
+        Arc::new(lib),
+        source,
+        Saved::default(),
+        AppOptions::default(),
+    );
+    update_now(&mut app, Action::Resize(120, 30));
+    let id = app.library.by_slug("emoji").unwrap().id;
+    let found = |app: &App| -> Vec<String> {
+        let r = app.reader.as_ref().unwrap();
+        r.find
+            .hits
+            .iter()
+            .map(|&(line, start, end)| {
+                let text: String = r.layout.lines[line]
+                    .spans
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .collect();
+                text.chars().skip(start).take(end - start).collect()
+            })
+            .collect()
+    };
+    for (query, want) in [
+        ("\u{1F469}", vec!["\u{1F469}\u{200D}\u{1F4BB}"]),
+        ("\u{1F1EA}", vec!["\u{1F1E9}\u{1F1EA}"]),
+        ("\u{200D}", vec![]),
+    ] {
+        run(&mut app, [Action::OpenArticle(id), Action::StartSearch]);
+        run(&mut app, query.chars().map(Action::Input));
+        assert_eq!(found(&app), want, "{query:?}");
+        run(&mut app, [Action::Cancel, Action::Cancel]);
+    }
+}
