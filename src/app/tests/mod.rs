@@ -697,13 +697,11 @@ fn backlinks_that_arrive_after_the_first_frame_join_an_open_related_panel() {
     assert!(app.dirty);
 }
 
-#[test]
-fn find_in_article_folds_accents_and_decomposed_letters() {
+/// An app over one article whose body is `body`, sized 120×30, and that article's id.
+fn one_article_app(slug: &str, body: &str) -> (App, crate::content::ArticleId) {
     let files = vec![SourceFile {
-        path: "naive.md".into(),
-        bytes: "---\ntitle: Words\n---\nA Naïve plan, a Nai\u{308}ve hope and a NAIVE guess; naivety aside.\n"
-            .as_bytes()
-            .to_vec(),
+        path: format!("{slug}.md"),
+        bytes: format!("---\ntitle: Words\n---\n{body}\n").into_bytes(),
     }];
     let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
     let mut app = App::new(
@@ -713,74 +711,59 @@ fn find_in_article_folds_accents_and_decomposed_letters() {
         AppOptions::default(),
     );
     update_now(&mut app, Action::Resize(120, 30));
-    let id = app.library.by_slug("naive").unwrap().id;
+    let id = app.library.by_slug(slug).unwrap().id;
+    (app, id)
+}
+
+/// Opens `id`, finds `query` in it and gives the text of each hit, then closes find.
+fn find_hits(app: &mut App, id: crate::content::ArticleId, query: &str) -> Vec<String> {
+    run(app, [Action::OpenArticle(id), Action::StartSearch]);
+    run(app, query.chars().map(Action::Input));
+    let r = app.reader.as_ref().unwrap();
+    let found = r
+        .find
+        .hits
+        .iter()
+        .map(|&(line, start, end)| {
+            let text: String = r.layout.lines[line]
+                .spans
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect();
+            text.chars().skip(start).take(end - start).collect()
+        })
+        .collect();
+    run(app, [Action::Cancel, Action::Cancel]);
+    found
+}
+
+#[test]
+fn find_in_article_folds_accents_and_decomposed_letters() {
+    let (mut app, id) = one_article_app(
+        "naive",
+        "A Naïve plan, a Nai\u{308}ve hope and a NAIVE guess; naivety aside.",
+    );
     for query in ["naïve", "naive", "NAI\u{308}VE"] {
-        run(&mut app, [Action::OpenArticle(id), Action::StartSearch]);
-        run(&mut app, query.chars().map(Action::Input));
-        let r = app.reader.as_ref().unwrap();
-        let found: Vec<String> = r
-            .find
-            .hits
-            .iter()
-            .map(|&(line, start, end)| {
-                let text: String = r.layout.lines[line]
-                    .spans
-                    .iter()
-                    .map(|s| s.text.as_str())
-                    .collect();
-                text.chars().skip(start).take(end - start).collect()
-            })
-            .collect();
         // Each whole word, its accent included; `naivety` holds `naive` too.
         assert_eq!(
-            found,
+            find_hits(&mut app, id, query),
             ["Naïve", "Nai\u{308}ve", "NAIVE", "naive"],
             "{query:?}"
         );
-        run(&mut app, [Action::Cancel, Action::Cancel]);
     }
 }
 
 #[test]
 fn a_find_hit_covers_whole_graphemes_and_joiners_alone_find_nothing() {
-    let files = vec![SourceFile {
-        path: "emoji.md".into(),
-        bytes: "---\ntitle: Emoji\n---\nThe \u{1F469}\u{200D}\u{1F4BB} coder and the \u{1F1E9}\u{1F1EA} flag.\n"
-            .as_bytes()
-            .to_vec(),
-    }];
-    let (lib, source) = load_memory(files, Vec::new(), LoadOptions::default());
-    let mut app = App::new(
-        Arc::new(lib),
-        source,
-        Saved::default(),
-        AppOptions::default(),
+    let (mut app, id) = one_article_app(
+        "emoji",
+        "The \u{1F469}\u{200D}\u{1F4BB} coder and the \u{1F1E9}\u{1F1EA} flag.",
     );
-    update_now(&mut app, Action::Resize(120, 30));
-    let id = app.library.by_slug("emoji").unwrap().id;
-    let found = |app: &App| -> Vec<String> {
-        let r = app.reader.as_ref().unwrap();
-        r.find
-            .hits
-            .iter()
-            .map(|&(line, start, end)| {
-                let text: String = r.layout.lines[line]
-                    .spans
-                    .iter()
-                    .map(|s| s.text.as_str())
-                    .collect();
-                text.chars().skip(start).take(end - start).collect()
-            })
-            .collect()
-    };
     for (query, want) in [
         ("\u{1F469}", vec!["\u{1F469}\u{200D}\u{1F4BB}"]),
         ("\u{1F1EA}", vec!["\u{1F1E9}\u{1F1EA}"]),
         ("\u{200D}", vec![]),
     ] {
-        run(&mut app, [Action::OpenArticle(id), Action::StartSearch]);
-        run(&mut app, query.chars().map(Action::Input));
-        assert_eq!(found(&app), want, "{query:?}");
-        run(&mut app, [Action::Cancel, Action::Cancel]);
+        assert_eq!(find_hits(&mut app, id, query), want, "{query:?}");
     }
 }
