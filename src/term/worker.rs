@@ -258,9 +258,10 @@ fn handle(inner: &Inner, batch: Vec<Request>) -> bool {
     true
 }
 
-/// Indexing progress for the sessions whose body index is still being built: one thread
-/// for them all (not one per session, and no job on the pool), waking every
-/// [`progress::EVERY`] while any is left, telling each session when its count changed.
+/// Indexing progress for the sessions whose body index is still being built, and the news
+/// that the library's link graph arrived: one thread for them all (not one per session, and
+/// no job on the pool), waking every [`progress::EVERY`] while any is left, telling each
+/// session when its count changed and once when the backlinks are there.
 mod progress {
     use std::sync::{Arc, Mutex, Weak};
     use std::time::Duration;
