@@ -20,6 +20,10 @@ pub fn fold(text: &str) -> String {
 
 /// [`fold`], with the index in `text` of the char each folded char came from.
 pub fn fold_with_owners(text: &str) -> (String, Vec<usize>) {
+    // Find in an article folds every line on each burst of keys: most lines are ASCII.
+    if text.is_ascii() {
+        return (text.to_ascii_lowercase(), (0..text.len()).collect());
+    }
     let mut folded = String::with_capacity(text.len());
     let mut owner = Vec::with_capacity(text.len());
     for (i, c) in text.chars().enumerate() {

@@ -520,6 +520,10 @@ fn folded_names(
 ) -> HashMap<String, ArticleId> {
     let mut out: HashMap<String, ArticleId> = HashMap::default();
     for (name, &id) in by_slug.iter().chain(by_file) {
+        // Most slugs are lower-case already: no allocation for them at start-up.
+        if !name.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+            continue;
+        }
         let lower = name.to_lowercase();
         if lower != *name {
             out.entry(lower)
