@@ -5,16 +5,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
-fn careerhub() -> Command {
-    let mut cmd = Command::cargo_bin("careerhub").expect("binary built");
-    cmd.env_remove("NO_COLOR");
-    // Keep the index cache of temporary folders out of the real cache dir.
-    cmd.env(
-        "XDG_CACHE_HOME",
-        std::env::temp_dir().join("careerhub-test-cache"),
-    );
-    cmd
-}
+mod cli_support;
+use cli_support::careerhub;
 
 fn json(cmd: &mut Command) -> Value {
     let out = cmd.assert().success().get_output().stdout.clone();

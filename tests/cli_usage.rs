@@ -4,16 +4,8 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn careerhub() -> Command {
-    let mut cmd = Command::cargo_bin("careerhub").expect("binary built");
-    cmd.env_remove("NO_COLOR");
-    // Keep the index cache of temporary folders out of the real cache dir.
-    cmd.env(
-        "XDG_CACHE_HOME",
-        std::env::temp_dir().join("careerhub-test-cache"),
-    );
-    cmd
-}
+mod cli_support;
+use cli_support::careerhub;
 
 fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();

@@ -186,19 +186,13 @@ fn one_line(piece: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::search::fulltext::tests::marked;
     use crate::content::search::query::Query;
 
     fn snip(body: &str, q: &str) -> Option<Snippet> {
         let (mut s, mut w) = (analysis::stemmed(), analysis::words());
         let query = BodyQuery::new(&Query::parse(q), &mut s, &mut w);
         snippet(body, &query, &mut s, &mut w)
-    }
-
-    fn marked(s: &Snippet) -> Vec<String> {
-        s.offsets
-            .iter()
-            .map(|&(a, b)| s.text.chars().skip(a).take(b - a).collect())
-            .collect()
     }
 
     #[test]

@@ -42,7 +42,8 @@ fn slugs(lib: &LibIndex, index: &BodyIndex, q: &str) -> Vec<String> {
         .collect()
 }
 
-fn marked(s: &Snippet) -> Vec<String> {
+/// The text each offset of a snippet marks.
+pub(super) fn marked(s: &Snippet) -> Vec<String> {
     s.offsets
         .iter()
         .map(|&(a, b)| s.text.chars().skip(a).take(b - a).collect())
